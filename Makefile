@@ -1,0 +1,163 @@
+# irqvisor: `make help` lists the targets.
+BUILD      ?= build
+CC         := gcc
+LD         := ld
+NASM       := nasm
+OBJCOPY    := objcopy
+NEWLIB     := $(BUILD)/newlib
+GCC_INC    := $(shell $(CC) -print-file-name=include)
+LIBGCC     := $(shell $(CC) -print-libgcc-file-name)
+EFI_INC    := /usr/include/efi
+EFI_LIB    := /usr/lib
+
+Q          := $(if $(V),,@)
+WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wstrict-prototypes
+BASE_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -mno-red-zone \
+	-fno-asynchronous-unwind-tables -nostdinc -isystem $(NEWLIB)/include \
+	-isystem $(GCC_INC) -I. $(WARN)
+# hv: position-independent (relocated by the UEFI stage), no SSE in hv code.
+HV_CFLAGS  := $(BASE_CFLAGS) -fpie -fvisibility=hidden -mgeneral-regs-only
+# guest: linked at its fixed guest-physical address.
+GUEST_CFLAGS := $(BASE_CFLAGS) -fno-pic -mcmodel=small -mgeneral-regs-only
+# UEFI stage (GNU-EFI).
+BOOT_CFLAGS := $(BASE_CFLAGS) -fpic -fshort-wchar -isystem $(EFI_INC) \
+	-isystem $(EFI_INC)/x86_64 -DEFI_FUNCTION_WRAPPER -Wno-strict-prototypes
+NASMFLAGS  := -f elf64 -g
+
+HV_SRCS    := $(wildcard hv/*.c) drivers/uart.c drivers/acpi.c drivers/pci.c \
+	drivers/power.c drivers/tsc.c drivers/lapic.c drivers/legacy_pic.c
+HV_ASMS    := $(wildcard hv/*.asm) drivers/cpu.asm
+GUEST_SRCS := $(wildcard guest/*.c)
+GUEST_ASMS := $(wildcard guest/*.asm) drivers/cpu.asm
+BOOT_SRCS  := $(wildcard boot/*.c) hv/options.c
+
+HV_OBJS    := $(HV_SRCS:%.c=$(BUILD)/hv-obj/%.o) $(HV_ASMS:%.asm=$(BUILD)/hv-obj/%.o)
+GUEST_OBJS := $(GUEST_SRCS:%.c=$(BUILD)/guest-obj/%.o) $(GUEST_ASMS:%.asm=$(BUILD)/guest-obj/%.o)
+BOOT_OBJS  := $(BOOT_SRCS:%.c=$(BUILD)/boot-obj/%.o) $(BUILD)/boot-obj/drivers/cpu.o \
+	$(BUILD)/boot-obj/boot/images.o
+
+EFI_APP    := $(BUILD)/irqvisor.efi
+USB_IMG    := $(BUILD)/irqvisor-usb.img
+
+.SECONDARY:
+.PHONY: all help deps run shell bench test unit scenarios usb clean distclean headers
+all: $(EFI_APP)
+
+help:
+	@echo "make            build $(EFI_APP) (hv core + guest embedded)"
+	@echo "make run        install what is missing, build, boot in QEMU, run info; selftest; bench all; poweroff"
+	@echo "make shell      boot in QEMU with the interactive console on this terminal"
+	@echo "make bench      the benchmark suite under QEMU with -icount shift=0"
+	@echo "make test       unit tests and emulator scenarios; ends with 'N passed, N failed, N skipped'"
+	@echo "make unit       host unit tests only"
+	@echo "make scenarios  emulator scenarios only (tests/scenarios.cfg)"
+	@echo "make usb        $(USB_IMG): GPT + FAT32 ESP for a USB stick"
+	@echo "make headers    check that every header compiles on its own"
+	@echo "make deps       install the Debian packages the build and tests need"
+	@echo "make clean      remove build outputs (keeps the newlib build)"
+
+deps:
+	@tools/install-deps.sh
+
+$(NEWLIB)/lib/libc.a:
+	tools/build-newlib.sh $(BUILD)
+
+# Every object depends on newlib's headers being there.
+$(BUILD)/hv-obj/%.o: %.c | $(NEWLIB)/lib/libc.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/hv-obj/%.o: %.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $@"
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
+$(BUILD)/guest-obj/%.o: %.c | $(NEWLIB)/lib/libc.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/guest-obj/%.o: %.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $@"
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
+$(BUILD)/boot-obj/%.o: %.c | $(NEWLIB)/lib/libc.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BOOT_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/boot-obj/drivers/cpu.o: drivers/cpu.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $@"
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
+$(BUILD)/boot-obj/boot/images.o: boot/images.asm $(BUILD)/hv.bin $(BUILD)/guest.bin
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -DHV_BIN='"$(BUILD)/hv.bin"' -DGUEST_BIN='"$(BUILD)/guest.bin"' $< -o $@
+
+# The hv image may carry only R_X86_64_RELATIVE relocations (boot/image.c).
+$(BUILD)/hv.elf: $(HV_OBJS) linker.ld $(NEWLIB)/lib/libc.a
+	$(LD) -T linker.ld -pie --no-dynamic-linker -z notext -z noexecstack -nostdlib -o $@ \
+		$(HV_OBJS) $(NEWLIB)/lib/libc.a $(LIBGCC)
+	@if readelf -rW $@ | grep -E '^[0-9a-f]+ ' | grep -v R_X86_64_RELATIVE; then \
+		echo "hv.elf: relocations other than R_X86_64_RELATIVE" >&2; rm -f $@; exit 1; fi
+$(BUILD)/guest.elf: $(GUEST_OBJS) guest/guest.ld $(NEWLIB)/lib/libc.a
+	$(LD) -T guest/guest.ld -static -z noexecstack -nostdlib -o $@ \
+		$(GUEST_OBJS) $(NEWLIB)/lib/libc.a $(LIBGCC)
+$(BUILD)/%.bin: $(BUILD)/%.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/irqvisor.so: $(BOOT_OBJS)
+	$(LD) -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared \
+		-Bsymbolic -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o $(BOOT_OBJS) \
+		-lefi -lgnuefi $(NEWLIB)/lib/libc.a $(LIBGCC) -o $@
+$(EFI_APP): $(BUILD)/irqvisor.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+		--target efi-app-x86_64 $< $@
+
+usb: $(USB_IMG)
+$(USB_IMG): $(EFI_APP) tools/mkusb.sh tools/irqvisor.cfg.sample
+	tools/mkusb.sh $(EFI_APP) tools/irqvisor.cfg.sample $@
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	tests/qemu-run.sh --icount --autorun "info; selftest; bench all; poweroff"
+
+shell: all
+	tests/qemu-run.sh --interactive
+
+bench: all
+	tests/bench.sh
+
+# ---- tests ----
+UNIT_TESTS :=
+include $(wildcard tests/unit/*.mk)
+UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-I. $(WARN) -DUNIT_TEST
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
+define unit_rule
+$(BUILD)/unit/test_$(1): $$($(1)_SRCS) $$(wildcard hv/*.h drivers/*.h tests/unit/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(UNIT_CFLAGS) $$($(1)_SRCS) -lcmocka -o $$@
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+scenarios: all $(USB_IMG)
+	@tests/run-scenarios.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(USB_IMG) $(UNIT_BINS)
+	@tests/run-all.sh $(UNIT_BINS)
+
+headers: | $(NEWLIB)/lib/libc.a
+	@for h in hv/*.h drivers/*.h guest/*.h; do \
+		echo "#include \"$$h\"" | $(CC) $(HV_CFLAGS) -x c -c - -o /dev/null || exit 1; \
+	done; echo "headers: all compile on their own"
+
+clean:
+	rm -rf $(BUILD)/hv-obj $(BUILD)/guest-obj $(BUILD)/boot-obj $(BUILD)/unit \
+		$(BUILD)/*.elf $(BUILD)/*.bin $(BUILD)/*.so $(BUILD)/*.efi $(BUILD)/*.img
+distclean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,59 @@
+/* UEFI stage: gather options, memory and tables, leave boot services and
+ * jump to the hypervisor core. Reads like a table of contents. */
+#include "boot/boot.h"
+#include "drivers/cpu.h"
+
+static struct bootinfo bootinfo;
+
+static EFI_STATUS fail(const CHAR16 *step, EFI_STATUS st)
+{
+	Print(L"irqvisor: boot failed at %s: %r\n", step, st);
+	return st;
+}
+
+static EFI_STATUS find_rsdp(struct bootinfo *bi)
+{
+	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	void *rsdp = NULL;
+
+	if (LibGetSystemConfigurationTable(&acpi20, &rsdp) != EFI_SUCCESS &&
+	    LibGetSystemConfigurationTable(&AcpiTableGuid, &rsdp) != EFI_SUCCESS)
+		return EFI_NOT_FOUND;
+	bi->rsdp_pa = (uint64_t)(uintptr_t)rsdp;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	struct bootinfo *bi = &bootinfo;
+	hv_entry_fn entry;
+	EFI_STATUS st;
+
+	InitializeLib(image, systab);
+	bi->magic = BOOTINFO_MAGIC;
+	bi->guest_image_pa = (uint64_t)(uintptr_t)guest_image;
+	bi->guest_image_size = (uint64_t)(guest_image_end - guest_image);
+
+	st = boot_read_options(image, bi);
+	if (EFI_ERROR(st))
+		return fail(L"reading options", st);
+	st = find_rsdp(bi);
+	if (EFI_ERROR(st))
+		return fail(L"finding the ACPI RSDP", st);
+	st = boot_alloc_memory(bi);
+	if (EFI_ERROR(st))
+		return fail(L"allocating memory", st);
+	st = boot_place_hv(bi, &entry);
+	if (EFI_ERROR(st))
+		return fail(L"placing the hypervisor image", st);
+	st = boot_exit_services(image, bi);
+	if (EFI_ERROR(st))
+		return fail(L"ExitBootServices", st);
+
+	cpu_cli();
+	bi->tsc_handoff = cpu_rdtsc();
+	entry(bi);
+	for (;;)
+		cpu_hlt();
+}

@@ -1,0 +1,115 @@
+/* Benchmark orchestration and RESULT lines (see bench.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "hv/bench.h"
+#include "hv/guest.h"
+#include "hv/report.h"
+#include "hv/stats.h"
+
+#define JSON_MAX	768
+
+static const struct {
+	const char *name;
+	enum hc_bench_id id;
+	const char *what;
+} benches[] = {
+	{ "vmexit", BENCH_VMEXIT, "round trip of a hypercall, a CPUID exit and an I/O exit" },
+};
+
+static uint64_t exits_mark[EXIT_REASONS];
+
+const char *bench_names(void)
+{
+	return "vmexit";
+}
+
+void bench_mark(struct guest *g)
+{
+	memcpy(exits_mark, g->vcpu.exits, sizeof(exits_mark));
+}
+
+/* Exits per sample by reason, as a JSON object; the HC_SAMPLES call that
+ * delivers the samples is not part of the measurement. */
+static int exits_json(struct guest *g, size_t n, char *buf, size_t len)
+{
+	uint64_t delta[EXIT_REASONS];
+	int off = snprintf(buf, len, "{");
+	unsigned r;
+	bool first = true;
+
+	for (r = 0; r < EXIT_REASONS; r++)
+		delta[r] = g->vcpu.exits[r] - exits_mark[r];
+	delta[EXIT_HYPERCALL]--;
+	for (r = 0; r < EXIT_REASONS && off < (int)len; r++) {
+		uint64_t milli = delta[r] * 1000 / n;
+		char num[32];
+
+		if (!delta[r])
+			continue;
+		stats_format_milli(milli, num, sizeof(num));
+		off += snprintf(buf + off, len - (size_t)off, "%s\"%s\":%s",
+				first ? "" : ",", exit_reason_name(r), num);
+		first = false;
+	}
+	off += snprintf(buf + off, len - (size_t)off, "}");
+	return off;
+}
+
+int bench_report(struct guest *g, const char *name, uint64_t *samples, size_t n)
+{
+	char json[JSON_MAX], exits[256], mean[32];
+	struct stats st;
+
+	if (stats_compute(samples, n, &st))
+		return -EINVAL;
+	stats_format_milli(st.mean_milli, mean, sizeof(mean));
+	exits_json(g, n, exits, sizeof(exits));
+	snprintf(json, sizeof(json),
+		 "{\"bench\":\"%s\",\"mode\":{\"cpu\":\"%s\"},\"unit\":\"tsc_ticks\","
+		 "\"count\":%lu,\"min\":%lu,\"p50\":%lu,\"p90\":%lu,\"p99\":%lu,"
+		 "\"max\":%lu,\"mean\":%s,\"exits_per_iter\":%s}",
+		 name, g->vcpu.ops->name, st.count, st.min, st.p50, st.p90,
+		 st.p99, st.max, mean, exits);
+	report_result_line(json);
+	printf("  %-20s %8lu samples  min %6lu  p50 %6lu  p90 %6lu  p99 %6lu  max %8lu  mean %s ticks\n",
+	       name, st.count, st.min, st.p50, st.p90, st.p99, st.max, mean);
+	printf("  %-20s exits per iteration %s\n", "", exits);
+	bench_mark(g);
+	return 0;
+}
+
+static int bench_one(struct guest *g, unsigned i, uint32_t iters, uint32_t warmup)
+{
+	struct hc_work w = { .kind = WORK_BENCH, .arg = benches[i].id,
+			     .iters = iters, .warmup = warmup };
+
+	printf("bench %s: %s, %u iterations after %u warm-up\n",
+	       benches[i].name, benches[i].what, iters, warmup);
+	bench_mark(g);
+	if (guest_run_work(g, &w)) {
+		report_verdict(HC_FAIL, benches[i].name, "the guest stopped during the benchmark");
+		return -EIO;
+	}
+	return 0;
+}
+
+int bench_run(struct guest *g, const char *name, uint32_t iters, uint32_t warmup)
+{
+	unsigned i;
+	bool all = !name || !*name || !strcmp(name, "all");
+	bool found = false;
+
+	for (i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+		if (!all && strcmp(name, benches[i].name))
+			continue;
+		found = true;
+		bench_one(g, i, iters, warmup);
+	}
+	if (!found) {
+		printf("bench: unknown benchmark \"%s\" (allowed: all, %s)\n", name,
+		       bench_names());
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -1,0 +1,172 @@
+/* Generic exit handling for every backend (STYLE rule 1). */
+#include <errno.h>
+#include <stdio.h>
+#include "hv/guest.h"
+#include "hv/insn.h"
+#include "hv/vuart.h"
+#include "hv/msr.h"
+#include "hv/cpuid.h"
+#include "drivers/cpu.h"
+
+#define INSN_MAX	15
+#define IO_LOG_PORTS	64
+
+static const char *const reason_names[EXIT_REASONS] = {
+	[EXIT_CPUID] = "cpuid", [EXIT_HYPERCALL] = "hypercall",
+	[EXIT_IO] = "io", [EXIT_MSR] = "msr", [EXIT_HLT] = "hlt",
+	[EXIT_NPF] = "npf", [EXIT_INTR] = "intr", [EXIT_NMI] = "nmi",
+	[EXIT_IRQ_WINDOW] = "irq_window", [EXIT_SHUTDOWN] = "shutdown",
+	[EXIT_EXCEPTION] = "exception", [EXIT_INVALID] = "invalid",
+	[EXIT_UNKNOWN] = "unknown",
+};
+
+const char *exit_reason_name(enum exit_reason r)
+{
+	return r < EXIT_REASONS ? reason_names[r] : "?";
+}
+
+static enum insn_mode guest_insn_mode(struct vcpu *v)
+{
+	uint64_t attr = v->ops->get(v, VREG_CS_ATTR);
+
+	if ((v->ops->get(v, VREG_EFER) & EFER_LMA) && (attr & BIT(9)))
+		return INSN_MODE_64;
+	return (attr & BIT(10)) ? INSN_MODE_32 : INSN_MODE_16;
+}
+
+/* Without NRIP save (QEMU's SVM has none) the next RIP comes from decoding
+ * the instruction at RIP in guest memory. */
+int exit_skip_insn(struct guest *g)
+{
+	struct vcpu *v = &g->vcpu;
+	uint64_t rip = v->ops->get(v, VREG_RIP);
+	uint64_t lin = rip;
+	uint8_t bytes[INSN_MAX];
+	struct insn in;
+	uint64_t avail = INSN_MAX;
+	int len;
+
+	if (guest_insn_mode(v) != INSN_MODE_64)
+		lin += v->ops->get(v, VREG_CS_BASE);
+	/* Fetch what is readable: the instruction may end just before an
+	 * unmapped page. */
+	while (avail && guest_read_gva(g, lin, bytes, avail))
+		avail--;
+	len = insn_decode(bytes, avail, guest_insn_mode(v), &in);
+	if (len < 0) {
+		guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx (error %d)",
+			   rip, len);
+		return -EIO;
+	}
+	v->ops->set(v, VREG_RIP, rip + (uint64_t)len);
+	return 0;
+}
+
+static uint64_t io_mask(uint8_t size)
+{
+	return size == 4 ? 0xffffffffULL : size == 2 ? 0xffffULL : 0xffULL;
+}
+
+/* An I/O port with nothing behind it reads as all ones and ignores
+ * writes, as on a real bus; each such port is reported once. */
+static void io_unclaimed(const struct vcpu_exit *e)
+{
+	static uint16_t logged[IO_LOG_PORTS];
+	static unsigned nlogged;
+	unsigned i;
+
+	if (e->io.port == GUEST_IO_PROBE_PORT)
+		return;
+	for (i = 0; i < nlogged; i++)
+		if (logged[i] == e->io.port)
+			return;
+	if (nlogged < IO_LOG_PORTS)
+		logged[nlogged++] = e->io.port;
+	printf("hv: guest %s port 0x%x (size %u): no device, %s\n",
+	       e->io.in ? "read" : "wrote", e->io.port, e->io.size,
+	       e->io.in ? "reads as all ones" : "ignored");
+}
+
+static int exit_io(struct guest *g, const struct vcpu_exit *e)
+{
+	struct vcpu *v = &g->vcpu;
+	uint64_t mask = io_mask(e->io.size);
+	uint32_t val = (uint32_t)(v->regs.rax & mask);
+
+	if (e->io.string) {
+		guest_stop(g, STOP_BAD_IO, "string I/O (INS/OUTS) on port 0x%x is not emulated",
+			   e->io.port);
+		return -EIO;
+	}
+	if (!vuart_io(e->io.port, e->io.in, e->io.size, &val)) {
+		if (e->io.in)
+			val = (uint32_t)mask;
+		io_unclaimed(e);
+	}
+	if (e->io.in) {
+		/* SDM vol 1, 3.4.1.1: a 32-bit result zero-extends into RAX;
+		 * 8- and 16-bit ones leave the upper bits alone. */
+		if (e->io.size == 4)
+			v->regs.rax = val;
+		else
+			v->regs.rax = (v->regs.rax & ~mask) | (val & mask);
+	}
+	if (e->io.next_rip) {
+		v->ops->set(v, VREG_RIP, e->io.next_rip);
+		return 0;
+	}
+	return exit_skip_insn(g) ? -EIO : 0;
+}
+
+static int exit_hlt(struct guest *g)
+{
+	if (!g->vcpu.inject_pending) {
+		guest_stop(g, STOP_HALTED, "HLT with no interrupt that could wake it");
+		return -EIO;
+	}
+	return exit_skip_insn(g) ? -EIO : 0;
+}
+
+static int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
+{
+	guest_stop(g, STOP_UNEXPECTED, "unexpected exit %s (code 0x%lx, info 0x%lx/0x%lx)",
+		   exit_reason_name(e->reason), e->code, e->info1, e->info2);
+	return -EIO;
+}
+
+int exit_handle(struct guest *g, const struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case EXIT_HYPERCALL:
+		return hypercall_handle(g);
+	case EXIT_CPUID:
+		cpuid_emulate(&g->vcpu);
+		return exit_skip_insn(g) ? -EIO : 0;
+	case EXIT_IO:
+		return exit_io(g, e);
+	case EXIT_MSR:
+		if (msr_emulate(&g->vcpu, e->msr.write))
+			return 0;	/* #GP injected, RIP stays */
+		return exit_skip_insn(g) ? -EIO : 0;
+	case EXIT_HLT:
+		return exit_hlt(g);
+	case EXIT_INTR:
+		/* The interrupt is still pending: let it into the hv's IDT. */
+		cpu_irq_window();
+		return 0;
+	case EXIT_NMI:
+	case EXIT_IRQ_WINDOW:
+		return 0;
+	case EXIT_NPF:
+		g->stop_gpa = e->npf.gpa;
+		guest_stop(g, STOP_NPF, "%s of unmapped guest-physical 0x%lx at RIP 0x%lx",
+			   e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",
+			   e->npf.gpa, g->vcpu.ops->get(&g->vcpu, VREG_RIP));
+		return -EIO;
+	case EXIT_SHUTDOWN:
+		guest_stop(g, STOP_SHUTDOWN, "triple fault (shutdown)");
+		return -EIO;
+	default:
+		return exit_unexpected(g, e);
+	}
+}

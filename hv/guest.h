@@ -1,0 +1,72 @@
+/* The one guest: its RAM, nested and initial page tables, its vCPU and the
+ * cooperative work protocol (the guest asks for work by hypercall; the
+ * console hands it one self-test or benchmark at a time). */
+#ifndef HV_GUEST_H
+#define HV_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hv/hypercall_abi.h"
+#include "hv/paging.h"
+#include "hv/vcpu.h"
+
+enum guest_state {
+	GUEST_STOPPED,		/* not started, or stopped after an error */
+	GUEST_PARKED,		/* waiting in HC_GET_WORK */
+};
+
+enum guest_stop_cause {
+	STOP_NONE, STOP_NPF, STOP_SHUTDOWN, STOP_HALTED, STOP_UNEXPECTED,
+	STOP_BAD_IO, STOP_BAD_INSN,
+};
+
+struct guest {
+	uint64_t ram_hpa, ram_size;
+	uint64_t unmapped_gpa;		/* beyond RAM: never in the NPT */
+	const uint8_t *image;
+	uint64_t image_size;
+	struct pt_ctx npt;		/* guest-physical -> host-physical */
+	struct pt_ctx gpt;		/* the guest's own tables, in its RAM */
+	uint64_t gpt_next;		/* next free GPA for guest tables */
+	struct vcpu vcpu;
+	enum guest_state state;
+	enum guest_stop_cause stop_cause;
+	uint64_t stop_gpa;
+	unsigned boot_count;
+	struct hc_work work;
+	bool work_pending;
+	uint64_t tsc_hz;
+};
+
+/* Allocate the guest's nested page tables and its vCPU on ops. */
+int guest_create(struct guest *g, const struct vcpu_ops *ops, uint64_t ram_hpa,
+		 uint64_t ram_size, const void *image, uint64_t image_size,
+		 uint64_t tsc_hz);
+/* (Re)load the image, reset the vCPU and run until it parks. 0 when the
+ * guest parked, -EIO when it stopped. */
+int guest_start(struct guest *g);
+/* Hand the guest one work item and run it until it parks again (0) or
+ * stops (-EIO). Starts the guest first when it is stopped. */
+int guest_run_work(struct guest *g, const struct hc_work *w);
+/* Stop the guest after an error: message, state dump, state = STOPPED. */
+void guest_stop(struct guest *g, enum guest_stop_cause cause, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Host pointer to len bytes of guest RAM at guest-physical gpa, or NULL. */
+void *guest_gpa_ptr(struct guest *g, uint64_t gpa, uint64_t len);
+/* Copy len bytes from guest-virtual gva (translated through the guest's
+ * current CR3). 0 or -EFAULT. */
+int guest_read_gva(struct guest *g, uint64_t gva, void *dst, uint64_t len);
+/* Copy len bytes to guest-virtual gva. 0 or -EFAULT. */
+int guest_write_gva(struct guest *g, uint64_t gva, const void *src, uint64_t len);
+/* Copy a NUL-terminated string of at most max-1 characters. */
+int guest_read_string(struct guest *g, uint64_t gva, char *dst, uint64_t max);
+
+/* Exit handling (hv/exit.c): 0 to resume the guest, 1 when it parked,
+ * -EIO when it was stopped. */
+int exit_handle(struct guest *g, const struct vcpu_exit *e);
+/* Advance RIP past the instruction that caused the exit. */
+int exit_skip_insn(struct guest *g);
+/* Hypercall dispatch (hv/hypercall.c), same return convention. */
+int hypercall_handle(struct guest *g);
+
+#endif

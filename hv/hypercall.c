@@ -1,0 +1,146 @@
+/* Hypercall dispatch (ABI in hypercall_abi.h). Arguments are untrusted:
+ * every pointer is translated and bounds-checked, every size capped. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "hv/guest.h"
+#include "hv/report.h"
+#include "hv/bench.h"
+#include "hv/vuart.h"
+
+#define NAME_MAX_LEN	64
+#define WHY_MAX_LEN	160
+#define SAMPLES_MAX	1000000UL
+
+typedef long (*hc_fn)(struct guest *g, struct vcpu_regs *r);
+
+static long hc_nop(struct guest *g, struct vcpu_regs *r)
+{
+	(void)g; (void)r;
+	return 0;
+}
+
+static long hc_hello(struct guest *g, struct vcpu_regs *r)
+{
+	if (r->rdi != HC_ABI_VERSION) {
+		printf("hv: guest speaks hypercall ABI %lu, hv speaks %d\n",
+		       r->rdi, HC_ABI_VERSION);
+		return -HC_EINVAL;
+	}
+	return g->boot_count;
+}
+
+static long hc_get_info(struct guest *g, struct vcpu_regs *r)
+{
+	struct hc_guest_info info = {
+		.ram_size = g->ram_size,
+		.unmapped_gpa = g->unmapped_gpa,
+		.tsc_hz = g->tsc_hz,
+		.boot_count = g->boot_count,
+	};
+
+	return guest_write_gva(g, r->rdi, &info, sizeof(info)) ? -HC_EFAULT : 0;
+}
+
+static long hc_report(struct guest *g, struct vcpu_regs *r)
+{
+	char name[NAME_MAX_LEN], why[WHY_MAX_LEN];
+
+	if (r->rdi > HC_SKIP)
+		return -HC_EINVAL;
+	if (guest_read_string(g, r->rsi, name, sizeof(name)) ||
+	    (r->rdx && guest_read_string(g, r->rdx, why, sizeof(why))))
+		return -HC_EFAULT;
+	if (!r->rdx)
+		why[0] = 0;
+	vuart_flush();
+	report_verdict((enum hc_verdict)r->rdi, name, why);
+	return 0;
+}
+
+static long hc_samples(struct guest *g, struct vcpu_regs *r)
+{
+	char name[NAME_MAX_LEN];
+	uint64_t n = r->rdx, *buf;
+	long ret;
+
+	if (!n || n > SAMPLES_MAX)
+		return -HC_E2BIG;
+	if (r->rcx != UNIT_TSC_TICKS)
+		return -HC_EINVAL;
+	if (guest_read_string(g, r->rdi, name, sizeof(name)))
+		return -HC_EFAULT;
+	buf = malloc(n * sizeof(*buf));
+	if (!buf)
+		return -HC_E2BIG;
+	ret = -HC_EFAULT;
+	if (!guest_read_gva(g, r->rsi, buf, n * sizeof(*buf))) {
+		vuart_flush();
+		ret = bench_report(g, name, buf, n) ? -HC_EINVAL : 0;
+	}
+	free(buf);
+	return ret;
+}
+
+static long hc_inject_self(struct guest *g, struct vcpu_regs *r)
+{
+	if (r->rdi < 32 || r->rdi > 255 || r->rsi > HV_INJECT_MAX)
+		return -HC_EINVAL;
+	g->vcpu.inject_vector = (uint8_t)r->rdi;
+	g->vcpu.inject_pending += (uint32_t)r->rsi;
+	return 0;
+}
+
+static long hc_get_work(struct guest *g, struct vcpu_regs *r)
+{
+	if (guest_write_gva(g, r->rdi, &g->work, sizeof(g->work)))
+		return -HC_EFAULT;
+	g->work_pending = false;
+	return 0;
+}
+
+static long hc_work_done(struct guest *g, struct vcpu_regs *r)
+{
+	(void)g; (void)r;
+	vuart_flush();
+	return 0;
+}
+
+static long hc_bench_mark(struct guest *g, struct vcpu_regs *r)
+{
+	(void)r;
+	bench_mark(g);
+	return 0;
+}
+
+static const hc_fn hc_table[HC_COUNT] = {
+	[HC_NOP] = hc_nop,
+	[HC_HELLO] = hc_hello,
+	[HC_GET_WORK] = hc_get_work,
+	[HC_WORK_DONE] = hc_work_done,
+	[HC_REPORT] = hc_report,
+	[HC_SAMPLES] = hc_samples,
+	[HC_INJECT_SELF] = hc_inject_self,
+	[HC_GET_INFO] = hc_get_info,
+	[HC_BENCH_MARK] = hc_bench_mark,
+};
+
+/* HC_GET_WORK with nothing to do parks the guest on its VMMCALL: RIP is
+ * not advanced, so the next resume asks again. */
+int hypercall_handle(struct guest *g)
+{
+	struct vcpu_regs *r = &g->vcpu.regs;
+	uint64_t nr = r->rax;
+
+	if (nr == HC_GET_WORK && !g->work_pending) {
+		vuart_flush();
+		return 1;
+	}
+	if (nr < HC_COUNT && hc_table[nr]) {
+		r->rax = (uint64_t)hc_table[nr](g, r);
+	} else {
+		printf("hv: guest made unknown hypercall %lu: -ENOSYS\n", nr);
+		r->rax = (uint64_t)-HC_ENOSYS;
+	}
+	return exit_skip_insn(g) ? -EIO : 0;
+}

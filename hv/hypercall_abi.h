@@ -1,0 +1,75 @@
+/* The hypercall ABI between the hv and its guest.
+ *
+ * Instruction: VMMCALL (0F 01 D9) under SVM, VMCALL (0F 01 C1) under VMX,
+ * exactly these three bytes with no prefix. Number in RAX, arguments in
+ * RDI, RSI, RDX, RCX; result in RAX: >= 0 on success, a negative errno
+ * (Linux numbering, below) on failure. Every other register is preserved.
+ * Pointers are guest-virtual addresses; the hv translates them through the
+ * guest's page tables and refuses (-EFAULT) anything outside guest RAM.
+ * An unknown number returns -ENOSYS. */
+#ifndef HV_HYPERCALL_ABI_H
+#define HV_HYPERCALL_ABI_H
+
+enum hc_number {
+	HC_NOP = 0,		/* () -> 0: the round-trip benchmark */
+	HC_HELLO = 1,		/* (abi_version) -> boot count of this guest */
+	HC_GET_WORK = 2,	/* (struct hc_work *out) -> 0 */
+	HC_WORK_DONE = 3,	/* () -> 0: back to the console */
+	HC_REPORT = 4,		/* (enum hc_verdict, const char *name, const char *why) */
+	HC_SAMPLES = 5,		/* (const char *name, const uint64_t *s, n, unit) */
+	HC_INJECT_SELF = 6,	/* (vector, count): deliver count virtual interrupts */
+	HC_GET_INFO = 7,	/* (struct hc_guest_info *out) -> 0 */
+	HC_BENCH_MARK = 8,	/* (): exits from here on count for the next samples */
+	HC_COUNT
+};
+
+#define HC_ABI_VERSION	1
+
+/* Linux errno values, as the ABI returns them. */
+#define HC_EFAULT	14
+#define HC_EINVAL	22
+#define HC_ENOSYS	38
+#define HC_E2BIG	7
+
+enum hc_verdict { HC_PASS = 0, HC_FAIL = 1, HC_SKIP = 2 };
+
+enum hc_work_kind {
+	WORK_NONE = 0,
+	WORK_SELFTEST = 1,	/* arg = test id */
+	WORK_BENCH = 2,		/* arg = bench id */
+};
+
+enum hc_selftest_id {
+	ST_HYPERCALL, ST_CPUID, ST_IO, ST_NPF, ST_INJECT,
+	ST_COUNT
+};
+
+enum hc_bench_id {
+	BENCH_VMEXIT,
+	BENCH_COUNT
+};
+
+enum hc_unit { UNIT_TSC_TICKS = 0 };
+
+struct hc_work {
+	unsigned long kind;
+	unsigned long arg;
+	unsigned long iters;
+	unsigned long warmup;
+};
+
+struct hc_guest_info {
+	unsigned long ram_size;		/* bytes of guest RAM from GPA 0 */
+	unsigned long unmapped_gpa;	/* a GPA the NPT leaves unmapped */
+	unsigned long tsc_hz;
+	unsigned long boot_count;
+};
+
+/* Guest serial port (trapped, forwarded with a "guest: " prefix). */
+#define GUEST_COM1		0x3f8
+/* A port with no device behind it, for the I/O exit benchmark (POST). */
+#define GUEST_IO_PROBE_PORT	0x80
+/* The vector HC_INJECT_SELF is meant to be used with by the self-test. */
+#define GUEST_TEST_VECTOR	0x40
+
+#endif

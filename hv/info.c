@@ -1,0 +1,100 @@
+/* The `info` command: what the hv found and what it uses. */
+#include <stdio.h>
+#include <string.h>
+#include "hv/console.h"
+#include "hv/hv.h"
+#include "hv/iommu_info.h"
+#include "hv/mem.h"
+#include "hv/mmu.h"
+#include "drivers/cpu.h"
+#include "drivers/lapic.h"
+#include "drivers/power.h"
+
+static void info_cpu(void)
+{
+	struct cpuid_regs r;
+	char vendor[13], brand[49];
+	unsigned i;
+
+	cpu_cpuid(0, 0, &r);
+	memcpy(vendor, &r.ebx, 4);
+	memcpy(vendor + 4, &r.edx, 4);
+	memcpy(vendor + 8, &r.ecx, 4);
+	vendor[12] = 0;
+	memset(brand, 0, sizeof(brand));
+	cpu_cpuid(0x80000000, 0, &r);
+	if (r.eax >= 0x80000004)
+		for (i = 0; i < 3; i++)
+			cpu_cpuid(0x80000002 + i, 0, (struct cpuid_regs *)(brand + 16 * i));
+	printf("cpu: %s \"%s\", %u CPU(s) in the MADT, hv on APIC id %u (%s)\n",
+	       vendor, brand, hv.acpi.ncpus, lapic_id(),
+	       lapic_x2apic() ? "x2APIC" : "xAPIC");
+	if (r.eax >= 0x8000000a) {
+		cpu_cpuid(0x8000000a, 0, &r);
+		printf("cpu: SVM rev %u, %u ASIDs, NPT %s, NRIP save %s, decode assists %s, vGIF %s\n",
+		       r.eax & 0xff, r.ebx, r.edx & CPUIDXA_EDX_NP ? "yes" : "no",
+		       r.edx & CPUIDXA_EDX_NRIPS ? "yes" : "no (next RIP decoded by the hv)",
+		       r.edx & CPUIDXA_EDX_DECODE ? "yes" : "no",
+		       r.edx & CPUIDXA_EDX_VGIF ? "yes" : "no");
+	}
+	printf("cpu: backend %s%s%s\n", hv.backend ? hv.backend->name : "none",
+	       hv.backend ? "" : ": ", hv.backend ? "" : hv.backend_why);
+	printf("tsc: %lu Hz from %s\n", hv.tsc.hz, hv.tsc.source);
+}
+
+static void info_memory(void)
+{
+	struct mem_usage u;
+	char size[32];
+
+	mem_usage(&u);
+	options_format_size(u.pool_size, size, sizeof(size));
+	printf("memory: hv pool %s at 0x%lx; in use %lu KiB (image %lu KiB, heap %lu KiB, "
+	       "pages %lu KiB, of which own page tables %lu KiB)\n",
+	       size, u.pool_base, (u.image + u.heap + u.pages) >> 10, u.image >> 10,
+	       u.heap >> 10, u.pages >> 10, mmu_pages() * 4);
+	options_format_size(hv.bi->guest_size, size, sizeof(size));
+	printf("memory: guest RAM %s at host 0x%lx, %u firmware memory map entries\n",
+	       size, hv.bi->guest_base, hv.bi->nmem);
+	printf("boot: %lu us from hand-off to prompt\n",
+	       tsc_to_us(hv.tsc_ready - hv.bi->tsc_handoff, hv.tsc.hz));
+}
+
+static void info_acpi(void)
+{
+	unsigned i;
+
+	printf("acpi: RSDP at 0x%lx rev %u OEM \"%s\"; tables:", hv.acpi.rsdp_pa,
+	       hv.acpi.revision, hv.acpi.oem_id);
+	for (i = 0; i < hv.acpi.ntables; i++)
+		printf(" %s@0x%lx", hv.acpi.tables[i].sig, hv.acpi.tables[i].pa);
+	printf("\n");
+	for (i = 0; i < hv.acpi.nioapics; i++)
+		printf("acpi: IOAPIC id %u at 0x%x, GSI base %u\n", hv.acpi.ioapics[i].id,
+		       hv.acpi.ioapics[i].pa, hv.acpi.ioapics[i].gsi_base);
+	for (i = 0; i < hv.acpi.necam; i++)
+		printf("acpi: ECAM segment %u buses %u-%u at 0x%lx\n", hv.acpi.ecam[i].segment,
+		       hv.acpi.ecam[i].bus_start, hv.acpi.ecam[i].bus_end, hv.acpi.ecam[i].base);
+	printf("acpi: power off via %s\n", power_method());
+}
+
+static void info_pci(void)
+{
+	char line[160];
+	unsigned i;
+
+	printf("pci: %u device(s)\n", hv.npci);
+	for (i = 0; i < hv.npci; i++) {
+		pci_dev_describe(&hv.pci[i], line, sizeof(line));
+		printf("  %s\n", line);
+	}
+}
+
+void info_print(void)
+{
+	info_cpu();
+	info_memory();
+	info_acpi();
+	iommu_info_print();
+	info_pci();
+}

@@ -1,0 +1,90 @@
+/* Guest MSRs (see msr.h): the architectural state the guest may touch is
+ * kept in the backend; anything else raises #GP, as for a missing MSR. */
+#include <stdio.h>
+#include "hv/msr.h"
+#include "hv/vcpu.h"
+#include "drivers/cpu.h"
+
+#define GUEST_APIC_BASE	(0xfee00000ULL | BIT(8) | BIT(11))	/* BSP, enabled */
+#define VEC_GP		13
+#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+
+static const struct {
+	uint32_t msr;
+	enum vcpu_reg reg;
+} msr_regs[] = {
+	{ MSR_PAT, VREG_PAT },
+	{ MSR_FS_BASE, VREG_FS_BASE },
+	{ MSR_GS_BASE, VREG_GS_BASE },
+	{ MSR_KERNEL_GS_BASE, VREG_KERNEL_GS_BASE },
+	{ 0xc0000081, VREG_STAR },
+	{ 0xc0000082, VREG_LSTAR },
+	{ 0xc0000083, VREG_CSTAR },
+	{ 0xc0000084, VREG_SFMASK },
+	{ 0x174, VREG_SYSENTER_CS },
+	{ 0x175, VREG_SYSENTER_ESP },
+	{ 0x176, VREG_SYSENTER_EIP },
+};
+
+static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	unsigned i;
+
+	switch (msr) {
+	case MSR_EFER:
+		*val = v->ops->get(v, VREG_EFER) & ~EFER_SVME;
+		return 0;
+	case MSR_APIC_BASE:
+		*val = GUEST_APIC_BASE;
+		return 0;
+	case MSR_TSC:
+		*val = cpu_rdtsc();
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(msr_regs); i++)
+		if (msr_regs[i].msr == msr) {
+			*val = v->ops->get(v, msr_regs[i].reg);
+			return 0;
+		}
+	return -1;
+}
+
+static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	unsigned i;
+
+	switch (msr) {
+	case MSR_EFER:
+		/* Long mode stays on: the guest cannot leave it here. */
+		if ((val & ~EFER_GUEST_BITS) || !(val & EFER_LME))
+			return -1;
+		v->ops->set(v, VREG_EFER, val | EFER_LMA);
+		return 0;
+	case MSR_APIC_BASE:
+		return val == GUEST_APIC_BASE ? 0 : -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(msr_regs); i++)
+		if (msr_regs[i].msr == msr) {
+			v->ops->set(v, msr_regs[i].reg, val);
+			return 0;
+		}
+	return -1;
+}
+
+int msr_emulate(struct vcpu *v, bool write)
+{
+	uint32_t msr = (uint32_t)v->regs.rcx;
+	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+
+	if (write ? msr_write(v, msr, val) : msr_read(v, msr, &val)) {
+		printf("hv: guest %s of MSR 0x%x: not emulated, #GP injected\n",
+		       write ? "WRMSR" : "RDMSR", msr);
+		v->ops->inject(v, EVENT_EXCEPTION, VEC_GP, true, 0);
+		return 1;
+	}
+	if (!write) {
+		v->regs.rax = (uint32_t)val;
+		v->regs.rdx = val >> 32;
+	}
+	return 0;
+}

@@ -1,0 +1,66 @@
+/*
+ * Hypervisor options: one descriptor table drives parsing of the UEFI
+ * command line, irqvisor.cfg and the console's `set`, plus `show`/`help`.
+ */
+#ifndef HV_OPTIONS_H
+#define HV_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum opt_cpu { OPT_CPU_AUTO, OPT_CPU_SVM, OPT_CPU_VMX };
+
+#define OPT_AUTORUN_MAX 512
+/* Enough for any message options_set() writes; longer ones are truncated. */
+#define OPT_ERR_MAX     256
+/* Name used in options_parse_config() messages. */
+#define OPT_CONFIG_NAME "irqvisor.cfg"
+
+struct hv_options {
+	enum opt_cpu cpu;	/* cpu=auto|svm|vmx, default auto */
+	uint64_t guest_mem;	/* guestmem=SIZE, default 64M, 16M..64G, multiple of 2M */
+	uint64_t hv_mem;	/* hvmem=SIZE, default 16M, 4M..1G, multiple of 2M */
+	uint32_t iters;		/* iters=N benchmark iterations, default 10000, 1..1000000 */
+	uint32_t warmup;	/* warmup=N, default 100, 0..100000 */
+	char autorun[OPT_AUTORUN_MAX];	/* autorun="cmd; cmd", default "" */
+};
+
+/* Called once per error with a complete one-line message (no trailing newline). */
+typedef void (*opt_report_fn)(void *ctx, const char *msg);
+
+/* Fill @o with the defaults from the option table. */
+void options_init(struct hv_options *o);
+
+/*
+ * Set one option from NUL-terminated key and value (value unquoted already).
+ * Returns 0, -EINVAL (bad value) or -ENOENT (unknown key); on error writes a
+ * one-line message into @err (OPT_ERR_MAX is always enough) and leaves @o as is.
+ */
+int options_set(struct hv_options *o, const char *key, const char *value,
+		char *err, size_t errlen);
+
+/*
+ * Parse whitespace-separated key=value tokens, values optionally "quoted".
+ * A leading program name ending in .efi is skipped. Also serves the console's
+ * `set` (pass the text after "set "). Returns the number of errors reported.
+ */
+int options_parse_cmdline(struct hv_options *o, const char *line,
+			  opt_report_fn report, void *ctx);
+
+/*
+ * Parse irqvisor.cfg text of @len bytes (need not be NUL-terminated): one
+ * key=value per line, # comments, LF or CRLF. Returns the number of errors.
+ */
+int options_parse_config(struct hv_options *o, const char *text, size_t len,
+			 opt_report_fn report, void *ctx);
+
+/* Write one "key=value\n" line per option in table order; snprintf-style return. */
+int options_format(const struct hv_options *o, char *buf, size_t len);
+
+/* Format a size as "1G", "64M", "4100K" or plain bytes, whichever is exact. */
+void options_format_size(uint64_t bytes, char *buf, size_t len);
+
+/* For `help`: one line per key with allowed values, default and meaning. */
+int options_describe(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,66 @@
+/* Verdicts, summaries and RESULT lines (see report.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hv/report.h"
+
+#define RESULTS_MAX	256
+
+static unsigned counts[3];
+static unsigned failures_total;
+static char *results[RESULTS_MAX];
+static unsigned nresults;
+
+void report_begin(void)
+{
+	memset(counts, 0, sizeof(counts));
+}
+
+void report_verdict(enum hc_verdict v, const char *name, const char *why)
+{
+	switch (v) {
+	case HC_PASS:
+		printf("PASS: %s\n", name);
+		break;
+	case HC_SKIP:
+		printf("SKIP: %s: %s\n", name, why && *why ? why : "no reason given");
+		break;
+	default:
+		v = HC_FAIL;
+		printf("FAIL: %s: %s\n", name, why && *why ? why : "no reason given");
+		failures_total++;
+		break;
+	}
+	counts[v]++;
+}
+
+void report_summary(void)
+{
+	printf("SUMMARY: %u passed, %u failed, %u skipped\n",
+	       counts[HC_PASS], counts[HC_FAIL], counts[HC_SKIP]);
+}
+
+unsigned report_failures_total(void)
+{
+	return failures_total;
+}
+
+void report_result_line(const char *json)
+{
+	printf("RESULT %s\n", json);
+	if (nresults < RESULTS_MAX) {
+		results[nresults] = strdup(json);
+		if (results[nresults])
+			nresults++;
+	}
+}
+
+void report_results_dump(void)
+{
+	unsigned i;
+
+	if (!nresults)
+		printf("no results yet: run `bench all`\n");
+	for (i = 0; i < nresults; i++)
+		printf("RESULT %s\n", results[i]);
+}

@@ -1,0 +1,22 @@
+/* Test and benchmark output that people and scripts both read:
+ * "PASS: name", "FAIL: name: why", "SKIP: name: why", "SUMMARY: ...",
+ * and "RESULT {json}" lines (kept for the `results` command). */
+#ifndef HV_REPORT_H
+#define HV_REPORT_H
+
+#include "hv/hypercall_abi.h"
+
+/* Start counting for one selftest/bench command. */
+void report_begin(void);
+/* Print one verdict line and count it. */
+void report_verdict(enum hc_verdict v, const char *name, const char *why);
+/* "SUMMARY: N passed, N failed, N skipped" for the current command. */
+void report_summary(void);
+/* Failures since boot: poweroff's exit status. */
+unsigned report_failures_total(void);
+/* Print "RESULT <json>" and keep it for `results`. */
+void report_result_line(const char *json);
+/* Reprint every RESULT line of this boot. */
+void report_results_dump(void);
+
+#endif

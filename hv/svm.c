@@ -1,0 +1,347 @@
+/* AMD SVM backend: VMCB set-up, world switch and exit decoding only. Every
+ * exit is handled by the generic code in hv/exit.c (STYLE rule 1). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "hv/vcpu.h"
+#include "hv/vmcb.h"
+#include "hv/mem.h"
+#include "drivers/cpu.h"
+
+#define GUEST_ASID	1
+#define PAT_DEFAULT	0x0007040600070406ULL
+#define DR6_INIT	0xffff0ff0ULL
+#define DR7_INIT	0x400ULL
+/* VMCB segment attributes: type, S, DPL, P | AVL, L, D/B, G. */
+#define SEG_CODE64	0x0a9b
+#define SEG_DATA	0x0c93
+#define SEG_TSS64_BUSY	0x008b
+#define SEG_LDT		0x0082
+#define GUEST_CR0	(CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)
+#define GUEST_CR4	(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa, host_vmcb_pa, hsave_pa, iopm_pa, msrpm_pa;
+	uint8_t *fx;		/* guest FXSAVE area, 512 bytes, 16-aligned */
+};
+
+void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_vmcb_pa,
+	       void *guest_fx);
+void svm_vmsave(uint64_t vmcb_pa);
+
+static struct svm_vcpu svm_bsp;
+
+static int svm_probe(char *why, unsigned len)
+{
+	struct cpuid_regs r;
+
+	cpu_cpuid(0x80000000, 0, &r);
+	if (r.eax < 0x8000000a) {
+		snprintf(why, len, "CPUID has no leaf 0x8000000a (SVM features)");
+		return -ENODEV;
+	}
+	cpu_cpuid(0x80000001, 0, &r);
+	if (!(r.ecx & CPUIDX1_ECX_SVM)) {
+		snprintf(why, len, "CPUID 0x80000001 ECX.SVM is clear: no AMD-V");
+		return -ENODEV;
+	}
+	if (cpu_rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		snprintf(why, len, "VM_CR.SVMDIS is set: SVM disabled by firmware");
+		return -EPERM;
+	}
+	cpu_cpuid(0x8000000a, 0, &r);
+	if (!(r.edx & CPUIDXA_EDX_NP)) {
+		snprintf(why, len, "CPUID 0x8000000a EDX.NP is clear: no nested paging");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* APM vol 2, 15.10.1 and 15.11: one bit per port, two bits per MSR; all
+ * set means every access exits. */
+static int svm_alloc(struct svm_vcpu *s)
+{
+	uint64_t fx_pa;
+	int err;
+
+	if ((err = mem_alloc_pages(1, &s->vmcb_pa)) ||
+	    (err = mem_alloc_pages(1, &s->host_vmcb_pa)) ||
+	    (err = mem_alloc_pages(1, &s->hsave_pa)) ||
+	    (err = mem_alloc_pages(SVM_IOPM_SIZE / 4096, &s->iopm_pa)) ||
+	    (err = mem_alloc_pages(SVM_MSRPM_SIZE / 4096, &s->msrpm_pa)) ||
+	    (err = mem_alloc_pages(1, &fx_pa)))
+		return err;
+	s->vmcb = (struct vmcb *)(uintptr_t)s->vmcb_pa;
+	s->fx = (uint8_t *)(uintptr_t)fx_pa;
+	memset((void *)(uintptr_t)s->iopm_pa, 0xff, SVM_IOPM_SIZE);
+	memset((void *)(uintptr_t)s->msrpm_pa, 0xff, SVM_MSRPM_SIZE);
+	return 0;
+}
+
+static int svm_init(struct vcpu *v)
+{
+	struct svm_vcpu *s = &svm_bsp;
+	int err;
+
+	err = svm_alloc(s);
+	if (err)
+		return err;
+	cpu_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_SVME);
+	cpu_wrmsr(MSR_VM_HSAVE_PA, s->hsave_pa);
+	svm_vmsave(s->host_vmcb_pa);
+	v->arch = s;
+	return 0;
+}
+
+static void seg_set(struct vmcb_seg *seg, uint16_t sel, uint16_t attr,
+		    uint32_t limit)
+{
+	*seg = (struct vmcb_seg){ .selector = sel, .attrib = attr,
+				  .limit = limit, .base = 0 };
+}
+
+static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
+{
+	struct svm_vcpu *s = v->arch;
+	struct vmcb *vm = s->vmcb;
+	struct vmcb_control *c = &vm->control;
+	struct vmcb_save *st = &vm->save;
+
+	memset(vm, 0, sizeof(*vm));
+	c->intercept_exceptions = 0;
+	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
+		INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_INVD |
+		INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO_PROT |
+		INTERCEPT_MSR_PROT | INTERCEPT_TASK_SWITCH | INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
+		INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI |
+		INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_XSETBV;
+	c->iopm_base_pa = s->iopm_pa;
+	c->msrpm_base_pa = s->msrpm_pa;
+	c->guest_asid = GUEST_ASID;
+	c->tlb_control = TLB_CONTROL_FLUSH_ALL;
+	/* 15.21.1: with V_INTR_MASKING the guest's IF masks only virtual
+	 * interrupts; physical ones always exit (INTR intercept). */
+	c->vintr = V_INTR_MASKING;
+	c->np_control = NP_ENABLE;
+	c->n_cr3 = bs->npt_root;
+
+	seg_set(&st->cs, 0x08, SEG_CODE64, 0xffffffff);
+	seg_set(&st->ds, 0x10, SEG_DATA, 0xffffffff);
+	seg_set(&st->es, 0x10, SEG_DATA, 0xffffffff);
+	seg_set(&st->ss, 0x10, SEG_DATA, 0xffffffff);
+	seg_set(&st->fs, 0x10, SEG_DATA, 0xffffffff);
+	seg_set(&st->gs, 0x10, SEG_DATA, 0xffffffff);
+	seg_set(&st->tr, 0, SEG_TSS64_BUSY, 0x67);
+	seg_set(&st->ldtr, 0, SEG_LDT, 0);
+	st->gdtr.limit = 0;
+	st->idtr.limit = 0;
+	st->cpl = 0;
+	/* VMRUN refuses a guest with EFER.SVME clear (15.5.1); the guest
+	 * never sees the bit (hv/msr.c hides it). */
+	st->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
+	st->cr0 = GUEST_CR0;
+	st->cr3 = bs->cr3;
+	st->cr4 = GUEST_CR4;
+	st->dr6 = DR6_INIT;
+	st->dr7 = DR7_INIT;
+	st->rflags = RFLAGS_RESERVED1;
+	st->rip = bs->rip;
+	st->rsp = bs->rsp;
+	st->g_pat = PAT_DEFAULT;
+	memset(&v->regs, 0, sizeof(v->regs));
+	/* FXSAVE image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
+	memset(s->fx, 0, 512);
+	s->fx[0] = 0x7f;
+	s->fx[1] = 0x03;
+	s->fx[24] = 0x80;
+	s->fx[25] = 0x1f;
+}
+
+static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)
+{
+	e->reason = EXIT_IO;
+	e->io.port = FIELD_GET(IOIO_PORT, c->exitinfo1);
+	e->io.size = FIELD_GET(IOIO_SIZE, c->exitinfo1);	/* 1, 2 or 4 */
+	e->io.size = e->io.size == 4 ? 4 : e->io.size == 2 ? 2 : 1;
+	e->io.in = c->exitinfo1 & IOIO_IN;
+	e->io.string = c->exitinfo1 & IOIO_STR;
+	e->io.rep = c->exitinfo1 & IOIO_REP;
+	e->io.next_rip = c->exitinfo2;	/* always provided for IOIO */
+}
+
+static void svm_decode(const struct vmcb_control *c, struct vcpu_exit *e)
+{
+	e->code = c->exitcode;
+	e->info1 = c->exitinfo1;
+	e->info2 = c->exitinfo2;
+	switch (c->exitcode) {
+	case SVM_EXIT_VMMCALL:	e->reason = EXIT_HYPERCALL; break;
+	case SVM_EXIT_CPUID:	e->reason = EXIT_CPUID; break;
+	case SVM_EXIT_IOIO:	svm_decode_io(c, e); break;
+	case SVM_EXIT_HLT:	e->reason = EXIT_HLT; break;
+	case SVM_EXIT_INTR:	e->reason = EXIT_INTR; break;
+	case SVM_EXIT_NMI:	e->reason = EXIT_NMI; break;
+	case SVM_EXIT_VINTR:	e->reason = EXIT_IRQ_WINDOW; break;
+	case SVM_EXIT_SHUTDOWN:	e->reason = EXIT_SHUTDOWN; break;
+	case SVM_EXIT_INVALID:	e->reason = EXIT_INVALID; break;
+	case SVM_EXIT_MSR:
+		e->reason = EXIT_MSR;
+		e->msr.write = c->exitinfo1 == 1;
+		break;
+	case SVM_EXIT_NPF:
+		e->reason = EXIT_NPF;
+		e->npf.gpa = c->exitinfo2;
+		e->npf.present = c->exitinfo1 & NPF_PRESENT;
+		e->npf.write = c->exitinfo1 & NPF_WRITE;
+		e->npf.fetch = c->exitinfo1 & NPF_FETCH;
+		break;
+	default:
+		if (c->exitcode >= SVM_EXIT_EXCP_BASE && c->exitcode < SVM_EXIT_EXCP_BASE + 32) {
+			e->reason = EXIT_EXCEPTION;
+			e->exc.vector = (uint8_t)(c->exitcode - SVM_EXIT_EXCP_BASE);
+			e->exc.has_error = true;
+			e->exc.error = (uint32_t)c->exitinfo1;
+		} else {
+			e->reason = EXIT_UNKNOWN;
+		}
+	}
+}
+
+static void svm_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct svm_vcpu *s = v->arch;
+	struct vmcb *vm = s->vmcb;
+
+	vm->save.rax = v->regs.rax;
+	svm_vmrun(s->vmcb_pa, &v->regs, s->host_vmcb_pa, s->fx);
+	v->regs.rax = vm->save.rax;
+	vm->control.tlb_control = 0;
+	/* 15.20: an event whose delivery the exit interrupted is reported in
+	 * EXITINTINFO and must be injected again on the next entry. */
+	vm->control.eventinj = 0;
+	if (vm->control.exitintinfo & EVTINJ_VALID)
+		vm->control.eventinj = vm->control.exitintinfo;
+	svm_decode(&vm->control, e);
+}
+
+static uint64_t *svm_reg(struct vmcb *vm, enum vcpu_reg r)
+{
+	struct vmcb_save *st = &vm->save;
+
+	switch (r) {
+	case VREG_RIP:		return &st->rip;
+	case VREG_RSP:		return &st->rsp;
+	case VREG_RFLAGS:	return &st->rflags;
+	case VREG_CR0:		return &st->cr0;
+	case VREG_CR2:		return &st->cr2;
+	case VREG_CR3:		return &st->cr3;
+	case VREG_CR4:		return &st->cr4;
+	case VREG_EFER:		return &st->efer;
+	case VREG_CS_BASE:	return &st->cs.base;
+	case VREG_PAT:		return &st->g_pat;
+	case VREG_FS_BASE:	return &st->fs.base;
+	case VREG_GS_BASE:	return &st->gs.base;
+	case VREG_KERNEL_GS_BASE: return &st->kernel_gs_base;
+	case VREG_STAR:		return &st->star;
+	case VREG_LSTAR:	return &st->lstar;
+	case VREG_CSTAR:	return &st->cstar;
+	case VREG_SFMASK:	return &st->sfmask;
+	case VREG_SYSENTER_CS:	return &st->sysenter_cs;
+	case VREG_SYSENTER_ESP:	return &st->sysenter_esp;
+	case VREG_SYSENTER_EIP:	return &st->sysenter_eip;
+	default:		return NULL;
+	}
+}
+
+static uint64_t svm_get(struct vcpu *v, enum vcpu_reg r)
+{
+	struct svm_vcpu *s = v->arch;
+	uint64_t *p;
+
+	if (r == VREG_CS_ATTR)
+		return s->vmcb->save.cs.attrib;
+	p = svm_reg(s->vmcb, r);
+	return p ? *p : 0;
+}
+
+/* The guest sees EFER without SVME; the VMCB keeps it set (15.5.1). */
+static void svm_set(struct vcpu *v, enum vcpu_reg r, uint64_t val)
+{
+	struct svm_vcpu *s = v->arch;
+	uint64_t *p = svm_reg(s->vmcb, r);
+
+	if (r == VREG_EFER)
+		val |= EFER_SVME;
+	if (p)
+		*p = val;
+}
+
+static bool svm_interruptible(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->arch;
+
+	return (s->vmcb->save.rflags & RFLAGS_IF) &&
+	       !(s->vmcb->control.interrupt_shadow & INT_SHADOW) &&
+	       !(s->vmcb->control.eventinj & EVTINJ_VALID);
+}
+
+static void svm_inject(struct vcpu *v, enum event_type t, uint8_t vector,
+		       bool has_error, uint32_t error)
+{
+	struct svm_vcpu *s = v->arch;
+	uint64_t type = t == EVENT_NMI ? EVTINJ_TYPE_NMI :
+			t == EVENT_EXCEPTION ? EVTINJ_TYPE_EXCEPTION : EVTINJ_TYPE_INTR;
+
+	s->vmcb->control.eventinj = FIELD_PREP(EVTINJ_VECTOR, vector) |
+		FIELD_PREP(EVTINJ_TYPE, type) | EVTINJ_VALID |
+		(has_error ? EVTINJ_EV | FIELD_PREP(EVTINJ_ERROR, error) : 0);
+}
+
+/* 15.21.4: a V_IRQ with V_IGN_TPR plus the VINTR intercept makes the CPU
+ * exit at the first instruction boundary where the guest could take an
+ * interrupt; the real interrupt is then injected through EVENTINJ. */
+static void svm_irq_window(struct vcpu *v, bool want)
+{
+	struct vmcb_control *c = &((struct svm_vcpu *)v->arch)->vmcb->control;
+
+	if (want) {
+		c->vintr |= V_IRQ | V_IGN_TPR | FIELD_PREP(V_INTR_PRIO, 0xf);
+		c->intercept_misc1 |= INTERCEPT_VINTR;
+	} else {
+		c->vintr &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO);
+		c->intercept_misc1 &= ~INTERCEPT_VINTR;
+	}
+}
+
+static void svm_dump(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->arch;
+	const struct vmcb_control *c = &s->vmcb->control;
+	const struct vmcb_save *st = &s->vmcb->save;
+
+	printf("  svm: exitcode 0x%lx info1 0x%lx info2 0x%lx intinfo 0x%lx\n",
+	       c->exitcode, c->exitinfo1, c->exitinfo2, c->exitintinfo);
+	printf("  rip %016lx rsp %016lx rflags %016lx cpl %u\n",
+	       st->rip, st->rsp, st->rflags, st->cpl);
+	printf("  cr0 %016lx cr2 %016lx cr3 %016lx cr4 %016lx efer %lx\n",
+	       st->cr0, st->cr2, st->cr3, st->cr4, st->efer);
+	printf("  cs %04x/%04x ss %04x idtr %lx/%x gdtr %lx/%x\n",
+	       st->cs.selector, st->cs.attrib, st->ss.selector,
+	       st->idtr.base, st->idtr.limit, st->gdtr.base, st->gdtr.limit);
+}
+
+const struct vcpu_ops svm_ops = {
+	.name = "svm",
+	.probe = svm_probe,
+	.init = svm_init,
+	.reset = svm_reset,
+	.run = svm_run,
+	.get = svm_get,
+	.set = svm_set,
+	.interruptible = svm_interruptible,
+	.inject = svm_inject,
+	.irq_window = svm_irq_window,
+	.dump = svm_dump,
+};

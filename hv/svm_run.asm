@@ -1,0 +1,97 @@
+; SVM world switch: run the guest once (APM vol 2, 15.5).
+; void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs,
+;                uint64_t host_vmcb_pa, void *guest_fx)
+; RAX of the guest lives in the VMCB; the others in struct vcpu_regs.
+; VMRUN swaps only part of the state: VMLOAD/VMSAVE move FS, GS, TR, LDTR,
+; KernelGsBase and the SYSCALL/SYSENTER MSRs (15.5.2), so the guest's are
+; loaded before VMRUN and the host's put back after. The hv's own C code
+; uses no SSE/x87 (-mgeneral-regs-only) but newlib may: the guest's FPU
+; state is restored before and saved after every run.
+bits 64
+default rel
+section .text
+
+%define R_RBX 8
+%define R_RCX 16
+%define R_RDX 24
+%define R_RSI 32
+%define R_RDI 40
+%define R_RBP 48
+%define R_R8  56
+%define R_R9  64
+%define R_R10 72
+%define R_R11 80
+%define R_R12 88
+%define R_R13 96
+%define R_R14 104
+%define R_R15 112
+
+global svm_vmrun
+svm_vmrun:
+        push    rbx
+        push    rbp
+        push    r12
+        push    r13
+        push    r14
+        push    r15
+        push    rcx                     ; [rsp+24] guest fx area
+        push    rdx                     ; [rsp+16] host vmcb
+        push    rsi                     ; [rsp+8]  regs
+        push    rdi                     ; [rsp]    guest vmcb
+        fxrstor64 [rcx]
+        clgi
+        mov     rax, rdi
+        mov     rbx, [rsi + R_RBX]
+        mov     rcx, [rsi + R_RCX]
+        mov     rdx, [rsi + R_RDX]
+        mov     rdi, [rsi + R_RDI]
+        mov     rbp, [rsi + R_RBP]
+        mov     r8,  [rsi + R_R8]
+        mov     r9,  [rsi + R_R9]
+        mov     r10, [rsi + R_R10]
+        mov     r11, [rsi + R_R11]
+        mov     r12, [rsi + R_R12]
+        mov     r13, [rsi + R_R13]
+        mov     r14, [rsi + R_R14]
+        mov     r15, [rsi + R_R15]
+        mov     rsi, [rsi + R_RSI]
+        vmload
+        vmrun
+        vmsave
+        push    rsi
+        mov     rsi, [rsp + 16]         ; regs
+        mov     [rsi + R_RBX], rbx
+        mov     [rsi + R_RCX], rcx
+        mov     [rsi + R_RDX], rdx
+        mov     [rsi + R_RDI], rdi
+        mov     [rsi + R_RBP], rbp
+        mov     [rsi + R_R8],  r8
+        mov     [rsi + R_R9],  r9
+        mov     [rsi + R_R10], r10
+        mov     [rsi + R_R11], r11
+        mov     [rsi + R_R12], r12
+        mov     [rsi + R_R13], r13
+        mov     [rsi + R_R14], r14
+        mov     [rsi + R_R15], r15
+        pop     rax
+        mov     [rsi + R_RSI], rax
+        mov     rax, [rsp + 16]         ; host vmcb
+        vmload
+        stgi
+        mov     rax, [rsp + 24]
+        fxsave64 [rax]
+        add     rsp, 32
+        pop     r15
+        pop     r14
+        pop     r13
+        pop     r12
+        pop     rbp
+        pop     rbx
+        ret
+
+; void svm_vmsave(uint64_t vmcb_pa): capture the host's VMLOAD-state once.
+global svm_vmsave
+svm_vmsave:
+        mov     rax, rdi
+        vmsave
+        ret

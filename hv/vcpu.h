@@ -1,0 +1,106 @@
+/* The vCPU: one generic exit handler over thin vendor backends (STYLE 1).
+ * A backend decodes its exit into struct vcpu_exit; hv/exit.c handles it. */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Guest general-purpose registers; the order is fixed by the backends'
+ * world-switch code (hv/svm_run.asm). */
+struct vcpu_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+enum exit_reason {
+	EXIT_CPUID, EXIT_HYPERCALL, EXIT_IO, EXIT_MSR, EXIT_HLT, EXIT_NPF,
+	EXIT_INTR, EXIT_NMI, EXIT_IRQ_WINDOW, EXIT_SHUTDOWN, EXIT_EXCEPTION,
+	EXIT_INVALID, EXIT_UNKNOWN,
+	EXIT_REASONS
+};
+
+struct vcpu_exit {
+	enum exit_reason reason;
+	uint64_t code;			/* the backend's raw exit code */
+	uint64_t info1, info2;		/* raw qualifiers, for dumps */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size;
+			bool in, string, rep;
+			uint64_t next_rip;	/* 0 when the backend has none */
+		} io;
+		struct { bool write; } msr;
+		struct {
+			uint64_t gpa;
+			bool write, fetch, present;
+		} npf;
+		struct {
+			uint8_t vector;
+			bool has_error;
+			uint32_t error;
+		} exc;
+	};
+};
+
+/* Architectural state the generic code reads and writes. */
+enum vcpu_reg {
+	VREG_RIP, VREG_RSP, VREG_RFLAGS, VREG_CR0, VREG_CR2, VREG_CR3,
+	VREG_CR4, VREG_EFER, VREG_CS_BASE, VREG_CS_ATTR, VREG_PAT,
+	VREG_FS_BASE, VREG_GS_BASE, VREG_KERNEL_GS_BASE, VREG_STAR,
+	VREG_LSTAR, VREG_CSTAR, VREG_SFMASK, VREG_SYSENTER_CS,
+	VREG_SYSENTER_ESP, VREG_SYSENTER_EIP,
+	VREG_COUNT
+};
+
+enum event_type { EVENT_EXTINT, EVENT_NMI, EVENT_EXCEPTION };
+
+/* Where a freshly reset guest starts: 64-bit mode, paging on. */
+struct vcpu_boot_state {
+	uint64_t rip, rsp, cr3;
+	uint64_t npt_root;		/* nested page tables (host-physical) */
+};
+
+struct vcpu;
+
+struct vcpu_ops {
+	const char *name;
+	/* Check the CPU can run this backend; a message names what is missing. */
+	int (*probe)(char *why, unsigned len);
+	/* Enable virtualization on this CPU and allocate per-vCPU structures. */
+	int (*init)(struct vcpu *v);
+	/* Put the vCPU in the boot state. */
+	void (*reset)(struct vcpu *v, const struct vcpu_boot_state *s);
+	/* Run the guest until the next exit and decode it. */
+	void (*run)(struct vcpu *v, struct vcpu_exit *e);
+	uint64_t (*get)(struct vcpu *v, enum vcpu_reg r);
+	void (*set)(struct vcpu *v, enum vcpu_reg r, uint64_t val);
+	/* Can an external interrupt be delivered now (IF=1, no shadow)? */
+	bool (*interruptible)(struct vcpu *v);
+	/* Queue an event for the next entry. */
+	void (*inject)(struct vcpu *v, enum event_type t, uint8_t vector,
+		       bool has_error, uint32_t error);
+	/* Exit as soon as the guest can take an interrupt (or stop asking). */
+	void (*irq_window)(struct vcpu *v, bool want);
+	/* Print the backend's view of the guest state. */
+	void (*dump)(struct vcpu *v);
+};
+
+#define HV_INJECT_MAX	(1u << 20)
+
+struct vcpu {
+	const struct vcpu_ops *ops;
+	struct vcpu_regs regs;
+	void *arch;			/* backend data */
+	uint64_t exits[EXIT_REASONS];
+	uint32_t inject_pending;	/* virtual interrupts still to deliver */
+	uint8_t inject_vector;
+	bool running;			/* false once stopped after an error */
+};
+
+extern const struct vcpu_ops svm_ops;
+
+const char *exit_reason_name(enum exit_reason r);
+
+#endif

@@ -1,0 +1,14 @@
+/* The guest's serial port: a trapped 16550 at COM1 whose output appears on
+ * the hv console line by line, prefixed "guest: ". */
+#ifndef HV_VUART_H
+#define HV_VUART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Emulate an access; false when port is not the virtual UART's. */
+bool vuart_io(uint16_t port, bool in, uint8_t size, uint32_t *val);
+/* Print what the guest wrote without a newline yet. */
+void vuart_flush(void);
+
+#endif

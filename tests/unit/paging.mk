@@ -1,0 +1,2 @@
+UNIT_TESTS += paging
+paging_SRCS := tests/unit/test_paging.c hv/paging.c
