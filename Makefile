@@ -24,7 +24,7 @@ BOOT_CFLAGS := $(BASE_CFLAGS) -fpic -fshort-wchar -isystem $(EFI_INC) \
 	-isystem $(EFI_INC)/x86_64 -DEFI_FUNCTION_WRAPPER -Wno-strict-prototypes
 NASMFLAGS  := -f elf64 -g
 
-HV_SRCS    := $(wildcard hv/*.c) drivers/uart.c drivers/acpi.c drivers/pci.c \
+HV_SRCS    := $(wildcard hv/*.c) drivers/uart.c drivers/acpi.c drivers/pci.c drivers/dmar.c drivers/dmar_match.c \
 	drivers/power.c drivers/tsc.c drivers/lapic.c drivers/legacy_pic.c
 HV_ASMS    := $(wildcard hv/*.asm) drivers/cpu.asm
 GUEST_SRCS := $(wildcard guest/*.c)
@@ -135,7 +135,8 @@ UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
 define unit_rule
 $(BUILD)/unit/test_$(1): $$($(1)_SRCS) $$(wildcard hv/*.h drivers/*.h tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(UNIT_CFLAGS) $$($(1)_SRCS) -lcmocka -o $$@
+	@echo "  HOSTCC  $$@"
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$($(1)_SRCS) -lcmocka -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

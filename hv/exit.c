@@ -1,6 +1,7 @@
 /* Generic exit handling for every backend (STYLE rule 1). */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include "hv/guest.h"
 #include "hv/insn.h"
 #include "hv/vuart.h"
@@ -8,7 +9,6 @@
 #include "hv/cpuid.h"
 #include "drivers/cpu.h"
 
-#define INSN_MAX	15
 #define IO_LOG_PORTS	64
 
 static const char *const reason_names[EXIT_REASONS] = {
@@ -34,25 +34,34 @@ static enum insn_mode guest_insn_mode(struct vcpu *v)
 	return (attr & BIT(10)) ? INSN_MODE_32 : INSN_MODE_16;
 }
 
-/* Without NRIP save (QEMU's SVM has none) the next RIP comes from decoding
- * the instruction at RIP in guest memory. */
-int exit_skip_insn(struct guest *g)
+/* Advance RIP past the exiting instruction. Without a next RIP from the
+ * backend (QEMU's SVM has no NRIP save) the bytes at RIP are checked
+ * against the encoding the exit reason implies, and fully decoded only
+ * when they differ (prefixes). */
+int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
+		   const uint8_t *expect, size_t expect_len)
 {
 	struct vcpu *v = &g->vcpu;
-	uint64_t rip = v->ops->get(v, VREG_RIP);
-	uint64_t lin = rip;
-	uint8_t bytes[INSN_MAX];
+	enum insn_mode mode;
+	uint64_t rip, lin;
+	uint8_t buf[INSN_MAX_LEN];
+	const uint8_t *bytes;
+	size_t avail;
 	struct insn in;
-	uint64_t avail = INSN_MAX;
 	int len;
 
-	if (guest_insn_mode(v) != INSN_MODE_64)
-		lin += v->ops->get(v, VREG_CS_BASE);
-	/* Fetch what is readable: the instruction may end just before an
-	 * unmapped page. */
-	while (avail && guest_read_gva(g, lin, bytes, avail))
-		avail--;
-	len = insn_decode(bytes, avail, guest_insn_mode(v), &in);
+	if (e->next_rip) {
+		v->ops->set(v, VREG_RIP, e->next_rip);
+		return 0;
+	}
+	mode = guest_insn_mode(v);
+	rip = v->ops->get(v, VREG_RIP);
+	lin = mode == INSN_MODE_64 ? rip : rip + v->ops->get(v, VREG_CS_BASE);
+	avail = guest_fetch_insn(g, lin, buf, &bytes);
+	if (avail >= expect_len && !memcmp(bytes, expect, expect_len))
+		len = (int)expect_len;
+	else
+		len = insn_decode(bytes, avail, mode, &in);
 	if (len < 0) {
 		guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx (error %d)",
 			   rip, len);
@@ -111,20 +120,21 @@ static int exit_io(struct guest *g, const struct vcpu_exit *e)
 		else
 			v->regs.rax = (v->regs.rax & ~mask) | (val & mask);
 	}
-	if (e->io.next_rip) {
-		v->ops->set(v, VREG_RIP, e->io.next_rip);
-		return 0;
-	}
-	return exit_skip_insn(g) ? -EIO : 0;
+	return exit_skip_insn(g, e, NULL, 0) ? -EIO : 0;
 }
 
-static int exit_hlt(struct guest *g)
+static const uint8_t insn_cpuid[] = { 0x0f, 0xa2 };
+static const uint8_t insn_rdmsr[] = { 0x0f, 0x32 };
+static const uint8_t insn_wrmsr[] = { 0x0f, 0x30 };
+static const uint8_t insn_hlt[] = { 0xf4 };
+
+static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
 	if (!g->vcpu.inject_pending) {
 		guest_stop(g, STOP_HALTED, "HLT with no interrupt that could wake it");
 		return -EIO;
 	}
-	return exit_skip_insn(g) ? -EIO : 0;
+	return exit_skip_insn(g, e, insn_hlt, sizeof(insn_hlt)) ? -EIO : 0;
 }
 
 static int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
@@ -138,18 +148,18 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 {
 	switch (e->reason) {
 	case EXIT_HYPERCALL:
-		return hypercall_handle(g);
+		return hypercall_handle(g, e);
 	case EXIT_CPUID:
 		cpuid_emulate(&g->vcpu);
-		return exit_skip_insn(g) ? -EIO : 0;
+		return exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)) ? -EIO : 0;
 	case EXIT_IO:
 		return exit_io(g, e);
 	case EXIT_MSR:
 		if (msr_emulate(&g->vcpu, e->msr.write))
 			return 0;	/* #GP injected, RIP stays */
-		return exit_skip_insn(g) ? -EIO : 0;
+		return exit_skip_insn(g, e, e->msr.write ? insn_wrmsr : insn_rdmsr, 2) ? -EIO : 0;
 	case EXIT_HLT:
-		return exit_hlt(g);
+		return exit_hlt(g, e);
 	case EXIT_INTR:
 		/* The interrupt is still pending: let it into the hv's IDT. */
 		cpu_irq_window();

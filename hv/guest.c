@@ -7,6 +7,7 @@
 #include "hv/guest.h"
 #include "hv/bootinfo.h"
 #include "hv/mem.h"
+#include "hv/insn.h"
 #include "drivers/cpu.h"
 
 #define GPT_BASE	0x1000ULL	/* guest page tables from here ... */
@@ -237,6 +238,49 @@ int guest_read_gva(struct guest *g, uint64_t gva, void *dst, uint64_t len)
 int guest_write_gva(struct guest *g, uint64_t gva, const void *src, uint64_t len)
 {
 	return guest_copy_gva(g, gva, (void *)src, len, true);
+}
+
+static const uint8_t *guest_code_page(struct guest *g, uint64_t page)
+{
+	struct guest_code_tlb *c = &g->itlb;
+	uint64_t cr3 = g->vcpu.ops->get(&g->vcpu, VREG_CR3) & PT_ADDR_MASK;
+	struct pt_ctx walk = g->gpt;
+	uint64_t gpa;
+
+	if (c->host && c->cr3 == cr3 && c->page == page && pt_trace_current(&c->trace))
+		return c->host;
+	c->host = NULL;
+	walk.root = cr3;
+	if (pt_walk_traced(&walk, page, &gpa, NULL, NULL, &c->trace))
+		return NULL;
+	c->host = guest_gpa_ptr(g, gpa, PT_PAGE_SIZE);
+	c->cr3 = cr3;
+	c->page = page;
+	return c->host;
+}
+
+size_t guest_fetch_insn(struct guest *g, uint64_t lin, uint8_t *buf,
+			const uint8_t **bytes)
+{
+	uint64_t off = lin & (PT_PAGE_SIZE - 1);
+	const uint8_t *page = guest_code_page(g, lin - off);
+	size_t n;
+
+	if (page && off + INSN_MAX_LEN <= PT_PAGE_SIZE) {
+		*bytes = page + off;
+		return INSN_MAX_LEN;
+	}
+	*bytes = buf;
+	for (n = 0; n < INSN_MAX_LEN && page; n++, off++) {
+		if (off == PT_PAGE_SIZE) {
+			page = guest_code_page(g, lin + n);
+			off = 0;
+			if (!page)
+				break;
+		}
+		buf[n] = page[off];
+	}
+	return n;
 }
 
 int guest_read_string(struct guest *g, uint64_t gva, char *dst, uint64_t max)

@@ -20,6 +20,15 @@ enum guest_stop_cause {
 	STOP_BAD_IO, STOP_BAD_INSN,
 };
 
+/* A one-entry code TLB: the host address of the page RIP was last in. It
+ * is revalidated on every use against the guest entries that produced it,
+ * so it can never disagree with a fresh walk. */
+struct guest_code_tlb {
+	uint64_t cr3, page;
+	const uint8_t *host;
+	struct pt_walk_trace trace;
+};
+
 struct guest {
 	uint64_t ram_hpa, ram_size;
 	uint64_t unmapped_gpa;		/* beyond RAM: never in the NPT */
@@ -28,6 +37,7 @@ struct guest {
 	struct pt_ctx npt;		/* guest-physical -> host-physical */
 	struct pt_ctx gpt;		/* the guest's own tables, in its RAM */
 	uint64_t gpt_next;		/* next free GPA for guest tables */
+	struct guest_code_tlb itlb;
 	struct vcpu vcpu;
 	enum guest_state state;
 	enum guest_stop_cause stop_cause;
@@ -56,6 +66,11 @@ void *guest_gpa_ptr(struct guest *g, uint64_t gpa, uint64_t len);
 /* Copy len bytes from guest-virtual gva (translated through the guest's
  * current CR3). 0 or -EFAULT. */
 int guest_read_gva(struct guest *g, uint64_t gva, void *dst, uint64_t len);
+/* Up to INSN_MAX_LEN instruction bytes at linear address lin: *bytes
+ * points at them (into guest RAM, or into buf when they cross a page).
+ * Returns how many are readable. */
+size_t guest_fetch_insn(struct guest *g, uint64_t lin, uint8_t *buf,
+			const uint8_t **bytes);
 /* Copy len bytes to guest-virtual gva. 0 or -EFAULT. */
 int guest_write_gva(struct guest *g, uint64_t gva, const void *src, uint64_t len);
 /* Copy a NUL-terminated string of at most max-1 characters. */
@@ -64,9 +79,11 @@ int guest_read_string(struct guest *g, uint64_t gva, char *dst, uint64_t max);
 /* Exit handling (hv/exit.c): 0 to resume the guest, 1 when it parked,
  * -EIO when it was stopped. */
 int exit_handle(struct guest *g, const struct vcpu_exit *e);
-/* Advance RIP past the instruction that caused the exit. */
-int exit_skip_insn(struct guest *g);
+/* Advance RIP past the instruction that caused exit e, whose encoding
+ * (without prefixes) is expected to be expect[0..expect_len). */
+int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
+		   const uint8_t *expect, size_t expect_len);
 /* Hypercall dispatch (hv/hypercall.c), same return convention. */
-int hypercall_handle(struct guest *g);
+int hypercall_handle(struct guest *g, const struct vcpu_exit *e);
 
 #endif

@@ -127,7 +127,7 @@ static const hc_fn hc_table[HC_COUNT] = {
 
 /* HC_GET_WORK with nothing to do parks the guest on its VMMCALL: RIP is
  * not advanced, so the next resume asks again. */
-int hypercall_handle(struct guest *g)
+int hypercall_handle(struct guest *g, const struct vcpu_exit *e)
 {
 	struct vcpu_regs *r = &g->vcpu.regs;
 	uint64_t nr = r->rax;
@@ -142,5 +142,6 @@ int hypercall_handle(struct guest *g)
 		printf("hv: guest made unknown hypercall %lu: -ENOSYS\n", nr);
 		r->rax = (uint64_t)-HC_ENOSYS;
 	}
-	return exit_skip_insn(g) ? -EIO : 0;
+	return exit_skip_insn(g, e, g->vcpu.ops->hypercall_insn,
+			      sizeof(g->vcpu.ops->hypercall_insn)) ? -EIO : 0;
 }

@@ -234,8 +234,8 @@ static uint64_t walk_flags(union pte leaf, int level, bool rw, bool us,
 	       (us ? PT_US : 0) | (nx ? PT_NX : 0) | (level > 1 ? PT_PS : 0);
 }
 
-int pt_walk(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
-	    uint64_t *flags_out, int *fault_level)
+int pt_walk_traced(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
+		   uint64_t *flags_out, int *fault_level, struct pt_walk_trace *t)
 {
 	uint64_t table = c->root;
 	bool rw = true, us = true, nx = false;
@@ -244,6 +244,8 @@ int pt_walk(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 	if (!fault_level)
 		fault_level = &dummy;
 	*fault_level = 0;
+	if (t)
+		t->n = 0;
 	if (!pt_canonical(va))
 		return -EINVAL;
 	for (int level = PT_LEVELS; level >= 1; level--) {
@@ -254,6 +256,10 @@ int pt_walk(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 			return -EFAULT;
 		if (pt_reserved(c, *e, level))
 			return -EINVAL;
+		if (t) {
+			t->entry[t->n] = e;
+			t->value[t->n++] = e->raw;
+		}
 		rw = rw && (e->raw & PT_RW);
 		us = us && (e->raw & PT_US);
 		nx = nx || (e->raw & PT_NX);
@@ -267,6 +273,20 @@ int pt_walk(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 		table = e->raw & PT_ADDR_MASK;
 	}
 	return -EFAULT;         /* not reached: level 1 is always a leaf */
+}
+
+int pt_walk(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
+	    uint64_t *flags_out, int *fault_level)
+{
+	return pt_walk_traced(c, va, pa, flags_out, fault_level, NULL);
+}
+
+bool pt_trace_current(const struct pt_walk_trace *t)
+{
+	for (unsigned i = 0; i < t->n; i++)
+		if (t->entry[i]->raw != t->value[i])
+			return false;
+	return t->n > 0;
 }
 
 static bool range_overlaps_ram(const struct pt_range *ram, size_t nram,

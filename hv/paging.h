@@ -104,6 +104,19 @@ int pt_map(struct pt_ctx *c, uint64_t va, uint64_t pa, uint64_t size,
 int pt_walk(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 	    uint64_t *flags_out, int *fault_level);
 
+/* The entries a walk read, so a cached translation can be revalidated: a
+ * walk's result depends only on the root and these entries. */
+struct pt_walk_trace {
+	unsigned n;
+	const union pte *entry[PT_LEVELS];
+	uint64_t value[PT_LEVELS];
+};
+/* pt_walk that also records the entries it read into t. */
+int pt_walk_traced(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
+		   uint64_t *flags_out, int *fault_level, struct pt_walk_trace *t);
+/* True when every entry recorded in t still holds the value it had, i.e.
+ * a new walk would give the same result. */
+bool pt_trace_current(const struct pt_walk_trace *t);
 /* Table pages allocated so far, the PML4 included. */
 size_t pt_pages_used(const struct pt_ctx *c);
 

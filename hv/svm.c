@@ -31,6 +31,7 @@ void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_vmcb_pa,
 void svm_vmsave(uint64_t vmcb_pa);
 
 static struct svm_vcpu svm_bsp;
+static bool svm_has_nrips;
 
 static int svm_probe(char *why, unsigned len)
 {
@@ -51,6 +52,7 @@ static int svm_probe(char *why, unsigned len)
 		return -EPERM;
 	}
 	cpu_cpuid(0x8000000a, 0, &r);
+	svm_has_nrips = r.edx & CPUIDXA_EDX_NRIPS;
 	if (!(r.edx & CPUIDXA_EDX_NP)) {
 		snprintf(why, len, "CPUID 0x8000000a EDX.NP is clear: no nested paging");
 		return -ENODEV;
@@ -168,7 +170,7 @@ static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)
 	e->io.in = c->exitinfo1 & IOIO_IN;
 	e->io.string = c->exitinfo1 & IOIO_STR;
 	e->io.rep = c->exitinfo1 & IOIO_REP;
-	e->io.next_rip = c->exitinfo2;	/* always provided for IOIO */
+	e->next_rip = c->exitinfo2;	/* always provided for IOIO */
 }
 
 static void svm_decode(const struct vmcb_control *c, struct vcpu_exit *e)
@@ -176,6 +178,9 @@ static void svm_decode(const struct vmcb_control *c, struct vcpu_exit *e)
 	e->code = c->exitcode;
 	e->info1 = c->exitinfo1;
 	e->info2 = c->exitinfo2;
+	/* 15.7.1: with NRIP save the CPU stores the next RIP for
+	 * instruction intercepts; QEMU's SVM has none. */
+	e->next_rip = svm_has_nrips ? c->nrip : 0;
 	switch (c->exitcode) {
 	case SVM_EXIT_VMMCALL:	e->reason = EXIT_HYPERCALL; break;
 	case SVM_EXIT_CPUID:	e->reason = EXIT_CPUID; break;
@@ -226,56 +231,45 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 	svm_decode(&vm->control, e);
 }
 
+#define SAVE_OFF(f) (uint16_t)offsetof(struct vmcb, save.f)
+static const uint16_t svm_reg_off[VREG_COUNT] = {
+	[VREG_RIP] = SAVE_OFF(rip), [VREG_RSP] = SAVE_OFF(rsp),
+	[VREG_RFLAGS] = SAVE_OFF(rflags), [VREG_CR0] = SAVE_OFF(cr0),
+	[VREG_CR2] = SAVE_OFF(cr2), [VREG_CR3] = SAVE_OFF(cr3),
+	[VREG_CR4] = SAVE_OFF(cr4), [VREG_EFER] = SAVE_OFF(efer),
+	[VREG_CS_BASE] = SAVE_OFF(cs.base), [VREG_PAT] = SAVE_OFF(g_pat),
+	[VREG_FS_BASE] = SAVE_OFF(fs.base), [VREG_GS_BASE] = SAVE_OFF(gs.base),
+	[VREG_KERNEL_GS_BASE] = SAVE_OFF(kernel_gs_base),
+	[VREG_STAR] = SAVE_OFF(star), [VREG_LSTAR] = SAVE_OFF(lstar),
+	[VREG_CSTAR] = SAVE_OFF(cstar), [VREG_SFMASK] = SAVE_OFF(sfmask),
+	[VREG_SYSENTER_CS] = SAVE_OFF(sysenter_cs),
+	[VREG_SYSENTER_ESP] = SAVE_OFF(sysenter_esp),
+	[VREG_SYSENTER_EIP] = SAVE_OFF(sysenter_eip),
+};
+
 static uint64_t *svm_reg(struct vmcb *vm, enum vcpu_reg r)
 {
-	struct vmcb_save *st = &vm->save;
-
-	switch (r) {
-	case VREG_RIP:		return &st->rip;
-	case VREG_RSP:		return &st->rsp;
-	case VREG_RFLAGS:	return &st->rflags;
-	case VREG_CR0:		return &st->cr0;
-	case VREG_CR2:		return &st->cr2;
-	case VREG_CR3:		return &st->cr3;
-	case VREG_CR4:		return &st->cr4;
-	case VREG_EFER:		return &st->efer;
-	case VREG_CS_BASE:	return &st->cs.base;
-	case VREG_PAT:		return &st->g_pat;
-	case VREG_FS_BASE:	return &st->fs.base;
-	case VREG_GS_BASE:	return &st->gs.base;
-	case VREG_KERNEL_GS_BASE: return &st->kernel_gs_base;
-	case VREG_STAR:		return &st->star;
-	case VREG_LSTAR:	return &st->lstar;
-	case VREG_CSTAR:	return &st->cstar;
-	case VREG_SFMASK:	return &st->sfmask;
-	case VREG_SYSENTER_CS:	return &st->sysenter_cs;
-	case VREG_SYSENTER_ESP:	return &st->sysenter_esp;
-	case VREG_SYSENTER_EIP:	return &st->sysenter_eip;
-	default:		return NULL;
-	}
+	return (uint64_t *)((uint8_t *)vm + svm_reg_off[r]);
 }
 
 static uint64_t svm_get(struct vcpu *v, enum vcpu_reg r)
 {
 	struct svm_vcpu *s = v->arch;
-	uint64_t *p;
 
 	if (r == VREG_CS_ATTR)
 		return s->vmcb->save.cs.attrib;
-	p = svm_reg(s->vmcb, r);
-	return p ? *p : 0;
+	return *svm_reg(s->vmcb, r);
 }
 
 /* The guest sees EFER without SVME; the VMCB keeps it set (15.5.1). */
 static void svm_set(struct vcpu *v, enum vcpu_reg r, uint64_t val)
 {
 	struct svm_vcpu *s = v->arch;
-	uint64_t *p = svm_reg(s->vmcb, r);
 
 	if (r == VREG_EFER)
 		val |= EFER_SVME;
-	if (p)
-		*p = val;
+	if (r != VREG_CS_ATTR)
+		*svm_reg(s->vmcb, r) = val;
 }
 
 static bool svm_interruptible(struct vcpu *v)
@@ -334,6 +328,7 @@ static void svm_dump(struct vcpu *v)
 
 const struct vcpu_ops svm_ops = {
 	.name = "svm",
+	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
 	.probe = svm_probe,
 	.init = svm_init,
 	.reset = svm_reset,

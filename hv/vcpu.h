@@ -24,12 +24,13 @@ struct vcpu_exit {
 	enum exit_reason reason;
 	uint64_t code;			/* the backend's raw exit code */
 	uint64_t info1, info2;		/* raw qualifiers, for dumps */
+	uint64_t next_rip;		/* RIP after the instruction; 0 when the
+					   backend does not know it */
 	union {
 		struct {
 			uint16_t port;
 			uint8_t size;
 			bool in, string, rep;
-			uint64_t next_rip;	/* 0 when the backend has none */
 		} io;
 		struct { bool write; } msr;
 		struct {
@@ -66,6 +67,8 @@ struct vcpu;
 
 struct vcpu_ops {
 	const char *name;
+	/* The hypercall instruction's bytes (VMMCALL or VMCALL). */
+	uint8_t hypercall_insn[3];
 	/* Check the CPU can run this backend; a message names what is missing. */
 	int (*probe)(char *why, unsigned len);
 	/* Enable virtualization on this CPU and allocate per-vCPU structures. */

@@ -1,0 +1,536 @@
+/*
+ * DMAR table parser (VT-d 8) and VT-d capability decoding (VT-d 11.4).
+ * Fields are copied out with memcpy into packed locals, so the table may sit
+ * at any alignment and no lvalue aliases the caller's bytes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "drivers/dmar.h"
+#include "drivers/vtd_regs.h"
+
+struct dmar_ctx {
+	const uint8_t *t;
+	uint32_t len;			/* from the header, <= bytes mapped */
+	struct dmar_info *di;
+	dmar_report_fn report;
+	void *rctx;
+};
+
+/* Bounded string builder: pos keeps counting past the end so the caller
+ * can tell truncation (pos >= len). */
+struct sbuf {
+	char *buf;
+	size_t len, pos;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b->pos < b->len ? b->buf + b->pos : NULL,
+		      b->pos < b->len ? b->len - b->pos : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->pos += (size_t)n;
+}
+
+static int sb_result(const struct sbuf *b)
+{
+	return b->pos < b->len ? (int)b->pos : -ENOSPC;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+dmar_report(const struct dmar_ctx *c, const char *fmt, ...)
+{
+	char msg[192];
+	va_list ap;
+
+	if (!c->report)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->report(c->rctx, msg);
+}
+
+static const char *const dmar_type_names[] = {
+	[DMAR_TYPE_DRHD] = "DRHD", [DMAR_TYPE_RMRR] = "RMRR",
+	[DMAR_TYPE_ATSR] = "ATSR", [DMAR_TYPE_RHSA] = "RHSA",
+	[DMAR_TYPE_ANDD] = "ANDD", [DMAR_TYPE_SATC] = "SATC",
+};
+
+/* Fixed part of each structure: anything shorter is malformed (VT-d 8.3-8.8). */
+static const uint16_t dmar_min_len[] = {
+	[DMAR_TYPE_DRHD] = sizeof(struct acpi_dmar_drhd),
+	[DMAR_TYPE_RMRR] = sizeof(struct acpi_dmar_rmrr),
+	[DMAR_TYPE_ATSR] = sizeof(struct acpi_dmar_atsr),
+	[DMAR_TYPE_RHSA] = sizeof(struct acpi_dmar_rhsa),
+	[DMAR_TYPE_ANDD] = sizeof(struct acpi_dmar_andd),
+	[DMAR_TYPE_SATC] = sizeof(struct acpi_dmar_satc),
+};
+
+static const char *dmar_type_name(uint16_t type)
+{
+	return type < ARRAY_SIZE(dmar_type_names) ? dmar_type_names[type] : "structure";
+}
+
+/* ---- Header (VT-d 8.1) ---- */
+
+static int dmar_check_header(struct dmar_ctx *c, size_t mapped)
+{
+	struct acpi_dmar h;
+	uint8_t sum = 0;
+	uint32_t i;
+
+	if (mapped < sizeof(h)) {
+		dmar_report(c, "DMAR: %zu bytes mapped, the header alone is %zu", mapped, sizeof(h));
+		return -EINVAL;
+	}
+	memcpy(&h, c->t, sizeof(h));
+	if (memcmp(h.hdr.sig, "DMAR", 4)) {
+		dmar_report(c, "DMAR: signature %02x %02x %02x %02x at 0x0, expected \"DMAR\"",
+			    (uint8_t)h.hdr.sig[0], (uint8_t)h.hdr.sig[1],
+			    (uint8_t)h.hdr.sig[2], (uint8_t)h.hdr.sig[3]);
+		return -EINVAL;
+	}
+	if (h.hdr.length < sizeof(h) || h.hdr.length > mapped) {
+		dmar_report(c, "DMAR: length %u at 0x4 outside %zu..%zu (header..bytes mapped)",
+			    h.hdr.length, sizeof(h), mapped);
+		return -EINVAL;
+	}
+	for (i = 0; i < h.hdr.length; i++)
+		sum += c->t[i];
+	if (sum) {
+		dmar_report(c, "DMAR: checksum 0x%02x at 0x9 leaves sum 0x%02x over %u bytes, expected 0",
+			    h.hdr.checksum, sum, h.hdr.length);
+		return -EINVAL;
+	}
+	if (h.flags & ~(DMAR_INTR_REMAP | DMAR_X2APIC_OPT_OUT | DMAR_DMA_CTRL_PLATFORM_OPT_IN))
+		dmar_report(c, "DMAR: reserved flag bits in 0x%02x at 0x25 ignored", h.flags);
+	c->len = h.hdr.length;
+	c->di->haw = (uint8_t)(h.haw + 1);
+	c->di->flags = h.flags;
+	return 0;
+}
+
+/* ---- Device scopes (VT-d 8.3.1) ---- */
+
+/* Store one validated scope; false if skipped or dropped (reported). */
+static bool dmar_store_scope(struct dmar_ctx *c, uint16_t stype, uint32_t soff,
+			     uint32_t off, uint8_t len)
+{
+	struct dmar_info *di = c->di;
+	struct acpi_dmar_scope s;
+	struct dmar_scope *d;
+	unsigned k, npath = (len - sizeof(s)) / 2;
+
+	memcpy(&s, c->t + off, sizeof(s));
+	if (s.type < DMAR_SCOPE_ENDPOINT || s.type > DMAR_SCOPE_NAMESPACE) {
+		dmar_report(c, "DMAR: %s at 0x%x: scope at 0x%x has reserved type %u, skipped",
+			    dmar_type_name(stype), soff, off, s.type);
+		return false;
+	}
+	if (npath > DMAR_MAX_PATH || di->nscopes == DMAR_MAX_SCOPES) {
+		dmar_report(c, "DMAR: %s at 0x%x: scope at 0x%x (path of %u) dropped: at most %d hops, %d scopes",
+			    dmar_type_name(stype), soff, off, npath, DMAR_MAX_PATH, DMAR_MAX_SCOPES);
+		di->ndropped++;
+		return false;
+	}
+	d = &di->scopes[di->nscopes++];
+	d->type = s.type;
+	d->enum_id = s.enum_id;
+	d->start_bus = s.start_bus;
+	d->path_len = (uint8_t)npath;
+	for (k = 0; k < npath; k++) {
+		d->path[k].dev = c->t[off + sizeof(s) + 2 * k];
+		d->path[k].fn = c->t[off + sizeof(s) + 2 * k + 1];
+	}
+	return true;
+}
+
+/* Parse the scopes in [off, end) of the structure at soff. */
+static int dmar_parse_scopes(struct dmar_ctx *c, uint16_t stype, uint32_t soff,
+			     uint32_t off, uint32_t end, unsigned *first, unsigned *n)
+{
+	uint8_t len;
+
+	*first = c->di->nscopes;
+	*n = 0;
+	for (; off < end; off += len) {
+		if (end - off < 2) {
+			dmar_report(c, "DMAR: %s at 0x%x: 1 byte left at 0x%x, too short for a scope",
+				    dmar_type_name(stype), soff, off);
+			return -EINVAL;
+		}
+		len = c->t[off + 1];
+		if (len < sizeof(struct acpi_dmar_scope) + 2 || (len & 1)) {
+			dmar_report(c, "DMAR: %s at 0x%x: scope at 0x%x has length %u, expected 6 + 2 * hops (>= 8, even)",
+				    dmar_type_name(stype), soff, off, len);
+			return -EINVAL;
+		}
+		if (len > end - off) {
+			dmar_report(c, "DMAR: %s at 0x%x: scope at 0x%x (length %u) runs past the structure end 0x%x",
+				    dmar_type_name(stype), soff, off, len, end);
+			return -EINVAL;
+		}
+		if (dmar_store_scope(c, stype, soff, off, len))
+			(*n)++;
+	}
+	return 0;
+}
+
+/* ---- Remapping structures (VT-d 8.3-8.8) ---- */
+
+static uint64_t dmar_drhd_end(const struct acpi_dmar_drhd *d)
+{
+	return d->reg_base + (VTD_PAGE_SIZE << FIELD_GET(DMAR_DRHD_SIZE, d->size)) - 1;
+}
+
+/* Compare the DRHD at off with every DRHD before it in the table (so even
+ * dropped units count): overlapping registers, and VT-d 8.3's rule that a
+ * segment's INCLUDE_PCI_ALL unit comes after all its other units. */
+static int dmar_drhd_check_prior(const struct dmar_ctx *c, uint32_t off,
+				 const struct acpi_dmar_drhd *d)
+{
+	struct acpi_dmar_drhd p;
+	uint32_t o;
+
+	for (o = sizeof(struct acpi_dmar); o < off; o += p.h.length) {
+		memcpy(&p, c->t + o, sizeof(p.h));	/* validated already */
+		if (p.h.type != DMAR_TYPE_DRHD)
+			continue;
+		memcpy(&p, c->t + o, sizeof(p));
+		if (d->reg_base <= dmar_drhd_end(&p) && p.reg_base <= dmar_drhd_end(d)) {
+			dmar_report(c, "DMAR: DRHD at 0x%x: registers 0x%llx-0x%llx overlap DRHD at 0x%x (0x%llx-0x%llx)",
+				    off, (unsigned long long)d->reg_base,
+				    (unsigned long long)dmar_drhd_end(d), o,
+				    (unsigned long long)p.reg_base,
+				    (unsigned long long)dmar_drhd_end(&p));
+			return -EINVAL;
+		}
+		if (p.segment != d->segment || !(p.flags & DMAR_DRHD_INCLUDE_PCI_ALL))
+			continue;
+		if (d->flags & DMAR_DRHD_INCLUDE_PCI_ALL)
+			dmar_report(c, "DMAR: DRHD at 0x%x: second INCLUDE_PCI_ALL unit of segment %u (first at 0x%x)",
+				    off, d->segment, o);
+		else
+			dmar_report(c, "DMAR: DRHD at 0x%x: follows segment %u's INCLUDE_PCI_ALL unit at 0x%x, which must be last (VT-d 8.3)",
+				    off, d->segment, o);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int dmar_drhd(struct dmar_ctx *c, uint32_t off, uint16_t len)
+{
+	struct dmar_info *di = c->di;
+	struct acpi_dmar_drhd d;
+	struct dmar_unit u;
+	int ret;
+
+	memcpy(&d, c->t + off, sizeof(d));
+	if (!d.reg_base || !IS_ALIGNED(d.reg_base, VTD_PAGE_SIZE)) {
+		dmar_report(c, "DMAR: DRHD at 0x%x: register base 0x%llx is not a 4 KiB aligned address",
+			    off, (unsigned long long)d.reg_base);
+		return -EINVAL;
+	}
+	ret = dmar_drhd_check_prior(c, off, &d);
+	if (ret)
+		return ret;
+	u = (struct dmar_unit){
+		.reg_base = d.reg_base,
+		.segment = d.segment,
+		.include_all = d.flags & DMAR_DRHD_INCLUDE_PCI_ALL,
+		.size_pages_log2 = (uint8_t)FIELD_GET(DMAR_DRHD_SIZE, d.size),
+	};
+	ret = dmar_parse_scopes(c, DMAR_TYPE_DRHD, off, off + sizeof(d), off + len,
+				&u.first_scope, &u.nscopes);
+	if (ret)
+		return ret;
+	if (di->nunits == DMAR_MAX_UNITS) {
+		dmar_report(c, "DMAR: DRHD at 0x%x: unit at 0x%llx dropped, only %d kept",
+			    off, (unsigned long long)d.reg_base, DMAR_MAX_UNITS);
+		di->nscopes = u.first_scope;
+		di->ndropped++;
+		return 0;
+	}
+	di->units[di->nunits++] = u;
+	return 0;
+}
+
+/* Shared tail of the structures that carry a segment and scopes: parse the
+ * scopes from off + fixed, or report and roll back when *n is at max. */
+static int dmar_scoped(struct dmar_ctx *c, uint32_t off, uint16_t len, uint16_t fixed,
+		       unsigned count, unsigned max, unsigned *first, unsigned *n)
+{
+	uint16_t type;
+	int ret;
+
+	memcpy(&type, c->t + off, sizeof(type));
+	ret = dmar_parse_scopes(c, type, off, off + fixed, off + len, first, n);
+	if (ret || count < max)
+		return ret;
+	dmar_report(c, "DMAR: %s at 0x%x dropped, only %u kept", dmar_type_name(type), off, max);
+	c->di->nscopes = *first;
+	c->di->ndropped++;
+	return 1;
+}
+
+static int dmar_rmrr(struct dmar_ctx *c, uint32_t off, uint16_t len)
+{
+	struct dmar_info *di = c->di;
+	struct acpi_dmar_rmrr r;
+	struct dmar_rmrr m;
+	int ret;
+
+	memcpy(&r, c->t + off, sizeof(r));
+	if (r.limit < r.base) {
+		dmar_report(c, "DMAR: RMRR at 0x%x: limit 0x%llx below base 0x%llx",
+			    off, (unsigned long long)r.limit, (unsigned long long)r.base);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(r.base, VTD_PAGE_SIZE) || !IS_ALIGNED(r.limit + 1, VTD_PAGE_SIZE)) {
+		dmar_report(c, "DMAR: RMRR at 0x%x: region 0x%llx-0x%llx is not whole 4 KiB pages (VT-d 8.4)",
+			    off, (unsigned long long)r.base, (unsigned long long)r.limit);
+		return -EINVAL;
+	}
+	m = (struct dmar_rmrr){ .segment = r.segment, .base = r.base, .limit = r.limit };
+	ret = dmar_scoped(c, off, len, sizeof(r), di->nrmrr, DMAR_MAX_RMRR,
+			  &m.first_scope, &m.nscopes);
+	if (!ret)
+		di->rmrr[di->nrmrr++] = m;
+	return ret < 0 ? ret : 0;
+}
+
+static int dmar_atsr(struct dmar_ctx *c, uint32_t off, uint16_t len)
+{
+	struct dmar_info *di = c->di;
+	struct acpi_dmar_atsr a;
+	struct dmar_atsr m;
+	int ret;
+
+	memcpy(&a, c->t + off, sizeof(a));
+	m = (struct dmar_atsr){ .segment = a.segment, .all_ports = a.flags & DMAR_ATSR_ALL_PORTS };
+	ret = dmar_scoped(c, off, len, sizeof(a), di->natsr, DMAR_MAX_ATSR,
+			  &m.first_scope, &m.nscopes);
+	if (!ret)
+		di->atsr[di->natsr++] = m;
+	return ret < 0 ? ret : 0;
+}
+
+static int dmar_satc(struct dmar_ctx *c, uint32_t off, uint16_t len)
+{
+	struct dmar_info *di = c->di;
+	struct acpi_dmar_satc s;
+	struct dmar_satc m;
+	int ret;
+
+	memcpy(&s, c->t + off, sizeof(s));
+	m = (struct dmar_satc){ .segment = s.segment,
+				.atc_required = s.flags & DMAR_SATC_ATC_REQUIRED };
+	ret = dmar_scoped(c, off, len, sizeof(s), di->nsatc, DMAR_MAX_SATC,
+			  &m.first_scope, &m.nscopes);
+	if (!ret)
+		di->satc[di->nsatc++] = m;
+	return ret < 0 ? ret : 0;
+}
+
+static int dmar_rhsa(struct dmar_ctx *c, uint32_t off, uint16_t len)
+{
+	struct dmar_info *di = c->di;
+	struct acpi_dmar_rhsa r;
+	unsigned i;
+
+	(void)len;
+	memcpy(&r, c->t + off, sizeof(r));
+	for (i = 0; i < di->nunits && di->units[i].reg_base != r.reg_base; i++)
+		;
+	if (i == di->nunits)
+		dmar_report(c, "DMAR: RHSA at 0x%x: register base 0x%llx names no DRHD before it",
+			    off, (unsigned long long)r.reg_base);
+	if (di->nrhsa == DMAR_MAX_RHSA) {
+		dmar_report(c, "DMAR: RHSA at 0x%x dropped, only %d kept", off, DMAR_MAX_RHSA);
+		di->ndropped++;
+		return 0;
+	}
+	di->rhsa[di->nrhsa].base = r.reg_base;
+	di->rhsa[di->nrhsa++].domain = r.proximity_domain;
+	return 0;
+}
+
+static int dmar_andd(struct dmar_ctx *c, uint32_t off, uint16_t len)
+{
+	struct dmar_info *di = c->di;
+	struct acpi_dmar_andd a;
+	size_t k, n = len - sizeof(a);
+
+	memcpy(&a, c->t + off, sizeof(a));
+	if (di->nandd == DMAR_MAX_ANDD) {
+		dmar_report(c, "DMAR: ANDD at 0x%x dropped, only %d kept", off, DMAR_MAX_ANDD);
+		di->ndropped++;
+		return 0;
+	}
+	di->andd[di->nandd].devnum = a.device_number;
+	for (k = 0; k < n && k + 1 < DMAR_ANDD_NAME_LEN && c->t[off + sizeof(a) + k]; k++)
+		di->andd[di->nandd].name[k] = (char)c->t[off + sizeof(a) + k];
+	di->andd[di->nandd++].name[k] = '\0';
+	return 0;
+}
+
+static int (*const dmar_handlers[])(struct dmar_ctx *, uint32_t, uint16_t) = {
+	[DMAR_TYPE_DRHD] = dmar_drhd, [DMAR_TYPE_RMRR] = dmar_rmrr,
+	[DMAR_TYPE_ATSR] = dmar_atsr, [DMAR_TYPE_RHSA] = dmar_rhsa,
+	[DMAR_TYPE_ANDD] = dmar_andd, [DMAR_TYPE_SATC] = dmar_satc,
+};
+
+static int dmar_check_struct(const struct dmar_ctx *c, uint32_t off, const struct acpi_dmar_hdr *h)
+{
+	unsigned min = h->type < ARRAY_SIZE(dmar_min_len) ? dmar_min_len[h->type]
+							   : sizeof(*h);
+
+	if (h->length < min || h->length > c->len - off) {
+		dmar_report(c, "DMAR: %s (type %u) at 0x%x: length %u outside %u..%u (minimum..table end)",
+			    dmar_type_name(h->type), h->type, off, h->length, min, c->len - off);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int dmar_walk(struct dmar_ctx *c)
+{
+	struct acpi_dmar_hdr h;
+	uint32_t off;
+	int ret;
+
+	for (off = sizeof(struct acpi_dmar); off < c->len; off += h.length) {
+		if (c->len - off < sizeof(h)) {
+			dmar_report(c, "DMAR: %u trailing bytes at 0x%x, too short for a structure header",
+				    c->len - off, off);
+			return -EINVAL;
+		}
+		memcpy(&h, c->t + off, sizeof(h));
+		ret = dmar_check_struct(c, off, &h);
+		if (ret)
+			return ret;
+		if (h.type >= ARRAY_SIZE(dmar_handlers)) {
+			dmar_report(c, "DMAR: structure type %u at 0x%x (length %u) not known, skipped",
+				    h.type, off, h.length);
+			continue;
+		}
+		ret = dmar_handlers[h.type](c, off, h.length);
+		if (ret)
+			return ret;
+	}
+	if (!c->di->nunits)
+		dmar_report(c, "DMAR: no DRHD structure, nothing can be remapped");
+	return 0;
+}
+
+int dmar_parse(const void *table, size_t len, struct dmar_info *out,
+	       dmar_report_fn report, void *ctx)
+{
+	struct dmar_ctx c = { .t = table, .di = out, .report = report, .rctx = ctx };
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = dmar_check_header(&c, len);
+	if (!ret)
+		ret = dmar_walk(&c);
+	return ret;
+}
+
+/* ---- Descriptions ---- */
+
+static void dmar_scope_text(struct sbuf *b, const struct dmar_scope *s)
+{
+	static const char *const names[] = {
+		[DMAR_SCOPE_IOAPIC] = "IOAPIC", [DMAR_SCOPE_HPET] = "HPET",
+		[DMAR_SCOPE_NAMESPACE] = "ACPI",
+	};
+	bool dev = s->type == DMAR_SCOPE_ENDPOINT || s->type == DMAR_SCOPE_BRIDGE;
+	unsigned k;
+
+	if (!dev)
+		sb_printf(b, "%s %u (", names[s->type], s->enum_id);
+	sb_printf(b, "%02x:", s->start_bus);
+	for (k = 0; k < s->path_len; k++)
+		sb_printf(b, "%s%02x.%x", k ? "/" : "", s->path[k].dev, s->path[k].fn);
+	sb_printf(b, dev ? (s->type == DMAR_SCOPE_BRIDGE ? " bridge" : " endpoint") : ")");
+}
+
+int dmar_unit_describe(const struct dmar_info *di, unsigned i, char *buf, size_t len)
+{
+	struct sbuf b = { .buf = buf, .len = len };
+	const struct dmar_unit *u;
+	unsigned k;
+
+	if (i >= di->nunits || !buf || !len)
+		return -EINVAL;
+	u = &di->units[i];
+	sb_printf(&b, "DRHD %u at 0x%llx seg %u%s", i, (unsigned long long)u->reg_base,
+		  u->segment, u->include_all ? " INCLUDE_PCI_ALL" : "");
+	for (k = 0; k < u->nscopes; k++) {
+		sb_printf(&b, k ? ", " : " scope: ");
+		dmar_scope_text(&b, &di->scopes[u->first_scope + k]);
+	}
+	return sb_result(&b);
+}
+
+static void vtd_flag(struct sbuf *b, const char *name, uint64_t set)
+{
+	sb_printf(b, " %s%s", name, set ? "" : "-");
+}
+
+/* Widths from a SAGAW or SLLPS mask, or "none". */
+static void vtd_list(struct sbuf *b, const char *name, uint64_t mask,
+		     const char *const *items, unsigned n)
+{
+	const char *sep = " ";
+	unsigned k;
+
+	sb_printf(b, " %s", name);
+	for (k = 0; k < n; k++) {
+		if (!(mask & BIT(k)) || !items[k])
+			continue;
+		sb_printf(b, "%s%s", sep, items[k]);
+		sep = ",";
+	}
+	if (sep[0] == ' ')
+		sb_printf(b, " none");
+}
+
+int vtd_caps_describe(uint32_t ver, uint64_t cap, uint64_t ecap, char *buf, size_t len)
+{
+	static const char *const sagaw[] = { NULL, "39", "48", "57" };
+	static const char *const sllps[] = { "2M", "1G" };
+	struct sbuf b = { .buf = buf, .len = len };
+
+	sb_printf(&b, "VT-d %u.%u CAP 0x%016llx ECAP 0x%016llx:",
+		  (unsigned)FIELD_GET(VTD_VER_MAX, ver), (unsigned)FIELD_GET(VTD_VER_MIN, ver),
+		  (unsigned long long)cap, (unsigned long long)ecap);
+	vtd_flag(&b, "QI", ecap & VTD_ECAP_QI);
+	vtd_flag(&b, "IR", ecap & VTD_ECAP_IR);
+	vtd_flag(&b, "EIM", ecap & VTD_ECAP_EIM);
+	vtd_flag(&b, "PI", cap & VTD_CAP_PI);
+	vtd_flag(&b, "PT", ecap & VTD_ECAP_PT);
+	vtd_flag(&b, "C", ecap & VTD_ECAP_C);
+	vtd_flag(&b, "SC", ecap & VTD_ECAP_SC);
+	vtd_flag(&b, "CM", cap & VTD_CAP_CM);
+	vtd_flag(&b, "RWBF", cap & VTD_CAP_RWBF);
+	vtd_flag(&b, "PSI", cap & VTD_CAP_PSI);
+	vtd_flag(&b, "ESIRTPS", cap & VTD_CAP_ESIRTPS);
+	vtd_list(&b, "SAGAW", FIELD_GET(VTD_CAP_SAGAW, cap), sagaw, ARRAY_SIZE(sagaw));
+	sb_printf(&b, " MGAW %u", (unsigned)FIELD_GET(VTD_CAP_MGAW, cap) + 1);
+	vtd_list(&b, "SLLPS", FIELD_GET(VTD_CAP_SLLPS, cap), sllps, ARRAY_SIZE(sllps));
+	sb_printf(&b, " domains %lu NFR %u FRCD@0x%x IOTLB@0x%x MHMV %u",
+		  1ul << (4 + 2 * FIELD_GET(VTD_CAP_ND, cap)), vtd_cap_nfr(cap),
+		  vtd_cap_fault_offset(cap), vtd_ecap_iotlb_offset(ecap),
+		  (unsigned)FIELD_GET(VTD_ECAP_MHMV, ecap));
+	return sb_result(&b);
+}

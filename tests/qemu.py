@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Boot irqvisor in QEMU: the one place that knows the QEMU command line.
+
+Used by `make run`, `make shell`, `make bench` and the scenario runner
+(tests/scenarios.py). Exit status of `run`: 0 when the hv powered off with
+no failure (isa-debug-exit value 0), 1 when it reported failures, 2 on a
+QEMU or usage error, 124 on timeout.
+"""
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+DEFAULT_DEVICES = "-device e1000e,romfile="
+# isa-debug-exit: value v -> status (v << 1) | 1
+STATUS = {1: 0, 3: 1}
+
+
+class Machine:
+    """One QEMU boot with its own ESP folder, firmware variables and log."""
+
+    def __init__(self, efi=None, cfg_text=None, devices=DEFAULT_DEVICES,
+                 icount=False, usb=None, memory=512, extra=None):
+        self.work = tempfile.mkdtemp(prefix="irqvisor-")
+        self.efi = efi or os.path.join(ROOT, "build", "irqvisor.efi")
+        self.log_path = os.path.join(self.work, "serial.log")
+        self.sock_path = os.path.join(self.work, "serial.sock")
+        vars_fd = os.path.join(self.work, "vars.fd")
+        shutil.copy(OVMF_VARS, vars_fd)
+        args = ["qemu-system-x86_64", "-nodefaults", "-machine", "q35",
+                "-accel", "tcg", "-cpu", "qemu64,+svm,+npt", "-m", str(memory),
+                "-display", "none", "-no-reboot", "-monitor", "none",
+                "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}",
+                "-device", "intel-iommu,intremap=on"]
+        args += devices.split()
+        args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        if usb:
+            img = os.path.join(self.work, "usb.img")
+            shutil.copy(usb, img)
+            if cfg_text is not None:
+                usb_set_config(img, cfg_text, self.work)
+            args += ["-device", "qemu-xhci,id=xhci",
+                     "-drive", f"if=none,id=stick,format=raw,file={img}",
+                     "-device", "usb-storage,bus=xhci.0,drive=stick"]
+        else:
+            esp = os.path.join(self.work, "esp")
+            os.makedirs(os.path.join(esp, "EFI", "BOOT"))
+            shutil.copy(self.efi, os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
+            if cfg_text is not None:
+                with open(os.path.join(esp, "irqvisor.cfg"), "w") as f:
+                    f.write(cfg_text)
+            args += ["-drive", f"format=raw,file=fat:rw:{esp}"]
+        if icount:
+            args += ["-icount", "shift=0"]
+        self.args = args + (extra or [])
+
+    def cleanup(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def interactive(self):
+        os.execvp(self.args[0], self.args + ["-serial", "mon:stdio"])
+
+    def run(self, timeout, follow=None, inputs=()):
+        """Run to exit. inputs: (wait_for_text, send_text) pairs typed on
+        the serial console in order. Returns (status, log text)."""
+        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        srv.bind(self.sock_path)
+        srv.listen(1)
+        proc = subprocess.Popen(
+            self.args + ["-chardev", f"socket,id=ser0,path={self.sock_path}",
+                         "-serial", "chardev:ser0"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        srv.settimeout(30)
+        log = bytearray()
+        pending = list(inputs)
+        search_from = 0
+        deadline = time.monotonic() + timeout
+        try:
+            conn, _ = srv.accept()
+        except socket.timeout:
+            proc.kill()
+            return 2, "QEMU never connected its serial port\n" + proc.stderr.read().decode()
+        conn.settimeout(0.2)
+        status = None
+        with open(self.log_path, "wb") as logf:
+            while True:
+                try:
+                    chunk = conn.recv(65536)
+                except socket.timeout:
+                    chunk = None
+                if chunk:
+                    log += chunk
+                    logf.write(chunk)
+                    if follow:
+                        follow.write(chunk.decode(errors="replace"))
+                        follow.flush()
+                while pending and pending[0][0].encode() in log[search_from:]:
+                    _, text = pending.pop(0)
+                    # The next wait looks only at what comes after this.
+                    search_from = len(log)
+                    for ch in text:
+                        conn.sendall(ch.encode())
+                        time.sleep(0.01)
+                if chunk == b"":
+                    break
+                if chunk is None and proc.poll() is not None:
+                    break
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    status = 124
+                    break
+        proc.wait()
+        conn.close()
+        srv.close()
+        if status is None:
+            status = STATUS.get(proc.returncode, 2)
+        if status == 2:
+            log += f"\n[qemu exited with {proc.returncode}: {proc.stderr.read().decode()}]".encode()
+        with open(self.log_path, "rb") as f:
+            text = f.read().decode(errors="replace")
+        return status, text
+
+
+def usb_set_config(img, cfg_text, work):
+    """Replace irqvisor.cfg on the image's ESP, as a user edits the stick."""
+    offset = esp_offset(img)
+    cfg = os.path.join(work, "irqvisor.cfg")
+    with open(cfg, "w") as f:
+        f.write(cfg_text)
+    subprocess.run(["mcopy", "-o", "-i", f"{img}@@{offset}", cfg, "::irqvisor.cfg"],
+                   check=True, env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+
+
+def esp_offset(img):
+    """Byte offset of the first GPT partition (LBA at entry 0, 512-byte sectors)."""
+    with open(img, "rb") as f:
+        f.seek(512)
+        hdr = f.read(92)
+        if hdr[:8] != b"EFI PART":
+            raise ValueError(f"{img}: no GPT header")
+        entries_lba = int.from_bytes(hdr[72:80], "little")
+        f.seek(entries_lba * 512)
+        entry = f.read(128)
+        return int.from_bytes(entry[32:40], "little") * 512
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--autorun", help="commands run at boot, e.g. 'selftest; poweroff'")
+    ap.add_argument("--cfg", help="irqvisor.cfg to put on the ESP")
+    ap.add_argument("--icount", action="store_true", help="-icount shift=0 (1 tick/insn)")
+    ap.add_argument("--interactive", action="store_true", help="console on this terminal")
+    ap.add_argument("--log", help="copy the serial log here")
+    ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--usb", help="boot this disk image as a USB stick")
+    ap.add_argument("--devices", default=DEFAULT_DEVICES, help="QEMU device arguments")
+    ap.add_argument("--quiet", action="store_true", help="do not echo the console")
+    a = ap.parse_args()
+
+    cfg_text = None
+    if a.cfg:
+        with open(a.cfg) as f:
+            cfg_text = f.read()
+    if a.autorun:
+        cfg_text = (cfg_text or "") + f'autorun="{a.autorun}"\n'
+    m = Machine(cfg_text=cfg_text, devices=a.devices, icount=a.icount, usb=a.usb)
+    if a.interactive:
+        m.interactive()
+    try:
+        status, text = m.run(a.timeout, follow=None if a.quiet else sys.stdout)
+        if a.log:
+            with open(a.log, "w") as f:
+                f.write(text)
+    finally:
+        m.cleanup()
+    if status == 124:
+        print(f"\nqemu.py: timed out after {a.timeout}s", file=sys.stderr)
+    elif status == 2:
+        print("\nqemu.py: QEMU failed", file=sys.stderr)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

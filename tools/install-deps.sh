@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the Debian packages irqvisor needs to build, run and test, if any
+# is missing: as root with apt-get; otherwise print the command to run.
+set -euo pipefail
+pkgs=(build-essential nasm gnu-efi newlib-source qemu-system-x86 ovmf
+      libcmocka-dev mtools dosfstools gdisk python3 xz-utils)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: missing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: run as root:  apt-get update && apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
