@@ -118,10 +118,10 @@ $(USB_IMG): $(EFI_APP) tools/mkusb.sh tools/irqvisor.cfg.sample
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	tests/qemu-run.sh --icount --autorun "info; selftest; bench all; poweroff"
+	python3 tests/qemu.py --icount --autorun "info; selftest; bench all; results; poweroff"
 
 shell: all
-	tests/qemu-run.sh --interactive
+	python3 tests/qemu.py --interactive
 
 bench: all
 	tests/bench.sh

@@ -28,7 +28,7 @@ class Machine:
     """One QEMU boot with its own ESP folder, firmware variables and log."""
 
     def __init__(self, efi=None, cfg_text=None, devices=DEFAULT_DEVICES,
-                 icount=False, usb=None, memory=512, extra=None):
+                 icount=False, usb=None, memory=512, extra=None, cmdline=None):
         self.work = tempfile.mkdtemp(prefix="irqvisor-")
         self.efi = efi or os.path.join(ROOT, "build", "irqvisor.efi")
         self.log_path = os.path.join(self.work, "serial.log")
@@ -54,7 +54,14 @@ class Machine:
         else:
             esp = os.path.join(self.work, "esp")
             os.makedirs(os.path.join(esp, "EFI", "BOOT"))
-            shutil.copy(self.efi, os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
+            if cmdline is None:
+                shutil.copy(self.efi, os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
+            else:
+                # No removable-media loader: OVMF falls back to its UEFI
+                # shell, whose startup.nsh types the command line.
+                shutil.copy(self.efi, os.path.join(esp, "irqvisor.efi"))
+                with open(os.path.join(esp, "startup.nsh"), "w") as f:
+                    f.write(f"fs0:\r\nirqvisor.efi {cmdline}\r\n")
             if cfg_text is not None:
                 with open(os.path.join(esp, "irqvisor.cfg"), "w") as f:
                     f.write(cfg_text)
@@ -158,6 +165,7 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--autorun", help="commands run at boot, e.g. 'selftest; poweroff'")
     ap.add_argument("--cfg", help="irqvisor.cfg to put on the ESP")
+    ap.add_argument("--cmdline", help="options on the UEFI shell command line")
     ap.add_argument("--icount", action="store_true", help="-icount shift=0 (1 tick/insn)")
     ap.add_argument("--interactive", action="store_true", help="console on this terminal")
     ap.add_argument("--log", help="copy the serial log here")
@@ -173,7 +181,8 @@ def main():
             cfg_text = f.read()
     if a.autorun:
         cfg_text = (cfg_text or "") + f'autorun="{a.autorun}"\n'
-    m = Machine(cfg_text=cfg_text, devices=a.devices, icount=a.icount, usb=a.usb)
+    m = Machine(cfg_text=cfg_text, devices=a.devices, icount=a.icount, usb=a.usb,
+                cmdline=a.cmdline)
     if a.interactive:
         m.interactive()
     try:
