@@ -1,7 +1,6 @@
 /* Generic exit handling for every backend (STYLE rule 1). */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include "hv/guest.h"
 #include "hv/insn.h"
 #include "hv/vuart.h"
@@ -25,15 +24,6 @@ const char *exit_reason_name(enum exit_reason r)
 	return r < EXIT_REASONS ? reason_names[r] : "?";
 }
 
-static enum insn_mode guest_insn_mode(struct vcpu *v)
-{
-	uint64_t attr = v->ops->get(v, VREG_CS_ATTR);
-
-	if ((v->ops->get(v, VREG_EFER) & EFER_LMA) && (attr & BIT(9)))
-		return INSN_MODE_64;
-	return (attr & BIT(10)) ? INSN_MODE_32 : INSN_MODE_16;
-}
-
 /* Advance RIP past the exiting instruction. Without a next RIP from the
  * backend (QEMU's SVM has no NRIP save) the bytes at RIP are checked
  * against the encoding the exit reason implies, and fully decoded only
@@ -41,33 +31,30 @@ static enum insn_mode guest_insn_mode(struct vcpu *v)
 int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
 		   const uint8_t *expect, size_t expect_len)
 {
-	struct vcpu *v = &g->vcpu;
-	enum insn_mode mode;
-	uint64_t rip, lin;
+	uint64_t lin = e->mode == INSN_MODE_64 ? e->rip : e->rip + e->cs_base;
 	uint8_t buf[INSN_MAX_LEN];
 	const uint8_t *bytes;
-	size_t avail;
+	size_t avail, i;
 	struct insn in;
 	int len;
 
 	if (e->next_rip) {
-		v->ops->set(v, VREG_RIP, e->next_rip);
+		g->vcpu.ops->set(&g->vcpu, VREG_RIP, e->next_rip);
 		return 0;
 	}
-	mode = guest_insn_mode(v);
-	rip = v->ops->get(v, VREG_RIP);
-	lin = mode == INSN_MODE_64 ? rip : rip + v->ops->get(v, VREG_CS_BASE);
-	avail = guest_fetch_insn(g, lin, buf, &bytes);
-	if (avail >= expect_len && !memcmp(bytes, expect, expect_len))
+	avail = guest_fetch_insn(g, e->cr3, lin, buf, &bytes);
+	for (i = 0; i < expect_len && i < avail && bytes[i] == expect[i]; i++)
+		;
+	if (expect_len && i == expect_len)
 		len = (int)expect_len;
 	else
-		len = insn_decode(bytes, avail, mode, &in);
+		len = insn_decode(bytes, avail, e->mode, &in);
 	if (len < 0) {
 		guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx (error %d)",
-			   rip, len);
+			   e->rip, len);
 		return -EIO;
 	}
-	v->ops->set(v, VREG_RIP, rip + (uint64_t)len);
+	g->vcpu.ops->set(&g->vcpu, VREG_RIP, e->rip + (uint64_t)len);
 	return 0;
 }
 
@@ -171,7 +158,7 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 		g->stop_gpa = e->npf.gpa;
 		guest_stop(g, STOP_NPF, "%s of unmapped guest-physical 0x%lx at RIP 0x%lx",
 			   e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",
-			   e->npf.gpa, g->vcpu.ops->get(&g->vcpu, VREG_RIP));
+			   e->npf.gpa, e->rip);
 		return -EIO;
 	case EXIT_SHUTDOWN:
 		guest_stop(g, STOP_SHUTDOWN, "triple fault (shutdown)");

@@ -240,10 +240,9 @@ int guest_write_gva(struct guest *g, uint64_t gva, const void *src, uint64_t len
 	return guest_copy_gva(g, gva, (void *)src, len, true);
 }
 
-static const uint8_t *guest_code_page(struct guest *g, uint64_t page)
+static const uint8_t *guest_code_page(struct guest *g, uint64_t cr3, uint64_t page)
 {
 	struct guest_code_tlb *c = &g->itlb;
-	uint64_t cr3 = g->vcpu.ops->get(&g->vcpu, VREG_CR3) & PT_ADDR_MASK;
 	struct pt_ctx walk = g->gpt;
 	uint64_t gpa;
 
@@ -259,11 +258,14 @@ static const uint8_t *guest_code_page(struct guest *g, uint64_t page)
 	return c->host;
 }
 
-size_t guest_fetch_insn(struct guest *g, uint64_t lin, uint8_t *buf,
+size_t guest_fetch_insn(struct guest *g, uint64_t cr3, uint64_t lin, uint8_t *buf,
 			const uint8_t **bytes)
 {
 	uint64_t off = lin & (PT_PAGE_SIZE - 1);
-	const uint8_t *page = guest_code_page(g, lin - off);
+	const uint8_t *page;
+
+	cr3 &= PT_ADDR_MASK;
+	page = guest_code_page(g, cr3, lin - off);
 	size_t n;
 
 	if (page && off + INSN_MAX_LEN <= PT_PAGE_SIZE) {
@@ -273,7 +275,7 @@ size_t guest_fetch_insn(struct guest *g, uint64_t lin, uint8_t *buf,
 	*bytes = buf;
 	for (n = 0; n < INSN_MAX_LEN && page; n++, off++) {
 		if (off == PT_PAGE_SIZE) {
-			page = guest_code_page(g, lin + n);
+			page = guest_code_page(g, cr3, lin + n);
 			off = 0;
 			if (!page)
 				break;

@@ -66,10 +66,10 @@ void *guest_gpa_ptr(struct guest *g, uint64_t gpa, uint64_t len);
 /* Copy len bytes from guest-virtual gva (translated through the guest's
  * current CR3). 0 or -EFAULT. */
 int guest_read_gva(struct guest *g, uint64_t gva, void *dst, uint64_t len);
-/* Up to INSN_MAX_LEN instruction bytes at linear address lin: *bytes
- * points at them (into guest RAM, or into buf when they cross a page).
- * Returns how many are readable. */
-size_t guest_fetch_insn(struct guest *g, uint64_t lin, uint8_t *buf,
+/* Up to INSN_MAX_LEN instruction bytes at linear address lin under page
+ * tables cr3: *bytes points at them (into guest RAM, or into buf when they
+ * cross a page). Returns how many are readable. */
+size_t guest_fetch_insn(struct guest *g, uint64_t cr3, uint64_t lin, uint8_t *buf,
 			const uint8_t **bytes);
 /* Copy len bytes to guest-virtual gva. 0 or -EFAULT. */
 int guest_write_gva(struct guest *g, uint64_t gva, const void *src, uint64_t len);

@@ -173,8 +173,23 @@ static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)
 	e->next_rip = c->exitinfo2;	/* always provided for IOIO */
 }
 
-static void svm_decode(const struct vmcb_control *c, struct vcpu_exit *e)
+/* APM vol 2, 4.8.1: CS.L selects 64-bit mode under EFER.LMA, else CS.D
+ * the default size. */
+#define SEG_ATTR_L	BIT(9)
+#define SEG_ATTR_D	BIT(10)
+
+static void svm_decode(const struct vmcb *vm, struct vcpu_exit *e)
 {
+	const struct vmcb_control *c = &vm->control;
+	const struct vmcb_save *st = &vm->save;
+
+	e->rip = st->rip;
+	e->cs_base = st->cs.base;
+	e->cr3 = st->cr3;
+	if ((st->efer & EFER_LMA) && (st->cs.attrib & SEG_ATTR_L))
+		e->mode = INSN_MODE_64;
+	else
+		e->mode = (st->cs.attrib & SEG_ATTR_D) ? INSN_MODE_32 : INSN_MODE_16;
 	e->code = c->exitcode;
 	e->info1 = c->exitinfo1;
 	e->info2 = c->exitinfo2;
@@ -228,7 +243,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 	vm->control.eventinj = 0;
 	if (vm->control.exitintinfo & EVTINJ_VALID)
 		vm->control.eventinj = vm->control.exitintinfo;
-	svm_decode(&vm->control, e);
+	svm_decode(vm, e);
 }
 
 #define SAVE_OFF(f) (uint16_t)offsetof(struct vmcb, save.f)

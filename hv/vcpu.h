@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hv/insn.h"
 
 /* Guest general-purpose registers; the order is fixed by the backends'
  * world-switch code (hv/svm_run.asm). */
@@ -26,6 +27,9 @@ struct vcpu_exit {
 	uint64_t info1, info2;		/* raw qualifiers, for dumps */
 	uint64_t next_rip;		/* RIP after the instruction; 0 when the
 					   backend does not know it */
+	/* Where the exiting instruction is: enough to fetch and decode it. */
+	uint64_t rip, cs_base, cr3;
+	enum insn_mode mode;
 	union {
 		struct {
 			uint16_t port;
