@@ -25,7 +25,8 @@ BOOT_CFLAGS := $(BASE_CFLAGS) -fpic -fshort-wchar -isystem $(EFI_INC) \
 NASMFLAGS  := -f elf64 -g
 
 HV_SRCS    := $(wildcard hv/*.c) drivers/uart.c drivers/acpi.c drivers/pci.c drivers/dmar.c drivers/dmar_match.c \
-	drivers/power.c drivers/tsc.c drivers/lapic.c drivers/legacy_pic.c
+	drivers/power.c drivers/tsc.c drivers/lapic.c drivers/legacy_pic.c \
+	drivers/ioapic.c
 HV_ASMS    := $(wildcard hv/*.asm) drivers/cpu.asm
 GUEST_SRCS := $(wildcard guest/*.c)
 GUEST_ASMS := $(wildcard guest/*.asm) drivers/cpu.asm
@@ -104,7 +105,7 @@ $(BUILD)/%.bin: $(BUILD)/%.elf
 	$(OBJCOPY) -O binary $< $@
 
 $(BUILD)/irqvisor.so: $(BOOT_OBJS)
-	$(LD) -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared \
+	$(LD) -nostdlib -znocombreloc -z noexecstack -T $(EFI_LIB)/elf_x86_64_efi.lds -shared \
 		-Bsymbolic -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o $(BOOT_OBJS) \
 		-lefi -lgnuefi $(NEWLIB)/lib/libc.a $(LIBGCC) -o $@
 $(EFI_APP): $(BUILD)/irqvisor.so

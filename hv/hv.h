@@ -19,6 +19,7 @@ struct hv {
 	struct pci_dev pci[HV_PCI_MAX];
 	unsigned npci;
 	struct tsc_freq tsc;
+	unsigned ioapic_pins[ACPI_MAX_IOAPICS];	/* all masked */
 	const struct vcpu_ops *backend;	/* NULL when none can run */
 	char backend_why[160];		/* why not, when NULL */
 	struct guest guest;

@@ -70,8 +70,9 @@ static void info_acpi(void)
 		printf(" %s@0x%lx", hv.acpi.tables[i].sig, hv.acpi.tables[i].pa);
 	printf("\n");
 	for (i = 0; i < hv.acpi.nioapics; i++)
-		printf("acpi: IOAPIC id %u at 0x%x, GSI base %u\n", hv.acpi.ioapics[i].id,
-		       hv.acpi.ioapics[i].pa, hv.acpi.ioapics[i].gsi_base);
+		printf("acpi: IOAPIC id %u at 0x%x, GSI base %u, %u pins all masked\n",
+		       hv.acpi.ioapics[i].id, hv.acpi.ioapics[i].pa,
+		       hv.acpi.ioapics[i].gsi_base, hv.ioapic_pins[i]);
 	for (i = 0; i < hv.acpi.necam; i++)
 		printf("acpi: ECAM segment %u buses %u-%u at 0x%lx\n", hv.acpi.ecam[i].segment,
 		       hv.acpi.ecam[i].bus_start, hv.acpi.ecam[i].bus_end, hv.acpi.ecam[i].base);

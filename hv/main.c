@@ -10,6 +10,7 @@
 #include "hv/mmu.h"
 #include "hv/trap.h"
 #include "drivers/cpu.h"
+#include "drivers/ioapic.h"
 #include "drivers/lapic.h"
 #include "drivers/legacy_pic.h"
 #include "drivers/power.h"
@@ -90,6 +91,15 @@ static void pci_scan(void)
 	hv.npci = n > 0 ? (unsigned)n : 0;
 }
 
+/* The hv takes no legacy interrupts: every I/O APIC pin stays masked. */
+static void ioapics_mask(void)
+{
+	unsigned i;
+
+	for (i = 0; i < hv.acpi.nioapics; i++)
+		hv.ioapic_pins[i] = ioapic_mask_all(hv.acpi.ioapics[i].pa);
+}
+
 /* Pick the backend by vendor (or as cpu= says) and prepare the guest. */
 static void guest_setup(void)
 {
@@ -157,6 +167,7 @@ void hv_main(struct bootinfo *bi)
 	power_init(&hv.acpi);
 	legacy_pic_disable();
 	lapic_init(SPURIOUS_VECTOR);
+	ioapics_mask();
 	pci_scan();
 	if (tsc_calibrate(&hv.acpi, &hv.tsc))
 		printf("hv: TSC frequency unknown: figures stay in TSC ticks\n");
