@@ -24,9 +24,7 @@ BOOT_CFLAGS := $(BASE_CFLAGS) -fpic -fshort-wchar -isystem $(EFI_INC) \
 	-isystem $(EFI_INC)/x86_64 -DEFI_FUNCTION_WRAPPER -Wno-strict-prototypes
 NASMFLAGS  := -f elf64 -g
 
-HV_SRCS    := $(wildcard hv/*.c) drivers/uart.c drivers/acpi.c drivers/pci.c drivers/dmar.c drivers/dmar_match.c \
-	drivers/power.c drivers/tsc.c drivers/lapic.c drivers/legacy_pic.c \
-	drivers/ioapic.c
+HV_SRCS    := $(wildcard hv/*.c drivers/*.c)
 HV_ASMS    := $(wildcard hv/*.asm) drivers/cpu.asm
 GUEST_SRCS := $(wildcard guest/*.c)
 GUEST_ASMS := $(wildcard guest/*.asm) drivers/cpu.asm

@@ -18,6 +18,7 @@ struct hv {
 	struct acpi_info acpi;
 	struct pci_dev pci[HV_PCI_MAX];
 	unsigned npci;
+	const struct pci_dev *assigned;	/* the guest's device, or NULL */
 	struct tsc_freq tsc;
 	unsigned ioapic_pins[ACPI_MAX_IOAPICS];	/* all masked */
 	const struct vcpu_ops *backend;	/* NULL when none can run */

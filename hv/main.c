@@ -8,6 +8,9 @@
 #include "hv/console.h"
 #include "hv/mem.h"
 #include "hv/mmu.h"
+#include "hv/assign.h"
+#include "hv/iommu.h"
+#include "hv/pci_cfg.h"
 #include "hv/trap.h"
 #include "drivers/cpu.h"
 #include "drivers/ioapic.h"
@@ -52,43 +55,6 @@ static void console_from_spcr(void)
 	printf("hv: console moves to the SPCR UART at %s 0x%lx\n",
 	       u.mmio ? "MMIO" : "port", u.base);
 	conio_init(&u);
-}
-
-static uint32_t pci_read32(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
-			   uint8_t fn, uint16_t off)
-{
-	unsigned i;
-
-	(void)ctx;
-	for (i = 0; i < hv.acpi.necam; i++) {
-		if (hv.acpi.ecam[i].segment != seg || bus < hv.acpi.ecam[i].bus_start ||
-		    bus > hv.acpi.ecam[i].bus_end)
-			continue;
-		return *(volatile uint32_t *)(uintptr_t)(hv.acpi.ecam[i].base +
-			((uint64_t)bus << 20) + ((uint64_t)dev << 15) +
-			((uint64_t)fn << 12) + (off & 0xffc));
-	}
-	return 0xffffffff;
-}
-
-const struct pci_cfg_ops hv_pci_cfg = { .read32 = pci_read32 };
-
-static void pci_scan(void)
-{
-	struct pci_bus_range ranges[ACPI_MAX_ECAM];
-	unsigned i;
-	int n;
-
-	for (i = 0; i < hv.acpi.necam; i++) {
-		ranges[i].seg = hv.acpi.ecam[i].segment;
-		ranges[i].start = hv.acpi.ecam[i].bus_start;
-		ranges[i].end = hv.acpi.ecam[i].bus_end;
-	}
-	if (!hv.acpi.necam)
-		printf("hv: no MCFG table: PCI devices cannot be enumerated\n");
-	n = pci_enumerate(&hv_pci_cfg, ranges, hv.acpi.necam, hv.pci, HV_PCI_MAX,
-			  report_line, NULL);
-	hv.npci = n > 0 ? (unsigned)n : 0;
 }
 
 /* The hv takes no legacy interrupts: every I/O APIC pin stays masked. */
@@ -168,9 +134,13 @@ void hv_main(struct bootinfo *bi)
 	legacy_pic_disable();
 	lapic_init(SPURIOUS_VECTOR);
 	ioapics_mask();
-	pci_scan();
+	pci_cfg_scan();
 	if (tsc_calibrate(&hv.acpi, &hv.tsc))
 		printf("hv: TSC frequency unknown: figures stay in TSC ticks\n");
+	iommu_init();
+	hv.assigned = assign_pick();
+	if (hv.assigned)
+		iommu_dma_setup(hv.assigned, bi->guest_base, bi->guest_size);
 	guest_setup();
 	if (!hv.backend)
 		printf("hv: no guest can run: %s\n", hv.backend_why);

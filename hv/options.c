@@ -28,6 +28,7 @@ struct opt_desc {
 	const char *def_str;		/* default of a string option */
 	uint64_t min, max;		/* size, uint: inclusive range */
 	uint64_t align;			/* size: must be a multiple of this */
+	bool pow2;			/* uint: must be a power of two */
 	const char *const *names;	/* enum: NULL-terminated, index == value */
 	const char *help;
 };
@@ -59,6 +60,9 @@ static const struct opt_desc opt_table[] = {
 	{ .key = "warmup", .kind = OPT_KIND_UINT, OPT_FIELD(warmup),
 	  .def = 100, .min = 0, .max = 100000,
 	  .help = "unmeasured warm-up iterations per benchmark" },
+	{ .key = "irt", .kind = OPT_KIND_UINT, OPT_FIELD(irt_entries),
+	  .def = 256, .min = 2, .max = 65536, .pow2 = true,
+	  .help = "interrupt remapping table entries per VT-d unit" },
 	{ .key = "autorun", .kind = OPT_KIND_STRING, OPT_FIELD(autorun),
 	  .def_str = "",
 	  .help = "console commands run at start, separated by ';'" },
@@ -282,6 +286,8 @@ static int opt_set_number(struct hv_options *o, const struct opt_desc *d,
 		return -ERANGE;
 	if (is_size && v % d->align)
 		return -EINVAL;
+	if (d->pow2 && (v & (v - 1)))
+		return -EINVAL;
 	opt_store(o, d, v);
 	return 0;
 }
@@ -365,8 +371,8 @@ static void opt_allowed_size(const struct opt_desc *d, struct opt_buf *b)
 
 static void opt_allowed_uint(const struct opt_desc *d, struct opt_buf *b)
 {
-	ob_printf(b, "integer %llu..%llu", (unsigned long long)d->min,
-		  (unsigned long long)d->max);
+	ob_printf(b, "integer %llu..%llu%s", (unsigned long long)d->min,
+		  (unsigned long long)d->max, d->pow2 ? ", a power of two" : "");
 }
 
 static void opt_allowed_string(const struct opt_desc *d, struct opt_buf *b)

@@ -152,7 +152,7 @@ static void test_unknown_key(void **state)
 	options_init(&o);
 	assert_int_equal(options_set(&o, "foo", "1", err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, "option foo: unknown key (allowed: cpu, guestmem, "
-			    "hvmem, iters, warmup, autorun)");
+			    "hvmem, iters, warmup, irt, autorun)");
 	set_expect("CPU", "svm", -ENOENT);
 	set_expect("cpu ", "svm", -ENOENT);
 	set_expect("", "svm", -ENOENT);
@@ -247,6 +247,11 @@ static void test_uint(void **state)
 
 	set_expect("iters", "1000001", -EINVAL);
 	set_expect("iters", "10K", -EINVAL);	/* no suffix on counts */
+	assert_int_equal(options_set(&o, "irt", "4096", err, sizeof(err)), 0);
+	assert_int_equal(o.irt_entries, 4096);
+	set_expect("irt", "100", -EINVAL);	/* not a power of two */
+	set_expect("irt", "1", -EINVAL);
+	set_expect("irt", "131072", -EINVAL);
 	set_expect("iters", "-1", -EINVAL);
 	set_expect("iters", "1e3", -EINVAL);
 	set_expect("iters", "4294967297", -EINVAL);	/* would wrap to 1 */
@@ -398,7 +403,7 @@ static void test_cmdline_program_name(void **state)
 	assert_int_equal(cmdline(&o, "cpu=svm irqvisor.efi", &c), 1);
 	assert_string_equal(c.msg[0], "option token \"irqvisor.efi\": no '=' "
 			    "(expected key=value, keys: cpu, guestmem, hvmem, iters, "
-			    "warmup, autorun)");
+			    "warmup, irt, autorun)");
 	assert_int_equal(cmdline(&o, "irqvisor.efi other.efi", &c), 1);
 	/* not ending in .efi, or holding '=' */
 	assert_int_equal(cmdline(&o, "irqvisor cpu=vmx", &c), 1);
@@ -448,7 +453,7 @@ static void test_cmdline_bad_tokens(void **state)
 	assert_string_equal(c.msg[1], "option guestmem: bad value \"12X\" (allowed: "
 			    "size 16M..64G, multiple of 2M, e.g. 64M)");
 	assert_string_equal(c.msg[2], "option foo: unknown key (allowed: cpu, guestmem, "
-			    "hvmem, iters, warmup, autorun)");
+			    "hvmem, iters, warmup, irt, autorun)");
 	assert_non_null(strstr(c.msg[3], "\"bare\": no '='"));
 	assert_int_equal(o.iters, 5);
 	assert_int_equal(o.warmup, 7);
@@ -624,7 +629,7 @@ static void test_config_errors(void **state)
 	assert_string_equal(c.msg[1], "irqvisor.cfg line 3: option cpu: bad value "
 			    "\"arm\" (allowed: auto|svm|vmx)");
 	assert_string_equal(c.msg[2], "irqvisor.cfg line 4: option bogus: unknown key "
-			    "(allowed: cpu, guestmem, hvmem, iters, warmup, autorun)");
+			    "(allowed: cpu, guestmem, hvmem, iters, warmup, irt, autorun)");
 	assert_non_null(strstr(c.msg[3], "irqvisor.cfg line 5: option token \"novalue\": no '='"));
 	assert_non_null(strstr(c.msg[4], "irqvisor.cfg line 6: option token \"=5\": empty key"));
 	assert_string_equal(c.msg[5], "irqvisor.cfg line 7: option autorun: unterminated "
@@ -807,14 +812,14 @@ static void test_format(void **state)
 	options_init(&o);
 	n = options_format(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "cpu=auto\nguestmem=64M\nhvmem=16M\niters=10000\n"
-			    "warmup=100\nautorun=\"\"\n");
+			    "warmup=100\nirt=256\nautorun=\"\"\n");
 	assert_int_equal(n, strlen(buf));
 
 	assert_int_equal(cmdline(&o, "cpu=svm guestmem=0x1000000 hvmem=1G iters=1 "
-				 "warmup=0 autorun=\"bench all; poweroff\"", &c), 0);
+				 "warmup=0 irt=2 autorun=\"bench all; poweroff\"", &c), 0);
 	n = options_format(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "cpu=svm\nguestmem=16M\nhvmem=1G\niters=1\n"
-			    "warmup=0\nautorun=\"bench all; poweroff\"\n");
+			    "warmup=0\nirt=2\nautorun=\"bench all; poweroff\"\n");
 
 	/* show output parses back, as a config file, to the same options */
 	options_init(&back);
@@ -888,11 +893,12 @@ static void test_describe(void **state)
 	assert_int_equal(options_describe(NULL, 0), n);
 	for (p = buf; (p = strchr(p, '\n')); p++)
 		lines++;
-	assert_int_equal(lines, 6);
+	assert_int_equal(lines, 7);
 	assert_int_equal(buf[n - 1], '\n');
 	assert_non_null(strstr(buf, "cpu       auto|svm|vmx (default auto): "));
 	assert_non_null(strstr(buf, "\nguestmem  size 16M..64G, multiple of 2M (default 64M): "));
 	assert_non_null(strstr(buf, "\nhvmem     size 4M..1G, multiple of 2M (default 16M): "));
+	assert_non_null(strstr(buf, "\nirt       integer 2..65536, a power of two (default 256): "));
 	assert_non_null(strstr(buf, "\niters     integer 1..1000000 (default 10000): "));
 	assert_non_null(strstr(buf, "\nwarmup    integer 0..100000 (default 100): "));
 	assert_non_null(strstr(buf, "\nautorun   up to 511 printable ASCII characters, "

@@ -1,0 +1,251 @@
+/* The hv owns every VT-d unit (see iommu.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "hv/iommu.h"
+#include "hv/hv.h"
+#include "hv/mem.h"
+#include "hv/pci_cfg.h"
+#include "hv/trap.h"
+#include "drivers/lapic.h"
+
+#define WAIT_BOUND_US		100000	/* 100 ms for any register handshake */
+#define GUEST_DOMAIN_ID		1
+#define RMRR_DOMAIN_ID		2
+#define PCI_BRIDGE_BUSES	0x18	/* primary, secondary, subordinate */
+
+struct iommu iommu;
+
+static int alloc_pages(unsigned n, uint64_t *pa)
+{
+	return mem_alloc_pages(n, pa);
+}
+
+static void report(const char *msg)
+{
+	printf("%s\n", msg);
+}
+
+static struct vtd_env env = {
+	.alloc_pages = alloc_pages,
+	.report = report,
+};
+
+static void report_ctx(void *ctx, const char *msg)
+{
+	(void)ctx;
+	printf("iommu: %s\n", msg);
+}
+
+static void on_fault_event(uint8_t vector, void *ctx)
+{
+	unsigned i;
+
+	(void)vector;
+	(void)ctx;
+	for (i = 0; i < iommu.nunits; i++)
+		vtd_faults_handle(&iommu.units[i]);
+	lapic_eoi();
+}
+
+static int unit_up(struct vtd_unit *u, unsigned index, uint64_t base)
+{
+	int err = vtd_unit_probe(u, index, base, &env);
+
+	if (!err)
+		err = vtd_qi_enable(u);
+	if (!err)
+		err = vtd_ir_enable(u, hv.opts.irt_entries, lapic_x2apic());
+	if (!err)
+		vtd_faults_enable(u, IOMMU_FAULT_VECTOR, lapic_id());
+	return err;
+}
+
+void iommu_init(void)
+{
+	unsigned i;
+
+	if (!hv.acpi.dmar_pa) {
+		printf("iommu: no DMAR table: no VT-d units to own\n");
+		return;
+	}
+	env.timeout_tsc = hv.tsc.hz ? hv.tsc.hz / 1000000 * WAIT_BOUND_US : 1ULL << 32;
+	iommu.dmar = malloc(sizeof(*iommu.dmar));
+	if (!iommu.dmar || dmar_parse((const void *)(uintptr_t)hv.acpi.dmar_pa,
+				      hv.acpi.dmar_len, iommu.dmar, report_ctx, NULL)) {
+		printf("iommu: DMAR table at 0x%lx refused: VT-d stays off\n", hv.acpi.dmar_pa);
+		free(iommu.dmar);
+		iommu.dmar = NULL;
+		return;
+	}
+	trap_set_irq_handler(IOMMU_FAULT_VECTOR, on_fault_event, NULL);
+	for (i = 0; i < iommu.dmar->nunits; i++) {
+		struct vtd_unit *u = &iommu.units[iommu.nunits];
+		int err = unit_up(u, i, iommu.dmar->units[i].reg_base);
+
+		if (err) {
+			printf("iommu: unit %u at 0x%lx not brought up (error %d): devices behind it "
+			       "cannot be assigned\n", i, iommu.dmar->units[i].reg_base, err);
+			continue;
+		}
+		iommu.nunits++;
+	}
+}
+
+static int bridge_buses(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+			uint8_t fn, uint8_t *secondary, uint8_t *subordinate)
+{
+	uint32_t v = hv_pci_cfg.read32(NULL, seg, bus, dev, fn, PCI_BRIDGE_BUSES);
+
+	(void)ctx;
+	if (v == 0xffffffff)
+		return -ENODEV;
+	*secondary = (uint8_t)(v >> 8);
+	*subordinate = (uint8_t)(v >> 16);
+	return 0;
+}
+
+static const struct dmar_topo_ops topo = { .bridge_buses = bridge_buses };
+
+struct vtd_unit *iommu_unit_for(const struct pci_dev *d)
+{
+	int idx;
+	unsigned i;
+
+	if (!iommu.dmar)
+		return NULL;
+	idx = dmar_unit_for_device(iommu.dmar, &topo, d->seg, d->bus, d->dev, d->fn);
+	if (idx < 0)
+		return NULL;
+	for (i = 0; i < iommu.nunits; i++)
+		if (iommu.units[i].index == (unsigned)idx)
+			return &iommu.units[i];
+	return NULL;
+}
+
+uint64_t iommu_fault_total(void)
+{
+	uint64_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < iommu.nunits; i++)
+		n += iommu.units[i].faults.dma + iommu.units[i].faults.ir +
+		     iommu.units[i].faults.other;
+	return n;
+}
+
+static void *dma_phys(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)pa;
+}
+
+static int dma_page(void *ctx, uint64_t *pa)
+{
+	(void)ctx;
+	return mem_alloc_pages(1, pa);
+}
+
+static const struct vtd_mem_ops dma_mem = { .phys_to_virt = dma_phys, .alloc_page = dma_page };
+
+/* Walk an RMRR scope path from its start bus through the bridges, as the
+ * hardware numbers them now (VT-d 8.3.1). */
+static int scope_bdf(const struct dmar_scope *s, uint8_t *bus, uint8_t *devfn)
+{
+	uint8_t b = s->start_bus, sec, sub;
+	unsigned i;
+
+	for (i = 0; i + 1 < s->path_len; i++) {
+		if (bridge_buses(NULL, 0, b, s->path[i].dev, s->path[i].fn, &sec, &sub))
+			return -ENODEV;
+		b = sec;
+	}
+	*bus = b;
+	*devfn = (uint8_t)(s->path[s->path_len - 1].dev << 3 | s->path[s->path_len - 1].fn);
+	return s->path_len ? 0 : -EINVAL;
+}
+
+static struct vtd_unit *unit_for_bdf(uint16_t seg, uint8_t bus, uint8_t devfn)
+{
+	struct pci_dev d = { .seg = seg, .bus = bus, .dev = devfn >> 3, .fn = devfn & 7 };
+
+	return iommu_unit_for(&d);
+}
+
+/* RMRR devices keep the memory the firmware said they use (VT-d 8.4). */
+static int rmrr_attach_all(void)
+{
+	const struct dmar_info *di = iommu.dmar;
+	unsigned r, s;
+	int err = 0;
+
+	for (r = 0; r < di->nrmrr && !err; r++) {
+		const struct dmar_rmrr *rm = &di->rmrr[r];
+
+		for (s = 0; s < rm->nscopes && !err; s++) {
+			const struct dmar_scope *sc = &di->scopes[rm->first_scope + s];
+			struct vtd_unit *u;
+			uint8_t bus, devfn;
+
+			if (sc->type != DMAR_SCOPE_ENDPOINT || scope_bdf(sc, &bus, &devfn))
+				continue;
+			u = unit_for_bdf(rm->segment, bus, devfn);
+			if (!u)
+				continue;
+			if (!iommu.rmrr_domain.root_pa)
+				err = vtd_domain_init(&iommu.rmrr_domain, &dma_mem, u->cap,
+						      RMRR_DOMAIN_ID, rm->limit + 1);
+			if (!err)
+				err = vtd_domain_map_identity(&iommu.rmrr_domain, rm->base, rm->limit);
+			if (!err)
+				err = vtd_ctx_attach(&iommu.ctx[u - iommu.units], bus, devfn,
+						     &iommu.rmrr_domain);
+			if (err)
+				printf("iommu: RMRR 0x%lx-0x%lx for %02x:%02x.%u: error %d\n",
+				       rm->base, rm->limit, bus, devfn >> 3, devfn & 7, err);
+		}
+	}
+	return err;
+}
+
+int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa, uint64_t size)
+{
+	struct vtd_unit *u = iommu_unit_for(dev);
+	uint16_t rid;
+	unsigned i;
+	int err;
+
+	if (!u) {
+		printf("iommu: %02x:%02x.%u is not behind a working VT-d unit\n",
+		       dev->bus, dev->dev, dev->fn);
+		return -ENODEV;
+	}
+	for (i = 0; i < iommu.nunits; i++) {
+		err = vtd_ctx_init(&iommu.ctx[i], &dma_mem);
+		if (err)
+			return err;
+	}
+	err = vtd_alias_rid(hv.pci, hv.npci, (unsigned)(dev - hv.pci), &rid);
+	if (!err)
+		err = vtd_domain_init(&iommu.guest_domain, &dma_mem, u->cap,
+				      GUEST_DOMAIN_ID, size);
+	if (!err)
+		err = vtd_domain_map(&iommu.guest_domain, 0, guest_hpa, size, true);
+	if (!err)
+		err = vtd_ctx_attach(&iommu.ctx[u - iommu.units], rid >> 8, rid & 0xff,
+				     &iommu.guest_domain);
+	if (!err)
+		err = rmrr_attach_all();
+	for (i = 0; !err && i < iommu.nunits; i++)
+		err = vtd_dma_enable(&iommu.units[i], vtd_rtaddr_value(&iommu.ctx[i]));
+	if (err) {
+		printf("iommu: DMA remapping for %02x:%02x.%u failed (error %d)\n",
+		       dev->bus, dev->dev, dev->fn, err);
+		return err;
+	}
+	iommu.guest_domain_ready = true;
+	printf("iommu: DMA remapping on: %02x:%02x.%u (requester %02x:%02x.%u) sees guest RAM "
+	       "at 0..0x%lx; every other device is blocked\n", dev->bus, dev->dev, dev->fn,
+	       rid >> 8, (rid >> 3) & 0x1f, rid & 7, size);
+	return 0;
+}
