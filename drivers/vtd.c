@@ -14,7 +14,6 @@
 #define FRCD_HI_T		BIT(62)	/* 1: read request */
 #define FRCD_HI_FR		GENMASK(39, 32)
 #define FRCD_HI_INTR_FAULT	0x20	/* reasons >= 0x20 are IR faults, VT-d 7.1.3 */
-#define MSI_ADDR_BASE		0xfee00000u
 #define MSI_ADDR_DEST_SHIFT	12
 
 static uint32_t rd32(const struct vtd_unit *u, unsigned reg)
