@@ -14,7 +14,6 @@
 #define FRCD_HI_T		BIT(62)	/* 1: read request */
 #define FRCD_HI_FR		GENMASK(39, 32)
 #define FRCD_HI_INTR_FAULT	0x20	/* reasons >= 0x20 are IR faults, VT-d 7.1.3 */
-#define MSI_ADDR_DEST_SHIFT	12
 
 static uint32_t rd32(const struct vtd_unit *u, unsigned reg)
 {
@@ -231,7 +230,7 @@ void vtd_faults_enable(struct vtd_unit *u, uint8_t vector, uint32_t apic_id)
 {
 	wr32(u, VTD_FECTL, VTD_FECTL_IM);
 	wr32(u, VTD_FEDATA, vector);
-	wr32(u, VTD_FEADDR, MSI_ADDR_BASE | ((apic_id & 0xff) << MSI_ADDR_DEST_SHIFT));
+	wr32(u, VTD_FEADDR, MSI_ADDR_BASE | (uint32_t)FIELD_PREP(MSI_ADDR_DEST, apic_id & 0xff));
 	wr32(u, VTD_FEUADDR, apic_id & ~0xffu);
 	wr32(u, VTD_FECTL, 0);
 }
