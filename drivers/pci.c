@@ -306,3 +306,123 @@ int pci_dev_describe(const struct pci_dev *d, char *buf, size_t len)
 			   d->msix_table_bir, d->msix_table_off);
 	return pos < len ? (int)pos : -ENOSPC;
 }
+
+/* ---- Configuration writes, BARs, command register ---- */
+
+uint32_t pci_cfg_read32(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+			uint16_t off)
+{
+	return pci_read32(ops, d, off);
+}
+
+int pci_cfg_write32(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+		    uint16_t off, uint32_t v)
+{
+	if (!ops->write32)
+		return -EROFS;
+	ops->write32(ops->ctx, d->seg, d->bus, d->dev, d->fn, off & ~3u, v);
+	return 0;
+}
+
+int pci_command_update(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+		       uint16_t clear, uint16_t set)
+{
+	uint16_t cmd = pci_read16(ops, d, PCI_COMMAND);
+
+	/* The upper half is Status: zeros leave its RW1C bits alone. */
+	return pci_cfg_write32(ops, d, PCI_COMMAND, (uint16_t)((cmd & ~clear) | set));
+}
+
+static unsigned pci_num_bars(const struct pci_dev *d)
+{
+	switch (d->header_type) {
+	case PCI_HEADER_TYPE_NORMAL:
+		return PCI_NUM_BARS;
+	case PCI_HEADER_TYPE_BRIDGE:
+		return 2;
+	default:
+		return 1;	/* CardBus: the socket registers only */
+	}
+}
+
+static bool pci_bar_is_mem64(uint32_t v)
+{
+	return !(v & PCI_BAR_IO) && FIELD_GET(PCI_BAR_MEM_TYPE, v) == PCI_BAR_MEM_TYPE_64;
+}
+
+/* Whether BAR index bar starts a BAR (is not the upper half of a 64-bit one). */
+static bool pci_bar_starts(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+			   unsigned bar)
+{
+	unsigned i = 0;
+
+	while (i < bar)
+		i += pci_bar_is_mem64(pci_read32(ops, d, PCI_BAR0 + 4 * i)) ? 2 : 1;
+	return i == bar;
+}
+
+/* Write all ones, read the mask back, restore (PCI 3.0 6.2.5.1). */
+static uint32_t pci_bar_probe_mask(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+				   uint16_t off, uint32_t orig)
+{
+	uint32_t mask;
+
+	pci_cfg_write32(ops, d, off, 0xffffffff);
+	mask = pci_read32(ops, d, off);
+	pci_cfg_write32(ops, d, off, orig);
+	return mask;
+}
+
+int pci_bar_decode(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+		   unsigned bar, uint64_t *base, uint64_t *size, bool *mmio64)
+{
+	uint16_t off = PCI_BAR0 + 4 * bar, cmd;
+	uint32_t lo, hi = 0, lo_mask, hi_mask = 0;
+	uint64_t mask;
+	bool is64;
+
+	if (!ops->write32)
+		return -EROFS;
+	if (bar >= pci_num_bars(d))
+		return -EINVAL;
+	if (!pci_bar_starts(ops, d, bar))
+		return -EINVAL;
+	lo = pci_read32(ops, d, off);
+	if (lo & PCI_BAR_IO)
+		return -EOPNOTSUPP;
+	is64 = pci_bar_is_mem64(lo);
+	if (is64 && bar + 1 >= pci_num_bars(d))
+		return -EINVAL;
+	if (is64)
+		hi = pci_read32(ops, d, off + 4);
+	/* A BAR holding all ones must not decode (PCI 3.0 6.2.5.1 note). */
+	cmd = pci_read16(ops, d, PCI_COMMAND);
+	pci_command_update(ops, d, PCI_COMMAND_MEMORY | PCI_COMMAND_IO, 0);
+	lo_mask = pci_bar_probe_mask(ops, d, off, lo);
+	if (is64)
+		hi_mask = pci_bar_probe_mask(ops, d, off + 4, hi);
+	pci_cfg_write32(ops, d, PCI_COMMAND, cmd);
+	mask = (uint64_t)hi_mask << 32 | (lo_mask & PCI_BAR_MEM_ADDR);
+	if (!is64)
+		mask |= GENMASK(63, 32);
+	if (!(mask & PCI_BAR_MEM_ADDR) && !hi_mask)
+		return -ENOENT;
+	*base = ((uint64_t)hi << 32 | lo) & ~(uint64_t)GENMASK(3, 0);
+	*size = ~mask + 1;
+	*mmio64 = is64;
+	return 0;
+}
+
+int pci_upstream_enable(const struct pci_cfg_ops *ops, const struct pci_dev *devs,
+			unsigned idx)
+{
+	int p = devs[idx].parent, err;
+
+	for (; p >= 0; p = devs[p].parent) {
+		err = pci_command_update(ops, &devs[p], 0,
+					 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+		if (err)
+			return err;
+	}
+	return 0;
+}

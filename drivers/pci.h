@@ -88,11 +88,14 @@
 
 /* ---- Enumeration ---- */
 
-/* Config space read of the dword at off (dword aligned); a missing function
- * reads as all ones. */
+/* Config space access to the dword at off (dword aligned); a missing function
+ * reads as all ones. write32 may be NULL for read-only users (enumeration);
+ * everything that writes returns -EROFS then. */
 struct pci_cfg_ops {
 	uint32_t (*read32)(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
 			   uint8_t fn, uint16_t off);
+	void (*write32)(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+			uint8_t fn, uint16_t off, uint32_t v);
 	void *ctx;
 };
 
@@ -137,5 +140,33 @@ int pci_dev_describe(const struct pci_dev *d, char *buf, size_t len);
 
 /* Requester ID as the IOMMU sees it: bus << 8 | dev << 3 | fn. */
 uint16_t pci_rid(const struct pci_dev *d);
+
+/* ---- Configuration writes, BARs, command register ---- */
+
+/* Dword read/write of d's config space at off (rounded down to a dword). */
+uint32_t pci_cfg_read32(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+			uint16_t off);
+int pci_cfg_write32(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+		    uint16_t off, uint32_t v);
+
+/* Base, size and width of memory BAR bar (0..5; 0..1 on bridges). Sizing
+ * writes all ones and restores the BAR with memory and I/O decode off in the
+ * command register meanwhile (PCI 3.0 6.2.5.1), then restores the command.
+ * 0; -EINVAL for a bad index or the upper half of a 64-bit BAR, -ENOENT for
+ * an unimplemented BAR, -EOPNOTSUPP for an I/O BAR, -EROFS without write32. */
+int pci_bar_decode(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+		   unsigned bar, uint64_t *base, uint64_t *size, bool *mmio64);
+
+/* Command register: clear then set bits (PCI_COMMAND_*); status is written
+ * as 0 so its write-1-to-clear bits stay (PCI 3.0 6.2.3). */
+int pci_command_update(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+		       uint16_t clear, uint16_t set);
+
+/* Set memory decode and bus mastering on every bridge above devs[idx]
+ * (following .parent): a bridge forwards upstream memory requests such as
+ * DMA and MSI writes only with Bus Master Enable set (PCIe 5.0 7.5.1.1.3,
+ * PCI-to-PCI Bridge 1.2 3.2.2.1). The device itself is not touched. */
+int pci_upstream_enable(const struct pci_cfg_ops *ops, const struct pci_dev *devs,
+			unsigned idx);
 
 #endif

@@ -74,25 +74,24 @@ static void cmd_show(const char *arg)
 	printf("%s", buf);
 }
 
-static bool guest_available(void)
+/* Tests and benchmarks that need the guest fail, naming why, when none
+ * can run; those the hv runs natively still run. */
+static struct guest *guest_or_null(void)
 {
 	if (hv.backend)
-		return true;
+		return &hv.guest;
 	printf("no guest: %s\n", hv.backend_why);
-	report_verdict(HC_FAIL, "guest", hv.backend_why);
-	return false;
+	return NULL;
 }
 
 static void cmd_selftest(const char *arg)
 {
-	if (guest_available())
-		selftest_run(&hv.guest, arg);
+	selftest_run(guest_or_null(), arg);
 }
 
 static void cmd_bench(const char *arg)
 {
-	if (guest_available())
-		bench_run(&hv.guest, arg, hv.opts.iters, hv.opts.warmup);
+	bench_run(guest_or_null(), arg, hv.opts.iters, hv.opts.warmup);
 }
 
 static void cmd_results(const char *arg)

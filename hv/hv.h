@@ -30,4 +30,8 @@ struct hv {
 
 extern struct hv hv;
 
+/* True under QEMU (its ACPI tables carry OEM ID "BOCHS "): where tests
+ * must skip what the emulator does not model. */
+bool hv_on_qemu(void);
+
 #endif

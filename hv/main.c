@@ -26,6 +26,11 @@ void hv_main(struct bootinfo *bi);
 
 struct hv hv;
 
+bool hv_on_qemu(void)
+{
+	return !memcmp(hv.acpi.oem_id, "BOCHS ", 6);
+}
+
 static void report_line(void *ctx, const char *msg)
 {
 	(void)ctx;

@@ -29,7 +29,17 @@ static uint32_t ecam_read32(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
 	return r ? *r : 0xffffffff;
 }
 
-const struct pci_cfg_ops hv_pci_cfg = { .read32 = ecam_read32 };
+static void ecam_write32(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+			 uint8_t fn, uint16_t off, uint32_t v)
+{
+	volatile uint32_t *r = ecam_reg(seg, bus, dev, fn, off);
+
+	(void)ctx;
+	if (r)
+		*r = v;
+}
+
+const struct pci_cfg_ops hv_pci_cfg = { .read32 = ecam_read32, .write32 = ecam_write32 };
 
 static void report_line(void *ctx, const char *msg)
 {

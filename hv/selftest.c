@@ -6,18 +6,34 @@
 #include <string.h>
 #include "hv/selftest.h"
 #include "hv/guest.h"
+#include "hv/hv.h"
 #include "hv/report.h"
+#include "hv/vtd_selftest.h"
 
 struct selftest {
 	const char *name;
 	enum hc_selftest_id id;
 	void (*run)(struct guest *g, const struct selftest *t);
+	void (*native)(void);	/* tests the hv runs itself, no guest */
 };
+
+static bool have_guest(struct guest *g, const struct selftest *t)
+{
+	char why[200];
+
+	if (g)
+		return true;
+	snprintf(why, sizeof(why), "no guest: %s", hv.backend_why);
+	report_verdict(HC_FAIL, t->name, why);
+	return false;
+}
 
 static void run_in_guest(struct guest *g, const struct selftest *t)
 {
 	struct hc_work w = { .kind = WORK_SELFTEST, .arg = t->id };
 
+	if (!have_guest(g, t))
+		return;
 	if (guest_run_work(g, &w))
 		report_verdict(HC_FAIL, t->name, "the guest stopped during the test");
 }
@@ -27,9 +43,12 @@ static void run_in_guest(struct guest *g, const struct selftest *t)
 static void run_npf(struct guest *g, const struct selftest *t)
 {
 	struct hc_work w = { .kind = WORK_SELFTEST, .arg = t->id };
-	unsigned boots = g->boot_count;
+	unsigned boots;
 	char why[128];
 
+	if (!have_guest(g, t))
+		return;
+	boots = g->boot_count;
 	if (!guest_run_work(g, &w)) {
 		report_verdict(HC_FAIL, t->name, "the access to unmapped memory did not stop the guest");
 		return;
@@ -48,27 +67,54 @@ static void run_npf(struct guest *g, const struct selftest *t)
 	report_verdict(HC_PASS, t->name, NULL);
 }
 
+static void run_native(struct guest *g, const struct selftest *t)
+{
+	(void)g;
+	t->native();
+}
+
 static const struct selftest tests[] = {
-	{ "hypercall", ST_HYPERCALL, run_in_guest },
-	{ "cpuid", ST_CPUID, run_in_guest },
-	{ "io", ST_IO, run_in_guest },
-	{ "npf", ST_NPF, run_npf },
-	{ "inject", ST_INJECT, run_in_guest },
+	{ "hypercall", ST_HYPERCALL, run_in_guest, NULL },
+	{ "cpuid", ST_CPUID, run_in_guest, NULL },
+	{ "io", ST_IO, run_in_guest, NULL },
+	{ "npf", ST_NPF, run_npf, NULL },
+	{ "inject", ST_INJECT, run_in_guest, NULL },
+	{ "vtd.remap", 0, run_native, vtd_test_remap },
+	{ "vtd.bad-sid", 0, run_native, vtd_test_bad_sid },
+	{ "vtd.not-present", 0, run_native, vtd_test_not_present },
+	{ "vtd.bad-handle", 0, run_native, vtd_test_bad_handle },
+	{ "vtd.compat-blocked", 0, run_native, vtd_test_compat_blocked },
+	{ "vtd.ir-faults", 0, run_native, vtd_test_ir_faults },
+	{ "vtd.dma-domain", 0, run_native, vtd_test_dma_domain },
+	{ "vtd.dma-blocked", 0, run_native, vtd_test_dma_blocked },
 };
 
 const char *selftest_names(void)
 {
-	return "hypercall, cpuid, io, npf, inject";
+	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
+	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
+	       "vtd.dma-domain, vtd.dma-blocked)";
+}
+
+/* NAME selects one test; a group name ("vtd") selects every "vtd.*". */
+static bool selected(const char *name, const struct selftest *t)
+{
+	size_t n = strlen(name);
+
+	if (!*name || !strcmp(name, "all") || !strcmp(name, t->name))
+		return true;
+	return !strncmp(t->name, name, n) && t->name[n] == '.';
 }
 
 int selftest_run(struct guest *g, const char *name)
 {
-	bool all = !name || !*name || !strcmp(name, "all");
 	bool found = false;
 	unsigned i;
 
+	if (!name)
+		name = "";
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (all || !strcmp(name, tests[i].name))
+		if (selected(name, &tests[i]))
 			found = true;
 	if (!found) {
 		printf("selftest: unknown test \"%s\" (allowed: all, %s)\n", name,
@@ -77,7 +123,7 @@ int selftest_run(struct guest *g, const char *name)
 	}
 	report_begin();
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (all || !strcmp(name, tests[i].name))
+		if (selected(name, &tests[i]))
 			tests[i].run(g, &tests[i]);
 	report_summary();
 	return 0;

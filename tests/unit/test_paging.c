@@ -434,6 +434,34 @@ static void test_identity_bad_args(void **state)
 	assert_int_equal(walk_cache(c, 0), PT_CACHE_UC);
 }
 
+/* The trace of a walk revalidates a cached translation: it stays current
+ * until any entry the walk read changes, at any level. */
+static void test_walk_trace(void **state)
+{
+	struct pt_ctx *c = ctx_of(state);
+	struct pt_walk_trace t;
+	uint64_t pa;
+	unsigned level;
+
+	assert_int_equal(pt_map(c, 0x200000, 0x40000000, MiB(2), PT_RW, false), 0);
+	assert_int_equal(pt_walk_traced(c, 0x200123, &pa, NULL, NULL, &t), 0);
+	assert_int_equal(pa, 0x40000123);
+	assert_int_equal(t.n, 3);		/* PML4E, PDPTE, 2 MiB PDE */
+	assert_true(pt_trace_current(&t));
+	for (level = 0; level < t.n; level++) {
+		union pte *e = (union pte *)t.entry[level];
+		uint64_t saved = e->raw;
+
+		e->raw ^= BIT(1);
+		assert_false(pt_trace_current(&t));
+		e->raw = saved;
+		assert_true(pt_trace_current(&t));
+	}
+	/* a failed walk records only the entries above the hole */
+	assert_int_equal(pt_walk_traced(c, 0x40000000, &pa, NULL, NULL, &t), -EFAULT);
+	assert_int_equal(t.n, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -450,6 +478,7 @@ int main(void)
 		T(test_walk_faults),
 		T(test_walk_reserved),
 		T(test_walk_effective_flags),
+		T(test_walk_trace),
 		T(test_identity_q35_1g),
 		T(test_identity_q35_2m),
 		T(test_identity_footprint),

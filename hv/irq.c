@@ -1,0 +1,129 @@
+/*
+ * Native interrupt plumbing. The hv runs with interrupts off and opens a
+ * window only while it waits, so a handler never races the code that reads
+ * its counters. The local APIC needs an EOI for every fixed interrupt it
+ * delivered (SDM vol 3, 11.8.5), sent last so a nested arrival of the same
+ * vector cannot run the handler re-entrantly.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "hv/irq.h"
+#include "hv/trap.h"
+#include "drivers/cpu.h"
+#include "drivers/lapic.h"
+
+struct irq_vec {
+	bool used;
+	volatile uint64_t count;
+	volatile uint64_t last_tsc;
+	irq_hook_fn hook;
+	void *ctx;
+};
+
+static struct irq_vec irq_vecs[256];
+
+static bool irq_in_range(unsigned v)
+{
+	return v >= IRQ_VECTOR_FIRST && v <= IRQ_VECTOR_LAST;
+}
+
+static void irq_handle(uint8_t vector, void *ctx)
+{
+	struct irq_vec *iv = ctx;
+
+	iv->last_tsc = cpu_rdtsc();
+	iv->count++;
+	if (iv->hook)
+		iv->hook(vector, iv->ctx);
+	lapic_eoi();
+}
+
+static bool irq_range_free(unsigned first, unsigned count)
+{
+	unsigned v;
+
+	for (v = first; v < first + count; v++)
+		if (!irq_in_range(v) || irq_vecs[v].used)
+			return false;
+	return true;
+}
+
+int irq_vector_alloc(unsigned count, uint8_t *first)
+{
+	unsigned v, i;
+
+	if (!count || count > IRQ_VECTOR_LAST - IRQ_VECTOR_FIRST + 1)
+		return -EINVAL;
+	for (v = IRQ_VECTOR_FIRST; v + count - 1 <= IRQ_VECTOR_LAST; v++) {
+		if (!irq_range_free(v, count))
+			continue;
+		for (i = v; i < v + count; i++) {
+			irq_vecs[i] = (struct irq_vec){ .used = true };
+			trap_set_irq_handler((uint8_t)i, irq_handle, &irq_vecs[i]);
+		}
+		*first = (uint8_t)v;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+void irq_vector_free(uint8_t first, unsigned count)
+{
+	unsigned v;
+
+	for (v = first; v < (unsigned)first + count && irq_in_range(v); v++) {
+		trap_set_irq_handler((uint8_t)v, NULL, NULL);
+		irq_vecs[v].used = false;
+	}
+}
+
+int irq_set_hook(uint8_t vector, irq_hook_fn fn, void *ctx)
+{
+	if (!irq_vecs[vector].used)
+		return -EINVAL;
+	irq_vecs[vector].hook = fn;
+	irq_vecs[vector].ctx = ctx;
+	return 0;
+}
+
+uint64_t irq_count(uint8_t vector)
+{
+	return irq_vecs[vector].count;
+}
+
+uint64_t irq_last_tsc(uint8_t vector)
+{
+	return irq_vecs[vector].last_tsc;
+}
+
+void irq_reset(uint8_t vector)
+{
+	irq_vecs[vector].count = 0;
+	irq_vecs[vector].last_tsc = 0;
+}
+
+int irq_wait(uint8_t vector, uint64_t expected, uint64_t timeout_tsc)
+{
+	uint64_t start = cpu_rdtsc();
+
+	while (irq_vecs[vector].count < expected) {
+		if (cpu_rdtsc() - start >= timeout_tsc) {
+			printf("irq: timeout on vector 0x%02x: %lu interrupts, expected %lu "
+			       "(%lu spurious so far)\n", vector, irq_vecs[vector].count,
+			       expected, trap_spurious_count());
+			return -ETIMEDOUT;
+		}
+		cpu_irq_window();
+	}
+	return 0;
+}
+
+void irq_settle(uint64_t ticks)
+{
+	uint64_t start = cpu_rdtsc();
+
+	while (cpu_rdtsc() - start < ticks)
+		cpu_irq_window();
+}

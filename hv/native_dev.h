@@ -1,0 +1,40 @@
+/* The assigned device driven by the hv itself, with no guest: its MSI-X
+ * vectors remapped through IRTEs to host vectors. The base of the VT-d
+ * self-tests and the native benchmarks (the floor every virtualized mode
+ * is compared with). */
+#ifndef HV_NATIVE_DEV_H
+#define HV_NATIVE_DEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "drivers/e1000e.h"
+#include "drivers/vtd.h"
+#include "drivers/vtd_sid.h"
+
+#define NATIVE_IRT_OWNER	1	/* IRT owner id of the hv's own use */
+#define NATIVE_VECTORS		5	/* the 82574's MSI-X vectors */
+
+struct native_dev {
+	bool ready;
+	struct e1000e nic;
+	struct vtd_unit *unit;
+	struct vtd_sid sid;
+	uint8_t host_vec;		/* first of NATIVE_VECTORS host vectors */
+	unsigned irte;			/* first of NATIVE_VECTORS IRTEs */
+};
+
+/* Bring the assigned device up once (later calls return the same state):
+ * every MSI-X entry k remappable through IRTE irte + k to host_vec + k on
+ * this CPU, unmasked. NULL with why filled when it cannot be done. */
+struct native_dev *native_dev_get(char *why, size_t len);
+/* Rewrite IRTE irte + k: vector, and source-id validation as given (the
+ * device's own when sid is NULL). Flushes the IEC. */
+int native_route(struct native_dev *n, unsigned k, uint8_t vector,
+		 const struct vtd_sid *sid);
+/* Point MSI-X entry k at IRTE handle (remappable format). */
+int native_entry_handle(struct native_dev *n, unsigned k, uint16_t handle);
+/* Bounded wait used by the tests: 10 ms of TSC. */
+uint64_t native_timeout(void);
+
+#endif

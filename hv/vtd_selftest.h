@@ -1,0 +1,16 @@
+/* `selftest vtd`: interrupt and DMA remapping checked natively on the
+ * assigned device, before any guest owns it. */
+#ifndef HV_VTD_SELFTEST_H
+#define HV_VTD_SELFTEST_H
+
+/* Each prints its own PASS/FAIL/SKIP line. */
+void vtd_test_remap(void);
+void vtd_test_bad_sid(void);
+void vtd_test_not_present(void);
+void vtd_test_bad_handle(void);
+void vtd_test_compat_blocked(void);
+void vtd_test_ir_faults(void);
+void vtd_test_dma_domain(void);
+void vtd_test_dma_blocked(void);
+
+#endif
