@@ -263,12 +263,11 @@ size_t guest_fetch_insn(struct guest *g, uint64_t cr3, uint64_t lin, uint8_t *bu
 {
 	uint64_t off = lin & (PT_PAGE_SIZE - 1);
 	const uint8_t *page;
+	size_t n;
 
 	cr3 &= PT_ADDR_MASK;
 	page = guest_code_page(g, cr3, lin - off);
-	size_t n;
-
-	if (page && off + INSN_MAX_LEN <= PT_PAGE_SIZE) {
+	if (page && off <= PT_PAGE_SIZE - INSN_MAX_LEN) {
 		*bytes = page + off;
 		return INSN_MAX_LEN;
 	}

@@ -281,14 +281,6 @@ int pt_walk(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 	return pt_walk_traced(c, va, pa, flags_out, fault_level, NULL);
 }
 
-bool pt_trace_current(const struct pt_walk_trace *t)
-{
-	for (unsigned i = 0; i < t->n; i++)
-		if (t->entry[i]->raw != t->value[i])
-			return false;
-	return t->n > 0;
-}
-
 static bool range_overlaps_ram(const struct pt_range *ram, size_t nram,
 			       uint64_t base, uint64_t size)
 {

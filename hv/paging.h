@@ -115,8 +115,14 @@ struct pt_walk_trace {
 int pt_walk_traced(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 		   uint64_t *flags_out, int *fault_level, struct pt_walk_trace *t);
 /* True when every entry recorded in t still holds the value it had, i.e.
- * a new walk would give the same result. */
-bool pt_trace_current(const struct pt_walk_trace *t);
+ * a new walk would give the same result. Inline: it is on the exit path. */
+static inline bool pt_trace_current(const struct pt_walk_trace *t)
+{
+	for (unsigned i = 0; i < t->n; i++)
+		if (t->entry[i]->raw != t->value[i])
+			return false;
+	return t->n > 0;
+}
 /* Table pages allocated so far, the PML4 included. */
 size_t pt_pages_used(const struct pt_ctx *c);
 
