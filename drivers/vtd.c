@@ -269,7 +269,6 @@ void vtd_faults_handle(struct vtd_unit *u)
 	unsigned off = FIELD_GET(VTD_CAP_FRO, u->cap) * 16;
 	uint32_t fsts = rd32(u, VTD_FSTS);
 
-	u->faults.events++;
 	for (i = 0; i < n; i++)
 		if (rd64(u, off + i * VTD_FRCD_SIZE + VTD_FRCD_HI) & FRCD_HI_F)
 			fault_record(u, i);

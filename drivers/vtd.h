@@ -20,7 +20,8 @@ struct vtd_fault_counts {
 	uint64_t dma, ir, other;	/* fault records by kind */
 	uint64_t overflow;		/* FSTS.PFO seen */
 	uint64_t logged;		/* records printed (rate-limited) */
-	uint64_t events;		/* fault event interrupts taken */
+	uint64_t events;		/* fault event interrupts taken (counted
+					   by the interrupt handler) */
 };
 
 struct vtd_unit {

@@ -72,7 +72,8 @@ static void read_line(char *buf, size_t max)
 	for (;;) {
 		c = conio_getc();
 		if (c < 0) {
-			cpu_pause();
+			/* Idle: let device and fault interrupts in. */
+			cpu_irq_window();
 			continue;
 		}
 		if (c == '\r' || c == '\n') {

@@ -43,8 +43,10 @@ static void on_fault_event(uint8_t vector, void *ctx)
 
 	(void)vector;
 	(void)ctx;
-	for (i = 0; i < iommu.nunits; i++)
+	for (i = 0; i < iommu.nunits; i++) {
+		iommu.units[i].faults.events++;
 		vtd_faults_handle(&iommu.units[i]);
+	}
 	lapic_eoi();
 }
 
