@@ -1,0 +1,121 @@
+/* A virtual local APIC's interrupt logic and xAPIC register page (pure
+ * logic, host-testable): IRR/ISR/TMR, TPR/PPR priorities, EOI, and MMIO
+ * emulation of the trapped 4 KiB page (SDM vol 3, chapter 11). No timer
+ * and no IPIs: the registers hold their values, nothing counts or sends.
+ */
+#ifndef HV_VLAPIC_H
+#define HV_VLAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/bits.h"
+
+/* xAPIC register offsets (SDM vol 3, Table 11-1). */
+#define VLAPIC_ID               0x020   /* ID in bits 31:24 */
+#define VLAPIC_VER              0x030
+#define   VLAPIC_VER_VERSION    GENMASK(7, 0)
+#define   VLAPIC_VER_MAXLVT     GENMASK(23, 16) /* LVT entries - 1 */
+#define VLAPIC_TPR              0x080
+#define VLAPIC_APR              0x090
+#define VLAPIC_PPR              0x0a0
+#define VLAPIC_EOI              0x0b0
+#define VLAPIC_RRD              0x0c0
+#define VLAPIC_LDR              0x0d0
+#define VLAPIC_DFR              0x0e0
+#define VLAPIC_SVR              0x0f0
+#define   VLAPIC_SVR_VECTOR     GENMASK(7, 0)
+#define   VLAPIC_SVR_ENABLE     BIT(8)
+#define   VLAPIC_SVR_FOCUS      BIT(9)
+#define VLAPIC_ISR              0x100   /* 8 registers, step 0x10 */
+#define VLAPIC_TMR              0x180
+#define VLAPIC_IRR              0x200
+#define VLAPIC_ESR              0x280
+#define   VLAPIC_ESR_SEND_ILL   BIT(5)  /* send illegal vector */
+#define   VLAPIC_ESR_RECV_ILL   BIT(6)  /* receive illegal vector */
+#define VLAPIC_LVT_CMCI         0x2f0
+#define VLAPIC_ICR_LO           0x300
+#define VLAPIC_ICR_HI           0x310
+#define VLAPIC_LVT_TIMER        0x320
+#define VLAPIC_LVT_THERMAL      0x330
+#define VLAPIC_LVT_PERF         0x340
+#define VLAPIC_LVT_LINT0        0x350
+#define VLAPIC_LVT_LINT1        0x360
+#define VLAPIC_LVT_ERROR        0x370
+#define   VLAPIC_LVT_VECTOR     GENMASK(7, 0)
+#define   VLAPIC_LVT_MASKED     BIT(16)
+#define VLAPIC_TIMER_INIT       0x380
+#define VLAPIC_TIMER_CUR        0x390
+#define VLAPIC_TIMER_DIV        0x3e0
+
+/* LVT index in struct vlapic.lvt. */
+enum vlapic_lvt { VLAPIC_LVT_IDX_CMCI, VLAPIC_LVT_IDX_TIMER,
+		  VLAPIC_LVT_IDX_THERMAL, VLAPIC_LVT_IDX_PERF,
+		  VLAPIC_LVT_IDX_LINT0, VLAPIC_LVT_IDX_LINT1,
+		  VLAPIC_LVT_IDX_ERROR, VLAPIC_NR_LVT };
+
+struct vlapic_stats {
+	uint64_t accepted;      /* newly pending in IRR */
+	uint64_t merged;        /* accepted while already pending */
+	uint64_t illegal;       /* vectors 0..15 refused */
+	uint64_t dropped;       /* refused while software-disabled */
+	uint64_t acked;
+	uint64_t eoi;
+	uint64_t spurious_eoi;  /* EOI with ISR empty */
+	uint64_t bad_access;    /* misaligned, wrong size, RO write, WO read */
+};
+
+struct vlapic {
+	uint32_t irr[8], isr[8], tmr[8];  /* vector v: word v/32, bit v%32 */
+	uint8_t tpr;
+	uint32_t id;
+	uint32_t svr;
+	bool enabled;           /* SVR bit 8 */
+	uint32_t lvt[VLAPIC_NR_LVT];
+	uint32_t esr;           /* visible ESR, latched by an ESR write */
+	uint32_t esr_pending;   /* errors since the last ESR write */
+	uint32_t ldr, dfr, icr_lo, icr_hi;
+	uint32_t timer_init, timer_div;
+	struct vlapic_stats stats;
+};
+
+/* Power-on state (SDM vol 3, 11.4.7.1): TPR 0, SVR 0xFF (software
+ * disabled), LVTs masked, DFR all ones, IRR/ISR/TMR clear. */
+void vlapic_reset(struct vlapic *v, uint32_t apic_id);
+
+/* Make vector pending in IRR (TMR set for level, cleared for edge). Returns
+ * 1 if newly pending, 0 if merged with a pending one, -EINVAL for vectors
+ * 0..15 (ESR receive-illegal-vector is logged), -ENODEV while disabled. */
+int vlapic_accept(struct vlapic *v, uint8_t vector, bool level);
+
+/* Processor priority (SDM vol 3, 11.8.3.1). */
+uint8_t vlapic_ppr(const struct vlapic *v);
+
+/* Highest pending vector whose class is above PPR's, or -1 (also when the
+ * APIC is software-disabled). */
+int vlapic_pending(const struct vlapic *v);
+
+/* The CPU takes vlapic_pending(): move it from IRR to ISR (SDM vol 3,
+ * 11.8.4). Returns the vector, or -ENOENT when nothing is deliverable. */
+int vlapic_ack(struct vlapic *v);
+
+/* EOI: retire the highest in-service vector (SDM vol 3, 11.8.5). Returns
+ * it, or -1 for a spurious EOI (ISR empty, counted). */
+int vlapic_eoi(struct vlapic *v);
+
+/* Was vector accepted level-triggered (its EOI must reach the IOAPIC)? */
+bool vlapic_level(const struct vlapic *v, uint8_t vector);
+
+/* Emulate a 32-bit access at offset into the xAPIC page. Returns 0, or
+ * -EINVAL (counted) when offset is not 16-byte aligned or outside the page.
+ * Reads of write-only/reserved registers give 0, writes to read-only ones
+ * are ignored; both are counted in stats.bad_access. */
+int vlapic_mmio_read(struct vlapic *v, uint32_t offset, uint32_t *value);
+int vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t value);
+
+/* The same, for a decoded access of any size: only 4 is valid (SDM vol 3,
+ * 11.4.1); others are -EINVAL and counted. Reads store into *value. */
+int vlapic_mmio_access(struct vlapic *v, uint32_t offset, unsigned int size,
+		       bool write, uint64_t *value);
+
+#endif

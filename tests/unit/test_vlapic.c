@@ -1,0 +1,312 @@
+/* Unit tests for hv/vlapic.c: IRR/ISR/TMR and PPR/TPR rules of SDM vol 3,
+ * 11.8, and the xAPIC register page (Table 11-1). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "hv/vlapic.h"
+
+/* A reset APIC, software-enabled through the SVR like a guest would. */
+static void setup(struct vlapic *v)
+{
+	vlapic_reset(v, 3);
+	assert_int_equal(vlapic_mmio_write(v, VLAPIC_SVR, 0x1ff), 0);
+	assert_true(v->enabled);
+}
+
+static uint32_t rd(struct vlapic *v, uint32_t off)
+{
+	uint32_t val = 0xdeadbeef;
+
+	assert_int_equal(vlapic_mmio_read(v, off, &val), 0);
+	return val;
+}
+
+static void test_reset(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	vlapic_reset(&v, 5);
+	assert_false(v.enabled);
+	assert_int_equal(rd(&v, VLAPIC_SVR), 0xff);
+	assert_int_equal(rd(&v, VLAPIC_TPR), 0);
+	assert_int_equal(rd(&v, VLAPIC_PPR), 0);
+	assert_int_equal(rd(&v, VLAPIC_ID), 5u << 24);
+	assert_int_equal(rd(&v, VLAPIC_DFR), 0xffffffff);
+	assert_int_equal(rd(&v, VLAPIC_LVT_TIMER), VLAPIC_LVT_MASKED);
+	assert_int_equal(rd(&v, VLAPIC_LVT_CMCI), VLAPIC_LVT_MASKED);
+	/* version 0x14, 7 LVT entries: max LVT 6 */
+	assert_int_equal(rd(&v, VLAPIC_VER), 0x00060014);
+	assert_int_equal(vlapic_pending(&v), -1);
+}
+
+static void test_accept_ack_eoi(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	setup(&v);
+	assert_int_equal(vlapic_accept(&v, 0x41, false), 1);
+	assert_int_equal(vlapic_pending(&v), 0x41);
+	assert_int_equal(vlapic_ack(&v), 0x41);
+	assert_int_equal(vlapic_pending(&v), -1);
+	assert_int_equal(vlapic_ppr(&v), 0x40);
+	assert_int_equal(vlapic_eoi(&v), 0x41);
+	assert_int_equal(vlapic_ppr(&v), 0);
+	assert_int_equal(vlapic_ack(&v), -ENOENT);
+	assert_int_equal(v.stats.accepted, 1);
+	assert_int_equal(v.stats.acked, 1);
+	assert_int_equal(v.stats.eoi, 1);
+}
+
+/* IRR is one bit: two accepts before the ack deliver once. */
+static void test_irr_merge(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	setup(&v);
+	assert_int_equal(vlapic_accept(&v, 0x50, false), 1);
+	assert_int_equal(vlapic_accept(&v, 0x50, false), 0);
+	assert_int_equal(v.stats.merged, 1);
+	assert_int_equal(vlapic_ack(&v), 0x50);
+	assert_int_equal(vlapic_pending(&v), -1);
+	/* Pending again while in service: IRR and ISR both hold it. */
+	assert_int_equal(vlapic_accept(&v, 0x50, false), 1);
+	assert_int_equal(vlapic_pending(&v), -1);      /* same class */
+	assert_int_equal(vlapic_eoi(&v), 0x50);
+	assert_int_equal(vlapic_ack(&v), 0x50);
+}
+
+/* SDM 11.8.3: a higher class preempts, the same or a lower one waits. */
+static void test_nested_priorities(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	setup(&v);
+	vlapic_accept(&v, 0x51, false);
+	assert_int_equal(vlapic_ack(&v), 0x51);
+	vlapic_accept(&v, 0x5f, false);                /* same class */
+	vlapic_accept(&v, 0x3a, false);                /* lower class */
+	assert_int_equal(vlapic_pending(&v), -1);
+	vlapic_accept(&v, 0x62, false);                /* higher class */
+	assert_int_equal(vlapic_ack(&v), 0x62);
+	assert_int_equal(vlapic_ppr(&v), 0x60);
+	assert_int_equal(vlapic_pending(&v), -1);
+	/* EOI retires the highest in service: 0x62, then 0x51. */
+	assert_int_equal(vlapic_eoi(&v), 0x62);
+	assert_int_equal(vlapic_ppr(&v), 0x50);
+	assert_int_equal(vlapic_pending(&v), -1);
+	assert_int_equal(vlapic_eoi(&v), 0x51);
+	assert_int_equal(vlapic_ack(&v), 0x5f);
+	assert_int_equal(vlapic_eoi(&v), 0x5f);
+	assert_int_equal(vlapic_ack(&v), 0x3a);
+	assert_int_equal(vlapic_eoi(&v), 0x3a);
+	assert_int_equal(vlapic_eoi(&v), -1);
+	assert_int_equal(v.stats.spurious_eoi, 1);
+}
+
+/* TPR masks classes at or below its own (SDM 11.8.3.1). */
+static void test_tpr(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	setup(&v);
+	vlapic_mmio_write(&v, VLAPIC_TPR, 0x45);
+	assert_int_equal(vlapic_ppr(&v), 0x45);
+	vlapic_accept(&v, 0x4f, false);
+	assert_int_equal(vlapic_pending(&v), -1);
+	vlapic_accept(&v, 0x50, false);
+	assert_int_equal(vlapic_ack(&v), 0x50);
+	/* ISRV class 5 > TPR class 4: PPR = ISRV & 0xf0 */
+	assert_int_equal(rd(&v, VLAPIC_PPR), 0x50);
+	vlapic_mmio_write(&v, VLAPIC_TPR, 0x5c);        /* same class: TPR */
+	assert_int_equal(rd(&v, VLAPIC_PPR), 0x5c);
+	vlapic_mmio_write(&v, VLAPIC_TPR, 0x73);
+	assert_int_equal(rd(&v, VLAPIC_PPR), 0x73);
+	vlapic_mmio_write(&v, VLAPIC_EOI, 0x12345678); /* any value */
+	assert_int_equal(v.stats.eoi, 1);
+	vlapic_mmio_write(&v, VLAPIC_TPR, 0);
+	assert_int_equal(vlapic_pending(&v), 0x4f);
+	vlapic_mmio_write(&v, VLAPIC_TPR, 0x1ff);      /* 8 bits only */
+	assert_int_equal(rd(&v, VLAPIC_TPR), 0xff);
+}
+
+static void test_illegal_vectors(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	setup(&v);
+	for (unsigned int vec = 0; vec < 16; vec++)
+		assert_int_equal(vlapic_accept(&v, (uint8_t)vec, false), -EINVAL);
+	assert_int_equal(v.stats.illegal, 16);
+	assert_int_equal(vlapic_pending(&v), -1);
+	/* ESR: write then read (SDM 11.5.3). */
+	assert_int_equal(rd(&v, VLAPIC_ESR), 0);
+	vlapic_mmio_write(&v, VLAPIC_ESR, 0);
+	assert_int_equal(rd(&v, VLAPIC_ESR), VLAPIC_ESR_RECV_ILL);
+	vlapic_mmio_write(&v, VLAPIC_ESR, 0);
+	assert_int_equal(rd(&v, VLAPIC_ESR), 0);
+	/* With the error LVT unmasked, an error raises its vector. */
+	vlapic_mmio_write(&v, VLAPIC_LVT_ERROR, 0xfe);
+	assert_int_equal(vlapic_accept(&v, 3, false), -EINVAL);
+	assert_int_equal(vlapic_ack(&v), 0xfe);
+	assert_int_equal(vlapic_accept(&v, 16, false), 1);
+}
+
+static void test_software_disabled(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	vlapic_reset(&v, 0);
+	assert_int_equal(vlapic_accept(&v, 0x30, false), -ENODEV);
+	assert_int_equal(v.stats.dropped, 1);
+	assert_int_equal(vlapic_pending(&v), -1);
+	/* Pending when disabled later: held, but not delivered. */
+	setup(&v);
+	vlapic_mmio_write(&v, VLAPIC_LVT_LINT0, 0x700);
+	assert_int_equal(vlapic_accept(&v, 0x30, false), 1);
+	vlapic_mmio_write(&v, VLAPIC_SVR, 0xff);
+	assert_false(v.enabled);
+	assert_int_equal(vlapic_pending(&v), -1);
+	assert_int_equal(vlapic_ack(&v), -ENOENT);
+	/* SDM 11.4.7.2: LVTs masked and cannot be unmasked. */
+	assert_int_equal(rd(&v, VLAPIC_LVT_LINT0), 0x10700);
+	vlapic_mmio_write(&v, VLAPIC_LVT_LINT0, 0x700);
+	assert_int_equal(rd(&v, VLAPIC_LVT_LINT0), 0x10700);
+	vlapic_mmio_write(&v, VLAPIC_SVR, 0x1ff);
+	assert_int_equal(vlapic_ack(&v), 0x30);
+}
+
+static void test_level_tmr(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	setup(&v);
+	vlapic_accept(&v, 0x61, true);
+	vlapic_accept(&v, 0x22, false);
+	assert_true(vlapic_level(&v, 0x61));
+	assert_false(vlapic_level(&v, 0x22));
+	assert_int_equal(rd(&v, VLAPIC_TMR + 0x30), 1u << 1);  /* 0x61 */
+	assert_int_equal(vlapic_ack(&v), 0x61);
+	assert_int_equal(vlapic_eoi(&v), 0x61);
+	assert_true(vlapic_level(&v, 0x61));    /* the caller checks it */
+	vlapic_accept(&v, 0x61, false);
+	assert_false(vlapic_level(&v, 0x61));
+}
+
+/* The IRR/ISR banks: vector v at register v/32, bit v%32. */
+static void test_banks(void **state)
+{
+	static const uint8_t vecs[] = { 0x10, 0x3f, 0x40, 0x7e, 0x9c, 0xff };
+	struct vlapic v;
+
+	(void)state;
+	setup(&v);
+	for (size_t i = 0; i < sizeof(vecs); i++)
+		vlapic_accept(&v, vecs[i], false);
+	for (uint32_t r = 0; r < 8; r++) {
+		uint32_t want = 0;
+
+		for (size_t i = 0; i < sizeof(vecs); i++)
+			if (vecs[i] / 32 == r)
+				want |= 1u << (vecs[i] % 32);
+		assert_int_equal(rd(&v, VLAPIC_IRR + r * 0x10), want);
+		assert_int_equal(rd(&v, VLAPIC_ISR + r * 0x10), 0);
+	}
+	assert_int_equal(vlapic_ack(&v), 0xff);
+	assert_int_equal(rd(&v, VLAPIC_ISR + 0x70), 1u << 31);
+	assert_int_equal(rd(&v, VLAPIC_IRR + 0x70), 0);
+	/* Banks are read-only. */
+	assert_int_equal(vlapic_mmio_write(&v, VLAPIC_IRR, ~0u), 0);
+	assert_int_equal(rd(&v, VLAPIC_IRR), 1u << 16);
+	assert_int_equal(v.stats.bad_access, 1);
+}
+
+static void test_registers(void **state)
+{
+	struct vlapic v;
+	uint64_t val = 0;
+
+	(void)state;
+	setup(&v);
+	/* LVT writable bits only: delivery status (12), remote IRR (14). */
+	vlapic_mmio_write(&v, VLAPIC_LVT_LINT1, 0xffffffff);
+	assert_int_equal(rd(&v, VLAPIC_LVT_LINT1), 0x0001a7ff);
+	vlapic_mmio_write(&v, VLAPIC_LVT_TIMER, 0x000200ec);
+	assert_int_equal(rd(&v, VLAPIC_LVT_TIMER), 0x000200ec);
+	vlapic_mmio_write(&v, VLAPIC_LVT_ERROR, 0xffffffff);
+	assert_int_equal(rd(&v, VLAPIC_LVT_ERROR), 0x000100ff);
+	vlapic_mmio_write(&v, VLAPIC_SVR, 0xffffffff);
+	assert_int_equal(rd(&v, VLAPIC_SVR), 0x3ff);
+	vlapic_mmio_write(&v, VLAPIC_LDR, 0x12345678);
+	assert_int_equal(rd(&v, VLAPIC_LDR), 0x12000000);
+	vlapic_mmio_write(&v, VLAPIC_DFR, 0);
+	assert_int_equal(rd(&v, VLAPIC_DFR), 0x0fffffff);
+	vlapic_mmio_write(&v, VLAPIC_TIMER_DIV, 0xff);
+	assert_int_equal(rd(&v, VLAPIC_TIMER_DIV), 0xb);
+	assert_int_equal(v.stats.bad_access, 0);
+	/* Read-only writes ignored, write-only/reserved reads 0: counted. */
+	vlapic_mmio_write(&v, VLAPIC_ID, 0xff000000);
+	vlapic_mmio_write(&v, VLAPIC_VER, 0);
+	vlapic_mmio_write(&v, VLAPIC_PPR, 0xff);
+	assert_int_equal(rd(&v, VLAPIC_ID), 3u << 24);
+	assert_int_equal(rd(&v, VLAPIC_EOI), 0);
+	assert_int_equal(rd(&v, 0x400), 0);            /* reserved */
+	assert_int_equal(rd(&v, 0xff0), 0);
+	assert_int_equal(v.stats.bad_access, 6);
+	/* Decoded accesses: size 4 only. */
+	val = 0x80;
+	assert_int_equal(vlapic_mmio_access(&v, VLAPIC_TPR, 4, true, &val), 0);
+	assert_int_equal(vlapic_mmio_access(&v, VLAPIC_TPR, 4, false, &val), 0);
+	assert_int_equal(val, 0x80);
+	assert_int_equal(vlapic_mmio_access(&v, VLAPIC_TPR, 8, false, &val), -EINVAL);
+	assert_int_equal(vlapic_mmio_access(&v, VLAPIC_TPR, 1, true, &val), -EINVAL);
+	assert_int_equal(v.stats.bad_access, 8);
+}
+
+static void test_misaligned(void **state)
+{
+	static const uint32_t offs[] = { 0x81, 0x84, 0x88, 0x8c, 0xb2, 0x1000,
+					 0xfffffff0 };
+	struct vlapic v;
+	uint32_t val;
+
+	(void)state;
+	setup(&v);
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		assert_int_equal(vlapic_mmio_read(&v, offs[i], &val), -EINVAL);
+		assert_int_equal(vlapic_mmio_write(&v, offs[i], 0x10), -EINVAL);
+	}
+	assert_int_equal(rd(&v, VLAPIC_TPR), 0);
+	assert_int_equal(v.stats.bad_access, 14);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_accept_ack_eoi),
+		cmocka_unit_test(test_irr_merge),
+		cmocka_unit_test(test_nested_priorities),
+		cmocka_unit_test(test_tpr),
+		cmocka_unit_test(test_illegal_vectors),
+		cmocka_unit_test(test_software_disabled),
+		cmocka_unit_test(test_level_tmr),
+		cmocka_unit_test(test_banks),
+		cmocka_unit_test(test_registers),
+		cmocka_unit_test(test_misaligned),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

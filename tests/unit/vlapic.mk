@@ -1,0 +1,2 @@
+UNIT_TESTS += vlapic
+vlapic_SRCS := tests/unit/test_vlapic.c hv/vlapic.c
