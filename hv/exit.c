@@ -94,7 +94,8 @@ static int exit_io(struct guest *g, const struct vcpu_exit *e)
 			   e->io.port);
 		return -EIO;
 	}
-	if (!vuart_io(e->io.port, e->io.in, e->io.size, &val)) {
+	if (!vuart_io(e->io.port, e->io.in, e->io.size, &val) &&
+	    !passthru_cfg_io(&g->pt, e->io.port, e->io.in, e->io.size, &val)) {
 		if (e->io.in)
 			val = (uint32_t)mask;
 		io_unclaimed(e);
@@ -115,9 +116,23 @@ static const uint8_t insn_rdmsr[] = { 0x0f, 0x32 };
 static const uint8_t insn_wrmsr[] = { 0x0f, 0x30 };
 static const uint8_t insn_hlt[] = { 0xf4 };
 
+/* A halted guest waits, with the hv taking interrupts, until its device
+ * gives it something to do; bounded, since nothing may ever come. */
+static bool hlt_wait(struct guest *g)
+{
+	uint64_t t0 = cpu_rdtsc(), bound = g->tsc_hz ? g->tsc_hz : 1ULL << 31;
+
+	while (vlapic_pending(&g->vlapic) < 0) {
+		if (!passthru_irqs_live(&g->pt) || cpu_rdtsc() - t0 > bound)
+			return false;
+		cpu_irq_window();
+	}
+	return true;
+}
+
 static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
-	if (!g->vcpu.inject_pending) {
+	if (!g->vcpu.inject_pending && vlapic_pending(&g->vlapic) < 0 && !hlt_wait(g)) {
 		guest_stop(g, STOP_HALTED, "HLT with no interrupt that could wake it");
 		return -EIO;
 	}
@@ -133,6 +148,8 @@ static int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
 
 int exit_handle(struct guest *g, const struct vcpu_exit *e)
 {
+	int rc;
+
 	switch (e->reason) {
 	case EXIT_HYPERCALL:
 		return hypercall_handle(g, e);
@@ -155,6 +172,9 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 	case EXIT_IRQ_WINDOW:
 		return 0;
 	case EXIT_NPF:
+		rc = mmio_exit(g, e);
+		if (rc != -ENOENT)
+			return rc;
 		g->stop_gpa = e->npf.gpa;
 		guest_stop(g, STOP_NPF, "%s of unmapped guest-physical 0x%lx at RIP 0x%lx",
 			   e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",

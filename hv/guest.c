@@ -79,18 +79,34 @@ int guest_create(struct guest *g, const struct vcpu_ops *ops, uint64_t ram_hpa,
 	return ops->init(&g->vcpu);
 }
 
+int guest_add_mmio(struct guest *g, uint64_t base, uint64_t size)
+{
+	if (g->nmmio == PCI_NUM_BARS)
+		return -ENOSPC;
+	g->mmio[g->nmmio++] = (struct pt_range){ base, size };
+	return 0;
+}
+
 /* The guest's initial tables: identity map of the low 4 GiB (or more RAM)
- * plus 1 GiB, so that unmapped_gpa is reachable and faults in the NPT. */
+ * plus 1 GiB, so that unmapped_gpa is reachable and faults in the NPT, and
+ * of its device's BARs wherever they are. */
 static int guest_build_tables(struct guest *g)
 {
 	uint64_t top = ALIGN_UP(g->ram_size, GiB(1)) + GiB(1);
+	unsigned i;
+	int err;
 
 	if (top < GiB(4))
 		top = GiB(4);
 	g->gpt_next = GPT_BASE;
 	g->gpt = (struct pt_ctx){ .phys_to_virt = gpt_phys,
 				  .alloc_page = gpt_page, .ctx = g };
-	return pt_init(&g->gpt) ?: pt_map(&g->gpt, 0, 0, top, PT_RW, false);
+	err = pt_init(&g->gpt) ?: pt_map(&g->gpt, 0, 0, top, PT_RW, false);
+	for (i = 0; i < g->nmmio && !err; i++)
+		if (g->mmio[i].base >= top)
+			err = pt_map(&g->gpt, g->mmio[i].base, g->mmio[i].base,
+				     g->mmio[i].size, PT_RW | PT_CACHE_UC, false);
+	return err;
 }
 
 static int guest_load_image(struct guest *g, uint64_t *entry)
@@ -129,6 +145,8 @@ int guest_start(struct guest *g)
 	bs.cr3 = g->gpt.root;
 	bs.npt_root = g->npt.root;
 	g->vcpu.ops->reset(&g->vcpu, &bs);
+	vlapic_reset(&g->vlapic, 0);
+	passthru_release(&g->pt);
 	g->vcpu.inject_pending = 0;
 	g->work_pending = false;
 	g->stop_cause = STOP_NONE;
@@ -137,17 +155,27 @@ int guest_start(struct guest *g)
 	return guest_run_work(g, NULL);
 }
 
-static void guest_deliver_irqs(struct vcpu *v)
+/* Interrupts for the guest come from its virtual LAPIC (device vectors,
+ * by priority) and from the self-test's HC_INJECT_SELF count. */
+static void guest_deliver_irqs(struct guest *g)
 {
-	if (!v->inject_pending)
+	struct vcpu *v = &g->vcpu;
+	int vec = vlapic_pending(&g->vlapic);
+
+	if (vec < 0 && !v->inject_pending)
 		return;
-	if (v->ops->interruptible(v)) {
+	if (!v->ops->interruptible(v)) {
+		v->ops->irq_window(v, true);
+		return;
+	}
+	if (vec >= 0) {
+		vlapic_ack(&g->vlapic);
+		v->ops->inject(v, EVENT_EXTINT, (uint8_t)vec, false, 0);
+	} else {
 		v->ops->inject(v, EVENT_EXTINT, v->inject_vector, false, 0);
 		v->inject_pending--;
-		v->ops->irq_window(v, false);
-	} else {
-		v->ops->irq_window(v, true);
 	}
+	v->ops->irq_window(v, false);
 }
 
 static int guest_loop(struct guest *g)
@@ -157,7 +185,7 @@ static int guest_loop(struct guest *g)
 	int rc;
 
 	do {
-		guest_deliver_irqs(v);
+		guest_deliver_irqs(g);
 		v->ops->run(v, &e);
 		v->exits[e.reason]++;
 		rc = exit_handle(g, &e);

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include "hv/hypercall_abi.h"
 #include "hv/paging.h"
+#include "hv/passthru.h"
+#include "hv/vlapic.h"
 #include "hv/vcpu.h"
 
 enum guest_state {
@@ -39,6 +41,10 @@ struct guest {
 	uint64_t gpt_next;		/* next free GPA for guest tables */
 	struct guest_code_tlb itlb;
 	struct vcpu vcpu;
+	struct vlapic vlapic;		/* the guest's xAPIC, emulated */
+	struct passthru pt;		/* its assigned device */
+	struct pt_range mmio[PCI_NUM_BARS];	/* identity-mapped device ranges */
+	unsigned nmmio;
 	enum guest_state state;
 	enum guest_stop_cause stop_cause;
 	uint64_t stop_gpa;
@@ -52,6 +58,9 @@ struct guest {
 int guest_create(struct guest *g, const struct vcpu_ops *ops, uint64_t ram_hpa,
 		 uint64_t ram_size, const void *image, uint64_t image_size,
 		 uint64_t tsc_hz);
+/* Map [base, base+size) identity in the guest's own page tables (device
+ * BARs beyond the default low 4 GiB). */
+int guest_add_mmio(struct guest *g, uint64_t base, uint64_t size);
 /* (Re)load the image, reset the vCPU and run until it parks. 0 when the
  * guest parked, -EIO when it stopped. */
 int guest_start(struct guest *g);
@@ -83,6 +92,9 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e);
  * (without prefixes) is expected to be expect[0..expect_len). */
 int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
 		   const uint8_t *expect, size_t expect_len);
+/* Emulate a trapped MMIO access (APIC page, MSI-X pages) at e->npf.gpa
+ * (hv/mmio_exit.c): 0 done, -ENOENT not an emulated region, -EIO stopped. */
+int mmio_exit(struct guest *g, const struct vcpu_exit *e);
 /* Hypercall dispatch (hv/hypercall.c), same return convention. */
 int hypercall_handle(struct guest *g, const struct vcpu_exit *e);
 

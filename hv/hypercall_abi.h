@@ -41,11 +41,16 @@ enum hc_work_kind {
 
 enum hc_selftest_id {
 	ST_HYPERCALL, ST_CPUID, ST_IO, ST_NPF, ST_INJECT,
+	ST_MSIX,		/* generic MSI-X table behaviour, any device */
+	ST_IRQ,			/* device interrupts end to end (82574) */
 	ST_COUNT
 };
 
 enum hc_bench_id {
 	BENCH_VMEXIT,
+	BENCH_IRQ_LATENCY,	/* trigger to guest ISR entry */
+	BENCH_IRQ_RATE,		/* back-to-back interrupts */
+	BENCH_MSIX_UPDATE,	/* guest mask/unmask, entry rewrite */
 	BENCH_COUNT
 };
 
@@ -71,5 +76,14 @@ struct hc_guest_info {
 #define GUEST_IO_PROBE_PORT	0x80
 /* The vector HC_INJECT_SELF is meant to be used with by the self-test. */
 #define GUEST_TEST_VECTOR	0x40
+
+/* The assigned device: the only function on the guest's PCI bus, at
+ * 00:00.0, reached through configuration mechanism #1 (ports 0xCF8/0xCFC,
+ * PCI 3.0 3.2.2.3.2). Its BARs sit where the firmware put them, mapped at
+ * the same guest-physical addresses. */
+#define GUEST_PCI_ADDR_PORT	0xcf8
+#define GUEST_PCI_DATA_PORT	0xcfc
+/* The guest's xAPIC page (trapped and emulated). */
+#define GUEST_APIC_BASE		0xfee00000UL
 
 #endif

@@ -94,6 +94,8 @@ static void guest_setup(void)
 		return;
 	}
 	hv.backend = ops;
+	if (hv.assigned)
+		passthru_assign(&hv.guest.pt, &hv.guest, hv.assigned);
 }
 
 static void print_boot_diag(void)

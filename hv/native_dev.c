@@ -6,6 +6,7 @@
 #include "hv/iommu.h"
 #include "hv/irq.h"
 #include "hv/pci_cfg.h"
+#include "hv/passthru.h"
 #include "drivers/lapic.h"
 
 #define TIMEOUT_US	10000
@@ -43,10 +44,10 @@ int native_entry_handle(struct native_dev *n, unsigned k, uint16_t handle)
 	return err ?: msix_entry_mask(&n->nic.msix, k, false);
 }
 
-static int native_setup(struct native_dev *n, char *why, size_t len)
+/* Once: the unit, the source-id, host vectors and IRTEs. */
+static int native_alloc(struct native_dev *n, char *why, size_t len)
 {
 	const struct pci_dev *d = hv.assigned;
-	unsigned idx = (unsigned)(d - hv.pci), k;
 	int err;
 
 	if (!e1000e_probe(d)) {
@@ -60,10 +61,23 @@ static int native_setup(struct native_dev *n, char *why, size_t len)
 		snprintf(why, len, "no VT-d unit with interrupt remapping covers the device");
 		return -ENODEV;
 	}
-	err = vtd_sid_for_device(hv.pci, hv.npci, idx, &n->sid) ?:
-	      e1000e_init(&n->nic, &hv_pci_cfg, hv.pci, idx, hv.tsc.hz) ?:
+	err = vtd_sid_for_device(hv.pci, hv.npci, (unsigned)(d - hv.pci), &n->sid) ?:
 	      irq_vector_alloc(NATIVE_VECTORS, &n->host_vec) ?:
 	      vtd_irt_alloc(&n->unit->irt, NATIVE_IRT_OWNER, NATIVE_VECTORS, &n->irte);
+	if (err)
+		snprintf(why, len, "no host vectors or IRTEs for the device (error %d)", err);
+	return err;
+}
+
+/* Every use: the device is shared with the guest, so it is taken back
+ * (the guest's MSI-X disabled) and brought up again. */
+static int native_claim(struct native_dev *n, char *why, size_t len)
+{
+	unsigned idx = (unsigned)(hv.assigned - hv.pci), k;
+	int err;
+
+	passthru_release(&hv.guest.pt);
+	err = e1000e_init(&n->nic, &hv_pci_cfg, hv.pci, idx, hv.tsc.hz);
 	for (k = 0; !err && k < NATIVE_VECTORS; k++)
 		err = native_route(n, k, (uint8_t)(n->host_vec + k), NULL) ?:
 		      native_entry_handle(n, k, (uint16_t)(n->irte + k));
@@ -74,18 +88,18 @@ static int native_setup(struct native_dev *n, char *why, size_t len)
 
 struct native_dev *native_dev_get(char *why, size_t len)
 {
-	static bool tried;
-	static char reason[160];
+	static int alloc_err = 1;
 
 	if (!hv.assigned) {
 		snprintf(why, len, "no device to drive (see `info`)");
 		return NULL;
 	}
-	if (!tried) {
-		tried = true;
-		native.ready = !native_setup(&native, reason, sizeof(reason));
-	}
+	if (alloc_err > 0)
+		alloc_err = native_alloc(&native, native.why, sizeof(native.why));
+	if (!alloc_err && native_claim(&native, native.why, sizeof(native.why)))
+		alloc_err = -EIO;
+	native.ready = !alloc_err;
 	if (!native.ready)
-		snprintf(why, len, "%s", reason);
+		snprintf(why, len, "%s", native.why);
 	return native.ready ? &native : NULL;
 }

@@ -22,11 +22,13 @@ struct native_dev {
 	struct vtd_sid sid;
 	uint8_t host_vec;		/* first of NATIVE_VECTORS host vectors */
 	unsigned irte;			/* first of NATIVE_VECTORS IRTEs */
+	char why[160];			/* why not ready */
 };
 
-/* Bring the assigned device up once (later calls return the same state):
- * every MSI-X entry k remappable through IRTE irte + k to host_vec + k on
- * this CPU, unmasked. NULL with why filled when it cannot be done. */
+/* Take the assigned device from the guest and bring it up: every MSI-X
+ * entry k remappable through IRTE irte + k to host_vec + k on this CPU,
+ * unmasked (vectors and IRTEs are allocated on the first call). NULL with
+ * why filled when it cannot be done. */
 struct native_dev *native_dev_get(char *why, size_t len);
 /* Rewrite IRTE irte + k: vector, and source-id validation as given (the
  * device's own when sid is NULL). Flushes the IEC. */

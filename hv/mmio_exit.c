@@ -1,0 +1,54 @@
+/* Trapped MMIO: the guest's xAPIC page and its device's MSI-X pages. The
+ * faulting instruction is decoded (only the MOV forms compilers emit for
+ * MMIO) and its access emulated; anything else stops the guest with the
+ * instruction bytes logged. */
+#include <errno.h>
+#include <stdio.h>
+#include "hv/guest.h"
+#include "hv/hv.h"
+#include "hv/mmio.h"
+
+#define APIC_PAGE_SIZE	4096
+
+static bool in_apic_page(uint64_t gpa)
+{
+	return gpa >= GUEST_APIC_BASE && gpa < GUEST_APIC_BASE + APIC_PAGE_SIZE;
+}
+
+static void emulate(struct guest *g, uint64_t gpa, const struct mmio_access *a, uint64_t *val)
+{
+	if (in_apic_page(gpa))
+		vlapic_mmio_access(&g->vlapic, (uint32_t)(gpa - GUEST_APIC_BASE), a->size,
+				   a->write, val);
+	else
+		passthru_mmio(&g->pt, gpa, a->size, a->write, val);
+}
+
+int mmio_exit(struct guest *g, const struct vcpu_exit *e)
+{
+	uint64_t lin = e->mode == INSN_MODE_64 ? e->rip : e->rip + e->cs_base;
+	uint8_t buf[INSN_MAX_LEN];
+	const uint8_t *bytes;
+	struct mmio_access a;
+	uint64_t val;
+	size_t avail;
+	int len;
+
+	if (!in_apic_page(e->npf.gpa) && !passthru_covers(&g->pt, e->npf.gpa))
+		return -ENOENT;
+	avail = guest_fetch_insn(g, e->cr3, lin, buf, &bytes);
+	len = e->mode == INSN_MODE_64 ? mmio_decode(bytes, avail, &g->vcpu.regs, &a) : -EOPNOTSUPP;
+	if (len < 0) {
+		guest_stop(g, STOP_BAD_INSN, "MMIO at 0x%lx by an instruction the hv does not "
+			   "emulate (error %d): %02x %02x %02x %02x %02x %02x", e->npf.gpa, len,
+			   avail > 0 ? bytes[0] : 0, avail > 1 ? bytes[1] : 0,
+			   avail > 2 ? bytes[2] : 0, avail > 3 ? bytes[3] : 0,
+			   avail > 4 ? bytes[4] : 0, avail > 5 ? bytes[5] : 0);
+		return -EIO;
+	}
+	val = a.value;
+	emulate(g, e->npf.gpa, &a, &val);
+	mmio_complete_read(&g->vcpu.regs, &a, val);
+	g->vcpu.ops->set(&g->vcpu, VREG_RIP, e->rip + (uint64_t)len);
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* The assigned device as the guest sees it (msix=trap, delivery=inject,
+ * eoi=trap): a PCI function alone on the guest's bus 0 (configuration
+ * mechanism #1, trapped), its BARs mapped at their host addresses except
+ * the MSI-X table and PBA pages, whose accesses exit and are emulated by
+ * the virtual MSI-X state machine (hv/vmsix.c). Every vector gets a host
+ * vector and an IRTE up front when the guest enables MSI-X; a physical
+ * interrupt exits to the hv, which marks the guest's vector in the
+ * virtual LAPIC. */
+#ifndef HV_PASSTHRU_H
+#define HV_PASSTHRU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "drivers/msix.h"
+#include "drivers/pci.h"
+#include "drivers/vtd.h"
+#include "drivers/vtd_sid.h"
+#include "hv/vmsix.h"
+
+#define PASSTHRU_IRT_OWNER	2	/* IRT owner id of the guest's vectors */
+
+struct passthru_bar {
+	uint64_t base, size;
+	bool mem, mmio64, upper;	/* upper: the high half of a 64-bit BAR */
+	bool sizing;			/* the guest wrote all ones */
+	uint32_t flags;			/* low bits the register always shows */
+};
+
+struct passthru {
+	bool active;
+	const struct pci_dev *dev;
+	struct vtd_unit *unit;
+	struct vtd_sid sid;
+	struct passthru_bar bar[PCI_NUM_BARS];
+	struct msix phys;		/* the physical table */
+	struct vmsix vm;
+	struct vmsix_entry *entries;
+	uint8_t *guest_vec;		/* guest vector of each entry */
+	uint8_t host_first;		/* nvec host vectors from here */
+	unsigned irte_first;
+	uint64_t table_gpa, table_len, pba_gpa, pba_len;
+	uint32_t cf8;			/* the CONFIG_ADDRESS latch */
+	uint64_t bad_accesses;
+};
+
+struct guest;
+
+/* Take dev for the guest: BARs, trapped pages, nested mappings. Refuses
+ * (with the reason printed) a device without MSI-X or a usable unit. */
+int passthru_assign(struct passthru *p, struct guest *g, const struct pci_dev *dev);
+/* Guest port I/O to 0xCF8/0xCFC..0xCFF; false when port is not ours. */
+bool passthru_cfg_io(struct passthru *p, uint16_t port, bool in, uint8_t size,
+		     uint32_t *val);
+/* Whether gpa is in a trapped page (MSI-X table or PBA). */
+bool passthru_covers(const struct passthru *p, uint64_t gpa);
+/* A trapped MMIO access in the MSI-X pages. false when gpa is not there. */
+bool passthru_mmio(struct passthru *p, uint64_t gpa, uint8_t size, bool write,
+		   uint64_t *val);
+/* Take the device back from the guest: its MSI-X disabled (vectors and
+ * IRTEs freed, entries masked), as after a function reset. */
+void passthru_release(struct passthru *p);
+/* Whether the guest has MSI-X enabled (interrupts may arrive). */
+bool passthru_irqs_live(const struct passthru *p);
+
+#endif
