@@ -1,26 +1,65 @@
 /* Choosing the device to assign (see assign.h). */
 #include <stdio.h>
+#include <string.h>
 #include "hv/assign.h"
 #include "hv/hv.h"
 #include "hv/iommu.h"
+#include "drivers/vtd_sid.h"
 
-
-const struct pci_dev *assign_pick(void)
+/* Why d cannot be given to the guest, or NULL when it can. */
+static const char *refusal(const struct pci_dev *d, char *buf, size_t len)
 {
+	unsigned idx = (unsigned)(d - hv.pci);
+	int sharer;
+
+	if ((d->header_type & PCI_HEADER_TYPE_MASK) != PCI_HEADER_TYPE_NORMAL)
+		return "it is a bridge, not an endpoint";
+	if (!d->msix_cap)
+		return "it has no MSI-X capability";
+	if (!iommu_unit_for(d))
+		return "no working VT-d unit covers it";
+	sharer = vtd_alias_find_sharer(hv.pci, hv.npci, idx);
+	if (sharer >= 0) {
+		snprintf(buf, len, "it shares its requester ID with %02x:%02x.%u, so the IOMMU "
+			 "cannot tell them apart", hv.pci[sharer].bus, hv.pci[sharer].dev,
+			 hv.pci[sharer].fn);
+		return buf;
+	}
+	return NULL;
+}
+
+static const struct pci_dev *pick_named(const struct opt_bdf *b)
+{
+	char buf[160];
+	const char *why;
 	unsigned i;
 
 	for (i = 0; i < hv.npci; i++) {
 		const struct pci_dev *d = &hv.pci[i];
 
-		if ((d->header_type & PCI_HEADER_TYPE_MASK) != 0 || !d->msix_cap)
+		if (d->seg != b->seg || d->bus != b->bus || d->dev != b->dev || d->fn != b->fn)
 			continue;
-		if (!iommu_unit_for(d)) {
-			printf("assign: %02x:%02x.%u has MSI-X but no working VT-d unit covers it\n",
-			       d->bus, d->dev, d->fn);
-			continue;
-		}
-		return d;
+		why = refusal(d, buf, sizeof(buf));
+		if (!why)
+			return d;
+		printf("assign: dev=%s refused: %s\n", hv.opts.dev, why);
+		return NULL;
 	}
-	printf("assign: no MSI-X capable device behind a VT-d unit\n");
+	printf("assign: dev=%s refused: no such PCI function (see `info`)\n", hv.opts.dev);
+	return NULL;
+}
+
+const struct pci_dev *assign_pick(void)
+{
+	struct opt_bdf b;
+	char buf[160];
+	unsigned i;
+
+	if (strcmp(hv.opts.dev, "auto") && !options_parse_bdf(hv.opts.dev, &b))
+		return pick_named(&b);
+	for (i = 0; i < hv.npci; i++)
+		if (hv.pci[i].msix_cap && !refusal(&hv.pci[i], buf, sizeof(buf)))
+			return &hv.pci[i];
+	printf("assign: dev=auto found no MSI-X capable endpoint behind a working VT-d unit\n");
 	return NULL;
 }

@@ -4,8 +4,10 @@
 
 #include "drivers/pci.h"
 
-/* The first MSI-X capable endpoint behind a working VT-d unit, or NULL
- * with the reason printed. */
+/* The device dev= names, or for dev=auto the first MSI-X capable
+ * endpoint the hv can assign; NULL with the reason printed. A device is
+ * refused when it is a bridge, has no MSI-X, no working VT-d unit covers
+ * it, or it shares its requester ID with another function. */
 const struct pci_dev *assign_pick(void);
 
 #endif

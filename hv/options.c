@@ -29,6 +29,8 @@ struct opt_desc {
 	uint64_t min, max;		/* size, uint: inclusive range */
 	uint64_t align;			/* size: must be a multiple of this */
 	bool pow2;			/* uint: must be a power of two */
+	int (*check)(const char *val);	/* string: 0 when acceptable */
+	const char *allowed;		/* string: what check accepts */
 	const char *const *names;	/* enum: NULL-terminated, index == value */
 	const char *help;
 };
@@ -43,6 +45,35 @@ _Static_assert(OPT_CPU_AUTO == 0 && OPT_CPU_SVM == 1 && OPT_CPU_VMX == 2,
 	       "cpu_names[] is indexed by enum opt_cpu");
 
 static const char *const cpu_names[] = { "auto", "svm", "vmx", NULL };
+
+int options_parse_bdf(const char *s, struct opt_bdf *out)
+{
+	unsigned seg = 0, bus, dev, fn;
+	int n = 0;
+
+	/* sscanf alone would take blanks and signs: only the pattern's
+	 * characters are allowed. */
+	if (!*s || strspn(s, "0123456789abcdefABCDEF:.") != strlen(s))
+		return -EINVAL;
+	if (sscanf(s, "%4x:%2x:%2x.%1x%n", &seg, &bus, &dev, &fn, &n) == 4 && !s[n])
+		goto check;
+	seg = 0;
+	n = 0;
+	if (sscanf(s, "%2x:%2x.%1x%n", &bus, &dev, &fn, &n) != 3 || s[n])
+		return -EINVAL;
+check:
+	if (dev > 0x1f || fn > 7 || !isxdigit((unsigned char)s[0]))
+		return -EINVAL;
+	*out = (struct opt_bdf){ (uint16_t)seg, (uint8_t)bus, (uint8_t)dev, (uint8_t)fn };
+	return 0;
+}
+
+static int opt_check_dev(const char *val)
+{
+	struct opt_bdf b;
+
+	return strcmp(val, "auto") ? options_parse_bdf(val, &b) : 0;
+}
 
 static const struct opt_desc opt_table[] = {
 	{ .key = "cpu", .kind = OPT_KIND_ENUM, OPT_FIELD(cpu),
@@ -63,6 +94,10 @@ static const struct opt_desc opt_table[] = {
 	{ .key = "irt", .kind = OPT_KIND_UINT, OPT_FIELD(irt_entries),
 	  .def = 256, .min = 2, .max = 65536, .pow2 = true,
 	  .help = "interrupt remapping table entries per VT-d unit" },
+	{ .key = "dev", .kind = OPT_KIND_STRING, OPT_FIELD(dev),
+	  .def_str = "auto", .check = opt_check_dev,
+	  .allowed = "auto or [SSSS:]BB:DD.F in hex, e.g. 01:00.0",
+	  .help = "the PCI function assigned to the guest" },
 	{ .key = "autorun", .kind = OPT_KIND_STRING, OPT_FIELD(autorun),
 	  .def_str = "",
 	  .help = "console commands run at start, separated by ';'" },
@@ -306,6 +341,14 @@ static int opt_set_string(struct hv_options *o, const struct opt_desc *d,
 		if (!isprint(c) || c == '"')
 			return -EINVAL;
 	}
+	if (d->check) {
+		char tmp[OPT_AUTORUN_MAX];
+
+		memcpy(tmp, val, vlen);
+		tmp[vlen] = '\0';
+		if (d->check(tmp))
+			return -EINVAL;
+	}
 	memcpy(opt_str(o, d), val, vlen);
 	opt_str(o, d)[vlen] = '\0';
 	return 0;
@@ -377,6 +420,10 @@ static void opt_allowed_uint(const struct opt_desc *d, struct opt_buf *b)
 
 static void opt_allowed_string(const struct opt_desc *d, struct opt_buf *b)
 {
+	if (d->allowed) {
+		ob_printf(b, "%s", d->allowed);
+		return;
+	}
 	ob_printf(b, "up to %zu printable ASCII characters, no '\"'", d->size - 1);
 }
 

@@ -16,6 +16,14 @@ enum opt_cpu { OPT_CPU_AUTO, OPT_CPU_SVM, OPT_CPU_VMX };
 /* Name used in options_parse_config() messages. */
 #define OPT_CONFIG_NAME "irqvisor.cfg"
 
+#define OPT_DEV_MAX	16
+
+/* A PCI function named by dev=. */
+struct opt_bdf {
+	uint16_t seg;
+	uint8_t bus, dev, fn;
+};
+
 struct hv_options {
 	enum opt_cpu cpu;	/* cpu=auto|svm|vmx, default auto */
 	uint64_t guest_mem;	/* guestmem=SIZE, default 64M, 16M..64G, multiple of 2M */
@@ -23,6 +31,7 @@ struct hv_options {
 	uint32_t iters;		/* iters=N benchmark iterations, default 10000, 1..1000000 */
 	uint32_t warmup;	/* warmup=N, default 100, 0..100000 */
 	uint32_t irt_entries;	/* irt=N IRTEs per VT-d unit, default 256, 2..65536, power of 2 */
+	char dev[OPT_DEV_MAX];	/* dev=auto|[SSSS:]BB:DD.F, default auto */
 	char autorun[OPT_AUTORUN_MAX];	/* autorun="cmd; cmd", default "" */
 };
 
@@ -60,6 +69,9 @@ int options_format(const struct hv_options *o, char *buf, size_t len);
 
 /* Format a size as "1G", "64M", "4100K" or plain bytes, whichever is exact. */
 void options_format_size(uint64_t bytes, char *buf, size_t len);
+
+/* Parse "[SSSS:]BB:DD.F" (hex; DD < 0x20, F < 8). 0 or -EINVAL. */
+int options_parse_bdf(const char *s, struct opt_bdf *out);
 
 /* For `help`: one line per key with allowed values, default and meaning. */
 int options_describe(char *buf, size_t len);

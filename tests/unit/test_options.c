@@ -152,7 +152,7 @@ static void test_unknown_key(void **state)
 	options_init(&o);
 	assert_int_equal(options_set(&o, "foo", "1", err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, "option foo: unknown key (allowed: cpu, guestmem, "
-			    "hvmem, iters, warmup, irt, autorun)");
+			    "hvmem, iters, warmup, irt, dev, autorun)");
 	set_expect("CPU", "svm", -ENOENT);
 	set_expect("cpu ", "svm", -ENOENT);
 	set_expect("", "svm", -ENOENT);
@@ -403,7 +403,7 @@ static void test_cmdline_program_name(void **state)
 	assert_int_equal(cmdline(&o, "cpu=svm irqvisor.efi", &c), 1);
 	assert_string_equal(c.msg[0], "option token \"irqvisor.efi\": no '=' "
 			    "(expected key=value, keys: cpu, guestmem, hvmem, iters, "
-			    "warmup, irt, autorun)");
+			    "warmup, irt, dev, autorun)");
 	assert_int_equal(cmdline(&o, "irqvisor.efi other.efi", &c), 1);
 	/* not ending in .efi, or holding '=' */
 	assert_int_equal(cmdline(&o, "irqvisor cpu=vmx", &c), 1);
@@ -453,7 +453,7 @@ static void test_cmdline_bad_tokens(void **state)
 	assert_string_equal(c.msg[1], "option guestmem: bad value \"12X\" (allowed: "
 			    "size 16M..64G, multiple of 2M, e.g. 64M)");
 	assert_string_equal(c.msg[2], "option foo: unknown key (allowed: cpu, guestmem, "
-			    "hvmem, iters, warmup, irt, autorun)");
+			    "hvmem, iters, warmup, irt, dev, autorun)");
 	assert_non_null(strstr(c.msg[3], "\"bare\": no '='"));
 	assert_int_equal(o.iters, 5);
 	assert_int_equal(o.warmup, 7);
@@ -629,7 +629,7 @@ static void test_config_errors(void **state)
 	assert_string_equal(c.msg[1], "irqvisor.cfg line 3: option cpu: bad value "
 			    "\"arm\" (allowed: auto|svm|vmx)");
 	assert_string_equal(c.msg[2], "irqvisor.cfg line 4: option bogus: unknown key "
-			    "(allowed: cpu, guestmem, hvmem, iters, warmup, irt, autorun)");
+			    "(allowed: cpu, guestmem, hvmem, iters, warmup, irt, dev, autorun)");
 	assert_non_null(strstr(c.msg[3], "irqvisor.cfg line 5: option token \"novalue\": no '='"));
 	assert_non_null(strstr(c.msg[4], "irqvisor.cfg line 6: option token \"=5\": empty key"));
 	assert_string_equal(c.msg[5], "irqvisor.cfg line 7: option autorun: unterminated "
@@ -812,14 +812,14 @@ static void test_format(void **state)
 	options_init(&o);
 	n = options_format(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "cpu=auto\nguestmem=64M\nhvmem=16M\niters=10000\n"
-			    "warmup=100\nirt=256\nautorun=\"\"\n");
+			    "warmup=100\nirt=256\ndev=\"auto\"\nautorun=\"\"\n");
 	assert_int_equal(n, strlen(buf));
 
 	assert_int_equal(cmdline(&o, "cpu=svm guestmem=0x1000000 hvmem=1G iters=1 "
 				 "warmup=0 irt=2 autorun=\"bench all; poweroff\"", &c), 0);
 	n = options_format(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "cpu=svm\nguestmem=16M\nhvmem=1G\niters=1\n"
-			    "warmup=0\nirt=2\nautorun=\"bench all; poweroff\"\n");
+			    "warmup=0\nirt=2\ndev=\"auto\"\nautorun=\"bench all; poweroff\"\n");
 
 	/* show output parses back, as a config file, to the same options */
 	options_init(&back);
@@ -893,7 +893,7 @@ static void test_describe(void **state)
 	assert_int_equal(options_describe(NULL, 0), n);
 	for (p = buf; (p = strchr(p, '\n')); p++)
 		lines++;
-	assert_int_equal(lines, 7);
+	assert_int_equal(lines, 8);
 	assert_int_equal(buf[n - 1], '\n');
 	assert_non_null(strstr(buf, "cpu       auto|svm|vmx (default auto): "));
 	assert_non_null(strstr(buf, "\nguestmem  size 16M..64G, multiple of 2M (default 64M): "));
@@ -903,6 +903,39 @@ static void test_describe(void **state)
 	assert_non_null(strstr(buf, "\nwarmup    integer 0..100000 (default 100): "));
 	assert_non_null(strstr(buf, "\nautorun   up to 511 printable ASCII characters, "
 			       "no '\"' (default \"\"): "));
+}
+
+static void test_dev_bdf(void **state)
+{
+	struct hv_options o;
+	struct opt_bdf b;
+	char err[OPT_ERR_MAX];
+
+	(void)state;
+	options_init(&o);
+	assert_string_equal(o.dev, "auto");
+	assert_int_equal(options_set(&o, "dev", "01:00.0", err, sizeof(err)), 0);
+	assert_int_equal(options_parse_bdf(o.dev, &b), 0);
+	assert_int_equal(b.seg, 0);
+	assert_int_equal(b.bus, 1);
+	assert_int_equal(b.dev, 0);
+	assert_int_equal(b.fn, 0);
+	assert_int_equal(options_parse_bdf("0001:ff:1f.7", &b), 0);
+	assert_int_equal(b.seg, 1);
+	assert_int_equal(b.bus, 0xff);
+	assert_int_equal(b.dev, 0x1f);
+	assert_int_equal(b.fn, 7);
+	set_expect("dev", "00:20.0", -EINVAL);	/* device 0x20 */
+	set_expect("dev", "00:01.8", -EINVAL);	/* function 8 */
+	set_expect("dev", " 0:01.0", -EINVAL);
+	set_expect("dev", "+0:01.0", -EINVAL);
+	set_expect("dev", "00:01.0x", -EINVAL);
+	set_expect("dev", "00:01", -EINVAL);
+	set_expect("dev", "", -EINVAL);
+	set_expect("dev", "10000:00:01.0", -EINVAL);
+	assert_int_equal(options_set(&o, "dev", "bogus", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "auto or [SSSS:]BB:DD.F"));
+	assert_string_equal(o.dev, "01:00.0");	/* kept */
 }
 
 int main(void)
@@ -937,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_format_truncation),
 		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_dev_bdf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
