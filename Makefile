@@ -26,9 +26,9 @@ NASMFLAGS  := -f elf64 -g
 
 HV_SRCS    := $(wildcard hv/*.c drivers/*.c)
 HV_ASMS    := $(wildcard hv/*.asm) drivers/cpu.asm
-GUEST_SRCS := $(wildcard guest/*.c)
+GUEST_SRCS := $(wildcard guest/*.c) hv/libc_nofs.c
 GUEST_ASMS := $(wildcard guest/*.asm) drivers/cpu.asm
-BOOT_SRCS  := $(wildcard boot/*.c) hv/options.c
+BOOT_SRCS  := $(wildcard boot/*.c) hv/options.c hv/libc_nofs.c
 
 HV_OBJS    := $(HV_SRCS:%.c=$(BUILD)/hv-obj/%.o) $(HV_ASMS:%.asm=$(BUILD)/hv-obj/%.o)
 GUEST_OBJS := $(GUEST_SRCS:%.c=$(BUILD)/guest-obj/%.o) $(GUEST_ASMS:%.asm=$(BUILD)/guest-obj/%.o)

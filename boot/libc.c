@@ -1,7 +1,6 @@
 /* The few system calls newlib needs in the UEFI stage (snprintf and the
  * option parser use its allocator). Output goes to the firmware console. */
 #include <errno.h>
-#include <sys/stat.h>
 #include "boot/boot.h"
 
 #define HEAP_SIZE	(256 * 1024)
@@ -11,13 +10,6 @@ static size_t heap_used;
 
 void *sbrk(ptrdiff_t incr);
 int write(int fd, const void *buf, size_t len);
-int read(int fd, void *buf, size_t len);
-int close(int fd);
-int fstat(int fd, struct stat *st);
-int isatty(int fd);
-long lseek(int fd, long off, int whence);
-int getpid(void);
-int kill(int pid, int sig);
 void _exit(int status);
 
 void *sbrk(ptrdiff_t incr)
@@ -47,51 +39,6 @@ int write(int fd, const void *buf, size_t len)
 		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, w);
 	}
 	return (int)len;
-}
-
-int read(int fd, void *buf, size_t len)
-{
-	(void)fd; (void)buf; (void)len;
-	errno = ENOSYS;
-	return -1;
-}
-
-int close(int fd)
-{
-	(void)fd;
-	errno = EBADF;
-	return -1;
-}
-
-int fstat(int fd, struct stat *st)
-{
-	(void)fd;
-	st->st_mode = S_IFCHR;
-	return 0;
-}
-
-int isatty(int fd)
-{
-	return fd <= 2;
-}
-
-long lseek(int fd, long off, int whence)
-{
-	(void)fd; (void)off; (void)whence;
-	errno = ESPIPE;
-	return -1;
-}
-
-int getpid(void)
-{
-	return 1;
-}
-
-int kill(int pid, int sig)
-{
-	(void)pid; (void)sig;
-	errno = EINVAL;
-	return -1;
 }
 
 void _exit(int status)

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include "guest/guest.h"
 #include "drivers/cpu.h"
 
@@ -14,13 +13,6 @@ static uintptr_t brk_end;
 
 void *sbrk(ptrdiff_t incr);
 int write(int fd, const void *buf, size_t len);
-int read(int fd, void *buf, size_t len);
-int close(int fd);
-int fstat(int fd, struct stat *st);
-int isatty(int fd);
-long lseek(int fd, long off, int whence);
-int getpid(void);
-int kill(int pid, int sig);
 void _exit(int status);
 
 void *sbrk(ptrdiff_t incr)
@@ -51,51 +43,6 @@ int write(int fd, const void *buf, size_t len)
 	for (i = 0; i < len; i++)
 		cpu_outb(GUEST_COM1, (uint8_t)s[i]);
 	return (int)len;
-}
-
-int read(int fd, void *buf, size_t len)
-{
-	(void)fd; (void)buf; (void)len;
-	errno = ENOSYS;
-	return -1;
-}
-
-int close(int fd)
-{
-	(void)fd;
-	errno = EBADF;
-	return -1;
-}
-
-int fstat(int fd, struct stat *st)
-{
-	(void)fd;
-	st->st_mode = S_IFCHR;
-	return 0;
-}
-
-int isatty(int fd)
-{
-	return fd <= 2;
-}
-
-long lseek(int fd, long off, int whence)
-{
-	(void)fd; (void)off; (void)whence;
-	errno = ESPIPE;
-	return -1;
-}
-
-int getpid(void)
-{
-	return 1;
-}
-
-int kill(int pid, int sig)
-{
-	(void)pid; (void)sig;
-	errno = EINVAL;
-	return -1;
 }
 
 void _exit(int status)

@@ -1,21 +1,13 @@
-/* The system calls newlib needs in the hv image: output to the console,
- * the heap from the hv pool. There are no files and no processes. */
+/* The system calls of the hv image that differ from hv/libc_nofs.c: output
+ * to the console, the heap from the hv pool. */
 #include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include "hv/conio.h"
 #include "hv/mem.h"
 #include "drivers/power.h"
 
 void *sbrk(ptrdiff_t incr);
 int write(int fd, const void *buf, size_t len);
-int read(int fd, void *buf, size_t len);
-int close(int fd);
-int fstat(int fd, struct stat *st);
-int isatty(int fd);
-long lseek(int fd, long off, int whence);
-int getpid(void);
-int kill(int pid, int sig);
 void _exit(int status);
 
 void *sbrk(ptrdiff_t incr)
@@ -37,51 +29,6 @@ int write(int fd, const void *buf, size_t len)
 	}
 	conio_write(buf, len);
 	return (int)len;
-}
-
-int read(int fd, void *buf, size_t len)
-{
-	(void)fd; (void)buf; (void)len;
-	errno = ENOSYS;
-	return -1;
-}
-
-int close(int fd)
-{
-	(void)fd;
-	errno = EBADF;
-	return -1;
-}
-
-int fstat(int fd, struct stat *st)
-{
-	(void)fd;
-	st->st_mode = S_IFCHR;
-	return 0;
-}
-
-int isatty(int fd)
-{
-	return fd <= 2;
-}
-
-long lseek(int fd, long off, int whence)
-{
-	(void)fd; (void)off; (void)whence;
-	errno = ESPIPE;
-	return -1;
-}
-
-int getpid(void)
-{
-	return 1;
-}
-
-int kill(int pid, int sig)
-{
-	(void)pid; (void)sig;
-	errno = EINVAL;
-	return -1;
 }
 
 /* abort() and assert() end here: stop with a failure status. */
