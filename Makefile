@@ -26,7 +26,7 @@ NASMFLAGS  := -f elf64 -g
 
 HV_SRCS    := $(wildcard hv/*.c drivers/*.c)
 HV_ASMS    := $(wildcard hv/*.asm) drivers/cpu.asm
-GUEST_SRCS := $(wildcard guest/*.c) hv/libc_nofs.c
+GUEST_SRCS := $(wildcard guest/*.c) hv/libc_nofs.c drivers/pci.c drivers/msix.c drivers/e1000e.c
 GUEST_ASMS := $(wildcard guest/*.asm) drivers/cpu.asm
 BOOT_SRCS  := $(wildcard boot/*.c) hv/options.c hv/libc_nofs.c
 

@@ -2,6 +2,7 @@
  * after a warm-up, and hand the raw samples to the hv. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "guest/devtest.h"
 #include "guest/guest.h"
 #include "drivers/cpu.h"
 
@@ -65,8 +66,16 @@ static void bench_vmexit(unsigned long iters, unsigned long warmup)
 
 void bench_run(unsigned long id, unsigned long iters, unsigned long warmup)
 {
-	if (id == BENCH_VMEXIT)
-		bench_vmexit(iters, warmup);
-	else
+	static void (*const benches[BENCH_COUNT])(unsigned long, unsigned long) = {
+		[BENCH_VMEXIT] = bench_vmexit,
+		[BENCH_IRQ_LATENCY] = irq_bench_latency,
+		[BENCH_IRQ_RATE] = irq_bench_rate,
+		[BENCH_MSIX_UPDATE] = msix_bench_update,
+	};
+
+	if (id >= BENCH_COUNT || !benches[id]) {
 		report(HC_FAIL, "guest-bench", "unknown benchmark id %lu", id);
+		return;
+	}
+	benches[id](iters, warmup);
 }

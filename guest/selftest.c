@@ -2,6 +2,7 @@
  * the hv promises and reports its own verdict. */
 #include <stdio.h>
 #include <string.h>
+#include "guest/devtest.h"
 #include "guest/guest.h"
 #include "drivers/cpu.h"
 
@@ -116,6 +117,7 @@ void selftest_run(unsigned long id)
 	static void (*const tests[ST_COUNT])(void) = {
 		[ST_HYPERCALL] = st_hypercall, [ST_CPUID] = st_cpuid,
 		[ST_IO] = st_io, [ST_NPF] = st_npf, [ST_INJECT] = st_inject,
+		[ST_MSIX] = msix_selftest, [ST_IRQ] = irq_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

@@ -5,6 +5,7 @@
 #include "hv/hv.h"
 #include "hv/iommu_info.h"
 #include "hv/mem.h"
+#include "hv/irq.h"
 #include "hv/mmu.h"
 #include "drivers/cpu.h"
 #include "drivers/lapic.h"
@@ -91,6 +92,34 @@ static void info_pci(void)
 	}
 }
 
+static void info_passthru(void)
+{
+	const struct passthru *p = &hv.guest.pt;
+	unsigned i;
+
+	if (!p->active) {
+		printf("guest device: none assigned\n");
+		return;
+	}
+	printf("guest device: %02x:%02x.%u as 00:00.0, MSI-X %s%s, %u vectors; traps %lu, "
+	       "routes %lu, deliveries %lu, pended %lu, refused %lu, bad accesses %lu\n",
+	       p->dev->bus, p->dev->dev, p->dev->fn, p->vm.enabled ? "enabled" : "disabled",
+	       p->vm.fmask ? " (function masked)" : "", p->vm.nvec, p->vm.stats.traps,
+	       p->vm.stats.routes, p->vm.stats.deliveries, p->vm.stats.pended,
+	       p->vm.stats.refused, p->bad_accesses);
+	for (i = 0; p->vm.enabled && i < p->vm.nvec; i++) {
+		union msix_entry e;
+
+		msix_entry_read(&p->phys, i, &e);
+		printf("  entry %u: guest vector 0x%02x%s%s, host vector 0x%02x (%lu taken), IRTE %u; "
+		       "physical 0x%lx/0x%x%s%s\n", i, p->guest_vec[i],
+		       p->entries[i].masked ? ", masked" : "", p->entries[i].pending ? ", pending" : "",
+		       p->host_first + i, irq_count((uint8_t)(p->host_first + i)), p->irte_first + i,
+		       e.addr, e.data, e.ctrl & 1 ? " masked" : "",
+		       msix_pending(&p->phys, i) == 1 ? " pending" : "");
+	}
+}
+
 void info_print(void)
 {
 	info_cpu();
@@ -98,4 +127,5 @@ void info_print(void)
 	info_acpi();
 	iommu_info_print();
 	info_pci();
+	info_passthru();
 }

@@ -8,6 +8,7 @@
 #include "hv/hv.h"
 #include "hv/iommu.h"
 #include "hv/irq.h"
+#include "hv/mmu.h"
 #include "hv/pci_cfg.h"
 #include "drivers/lapic.h"
 
@@ -343,6 +344,11 @@ static int bars_decode(struct passthru *p)
 			return err;
 		b->mem = true;
 		b->flags = raw & ~PCI_BAR_MEM_ADDR;
+		/* The hv reaches the table and PBA itself: BARs may lie beyond
+		 * the part of physical memory mapped at start. */
+		err = mmu_map_mmio(b->base, b->size);
+		if (err)
+			return err;
 		if (b->mmio64 && i + 1 < PCI_NUM_BARS) {
 			p->bar[i + 1] = (struct passthru_bar){ .size = b->size, .upper = true };
 			i++;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "hv/pci_cfg.h"
 #include "hv/hv.h"
+#include "hv/mmu.h"
 
 /* PCIe base spec 7.2.2: 4 KiB per function, bus << 20 | dev << 15 | fn << 12. */
 static volatile uint32_t *ecam_reg(uint16_t seg, uint8_t bus, uint8_t dev,
@@ -54,6 +55,9 @@ void pci_cfg_scan(void)
 	int n;
 
 	for (i = 0; i < hv.acpi.necam; i++) {
+		/* ECAM may lie above what the start-up identity map covers. */
+		mmu_map_mmio(hv.acpi.ecam[i].base + ((uint64_t)hv.acpi.ecam[i].bus_start << 20),
+			     (uint64_t)(hv.acpi.ecam[i].bus_end - hv.acpi.ecam[i].bus_start + 1) << 20);
 		ranges[i].seg = hv.acpi.ecam[i].segment;
 		ranges[i].start = hv.acpi.ecam[i].bus_start;
 		ranges[i].end = hv.acpi.ecam[i].bus_end;

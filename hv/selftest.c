@@ -67,6 +67,23 @@ static void run_npf(struct guest *g, const struct selftest *t)
 	report_verdict(HC_PASS, t->name, NULL);
 }
 
+/* QEMU 7.2's 82574 model never clears a vector's "postponed" flag once a
+ * raise meets a running throttle timer (its timers may fire late on a
+ * loaded host), and from then on sends every message twice. Exactly-once
+ * checks cannot hold there, so `selftest` (all) skips them under QEMU,
+ * saying why; `selftest irq` still runs them. */
+static bool all_requested;
+
+static void run_irq(struct guest *g, const struct selftest *t)
+{
+	if (all_requested && hv_on_qemu()) {
+		report_verdict(HC_SKIP, t->name, "QEMU 7.2's e1000e may send each MSI-X message "
+			       "twice once a throttle timer fired late (run `selftest irq` by name)");
+		return;
+	}
+	run_in_guest(g, t);
+}
+
 static void run_native(struct guest *g, const struct selftest *t)
 {
 	(void)g;
@@ -87,13 +104,15 @@ static const struct selftest tests[] = {
 	{ "vtd.ir-faults", 0, run_native, vtd_test_ir_faults },
 	{ "vtd.dma-domain", 0, run_native, vtd_test_dma_domain },
 	{ "vtd.dma-blocked", 0, run_native, vtd_test_dma_blocked },
+	{ "msix", ST_MSIX, run_in_guest, NULL },
+	{ "irq", ST_IRQ, run_irq, NULL },
 };
 
 const char *selftest_names(void)
 {
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
-	       "vtd.dma-domain, vtd.dma-blocked)";
+	       "vtd.dma-domain, vtd.dma-blocked), msix, irq";
 }
 
 /* NAME selects one test; a group name ("vtd") selects every "vtd.*". */
@@ -121,6 +140,7 @@ int selftest_run(struct guest *g, const char *name)
 		       selftest_names());
 		return -EINVAL;
 	}
+	all_requested = !*name || !strcmp(name, "all");
 	report_begin();
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		if (selected(name, &tests[i]))

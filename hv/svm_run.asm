@@ -7,6 +7,10 @@
 ; loaded before VMRUN and the host's put back after. The hv's own C code
 ; uses no SSE/x87 (-mgeneral-regs-only) but newlib may: the guest's FPU
 ; state is restored before and saved after every run.
+; With V_INTR_MASKING the host's RFLAGS.IF at VMRUN decides whether
+; physical interrupts exit the guest (15.21.1): IF is set after CLGI (GIF=0
+; keeps them out of the hv until VMRUN) and cleared again before STGI, so
+; the hv itself only takes them where it opens a window.
 bits 64
 default rel
 section .text
@@ -40,6 +44,7 @@ svm_vmrun:
         push    rdi                     ; [rsp]    guest vmcb
         fxrstor64 [rcx]
         clgi
+        sti
         mov     rax, rdi
         mov     rbx, [rsi + R_RBX]
         mov     rcx, [rsi + R_RCX]
@@ -77,6 +82,7 @@ svm_vmrun:
         mov     [rsi + R_RSI], rax
         mov     rax, [rsp + 16]         ; host vmcb
         vmload
+        cli
         stgi
         mov     rax, [rsp + 24]
         fxsave64 [rax]

@@ -50,7 +50,8 @@ def run(name, sc, logdir):
     m = qemu.Machine(cfg_text=cfg + "\n" if cfg is not None else None,
                      devices=sc.get("devices", qemu.DEFAULT_DEVICES),
                      usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,
-                     cmdline=sc.get("cmdline"))
+                     cmdline=sc.get("cmdline"),
+                     icount=sc.getboolean("icount", False))
     try:
         status, log = m.run(int(sc.get("timeout", DEFAULT_TIMEOUT)), inputs=inputs)
     finally:

@@ -1,0 +1,15 @@
+/* Guest tests and benchmarks of the assigned device's interrupts; each
+ * reports its own verdicts (report) or samples (HC_SAMPLES). */
+#ifndef GUEST_DEVTEST_H
+#define GUEST_DEVTEST_H
+
+/* ST_MSIX: generic MSI-X table behaviour on any MSI-X device. */
+void msix_selftest(void);
+/* ST_IRQ: device interrupts end to end through the 82574. */
+void irq_selftest(void);
+/* BENCH_IRQ_LATENCY, BENCH_IRQ_RATE (82574), BENCH_MSIX_UPDATE (any). */
+void irq_bench_latency(unsigned long iters, unsigned long warmup);
+void irq_bench_rate(unsigned long iters, unsigned long warmup);
+void msix_bench_update(unsigned long iters, unsigned long warmup);
+
+#endif

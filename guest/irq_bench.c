@@ -1,0 +1,259 @@
+/* Interrupt benchmarks of the guest: trigger-to-ISR latency and the
+ * back-to-back rate on the 82574, and the cost of MSI-X entry updates on
+ * any MSI-X device. Samples go to the hv after HC_BENCH_MARK, so the exits
+ * it counts are those of the measured part (plus the untimed waits). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "guest/devtest.h"
+#include "guest/guest.h"
+#include "guest/irqsrc.h"
+#include "guest/lapic.h"
+#include "guest/pci.h"
+#include "drivers/cpu.h"
+
+#define IRQ_B_TIMEOUT_MS	100
+#define IRQ_B_RATE_BLOCK	50	/* interrupts per irq-rate sample */
+#define MSIX_B_VEC		0xe8	/* msix-update alternates 0xe8/0xe9 */
+#define MSIX_B_ENTRY		0
+
+static void irq_b_send(const char *name, const uint64_t *s, unsigned long n)
+{
+	long r = hc(HC_SAMPLES, (long)name, (long)s, (long)n, UNIT_TSC_TICKS);
+
+	if (r)
+		report(HC_FAIL, name, "the hv refused the samples (%ld)", r);
+}
+
+static uint64_t *irq_b_alloc(const char *name, unsigned long n)
+{
+	uint64_t *s = malloc((n ? n : 1) * sizeof(*s));
+
+	if (!s)
+		report(HC_FAIL, name, "no memory for %lu samples", n);
+	return s;
+}
+
+/* 0 with the 82574 up; else reported (SKIP naming the device, or FAIL). */
+static int irq_b_open(struct irqsrc *src, const char *name)
+{
+	char desc[96];
+	int err = irqsrc_open(src);
+
+	if (err == -ENODEV && !src->dev.vendor)
+		report(HC_SKIP, name, "no device at 00:00.0");
+	else if (err == -ENODEV) {
+		pci_dev_describe(&src->dev, desc, sizeof(desc));
+		report(HC_SKIP, name, "needs an 82574L (%04x:%04x), the device is %s",
+		       E1000E_VENDOR, E1000E_DEVICE_82574L, desc);
+	} else if (err)
+		report(HC_FAIL, name, "82574 bring-up failed (error %d, see above)", err);
+	return err;
+}
+
+/* One latency sample on entry i: spacing and arming untimed, then TSC,
+ * the ICS write, and the ISR's own first TSC read. IF=1 on entry. */
+static int irq_b_latency_one(struct irqsrc *src, unsigned i, uint64_t *sample)
+{
+	unsigned v = src->vector[i];
+	uint32_t want = irqsrc_count[v] + 1;
+	uint64_t t0;
+
+	irqsrc_space(src, i);
+	e1000e_arm(&src->e, i);
+	t0 = cpu_rdtsc();
+	e1000e_fire(&src->e, i);
+	src->last_fire[i] = cpu_rdtsc();
+	src->fired[i]++;
+	if (!irqsrc_wait(&irqsrc_count[v], want, IRQ_B_TIMEOUT_MS * src->ms))
+		return -ETIMEDOUT;
+	*sample = irqsrc_stamp[v] - t0;
+	return 0;
+}
+
+void irq_bench_latency(unsigned long iters, unsigned long warmup)
+{
+	const char *name = "irq-latency";
+	static struct irqsrc src;
+	uint64_t *s, dummy;
+	unsigned long k;
+	int err = 0;
+
+	if (irq_b_open(&src, name))
+		return;
+	if (!(s = irq_b_alloc(name, iters)))
+		return irqsrc_close(&src);
+	cpu_sti();
+	for (k = 0; !err && k < warmup + iters; k++) {
+		if (k == warmup)
+			hc(HC_BENCH_MARK, 0, 0, 0, 0);
+		err = irq_b_latency_one(&src, k % IRQSRC_NVEC,
+					k < warmup ? &dummy : &s[k - warmup]);
+	}
+	cpu_cli();
+	if (err)
+		report(HC_FAIL, name, "sample %lu: entry %lu not delivered within %u ms",
+		       k - 1, (k - 1) % IRQSRC_NVEC, IRQ_B_TIMEOUT_MS);
+	else
+		irq_b_send(name, s, iters);
+	free(s);
+	irqsrc_close(&src);
+}
+
+/* One block: raise IRQ_B_RATE_BLOCK interrupts round-robin as fast as the
+ * device allows (an entry again only after its spacing and once its last
+ * message landed), until the last one is delivered; ticks per interrupt. */
+static int irq_b_rate_block(struct irqsrc *src, uint64_t *sample)
+{
+	uint64_t t0 = cpu_rdtsc(), limit = IRQ_B_TIMEOUT_MS * src->ms;
+	uint32_t base[IRQSRC_NVEC], total = 0;
+	unsigned k, i;
+
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		base[i] = irqsrc_delivered(src, i);
+	for (k = 0; k < IRQ_B_RATE_BLOCK; k++) {
+		i = k % IRQSRC_NVEC;
+		if (!irqsrc_wait_entry(src, i, src->fired[i], limit))
+			return -ETIMEDOUT;
+		irqsrc_trigger(src, i);
+	}
+	for (i = 0; i < IRQSRC_NVEC; i++) {
+		if (!irqsrc_wait_entry(src, i, src->fired[i], limit))
+			return -ETIMEDOUT;
+		total += irqsrc_delivered(src, i) - base[i];
+	}
+	*sample = (cpu_rdtsc() - t0) / IRQ_B_RATE_BLOCK;
+	return total == IRQ_B_RATE_BLOCK ? 0 : -EIO;
+}
+
+/* iters and warmup count interrupts; a sample is one block of them. */
+void irq_bench_rate(unsigned long iters, unsigned long warmup)
+{
+	const char *name = "irq-rate";
+	static struct irqsrc src;
+	unsigned long n = iters / IRQ_B_RATE_BLOCK ? iters / IRQ_B_RATE_BLOCK : 1;
+	unsigned long w = warmup / IRQ_B_RATE_BLOCK, k;
+	uint64_t *s, dummy;
+	int err = 0;
+
+	if (irq_b_open(&src, name))
+		return;
+	if (!(s = irq_b_alloc(name, n)))
+		return irqsrc_close(&src);
+	cpu_sti();
+	for (k = 0; !err && k < w + n; k++) {
+		if (k == w)
+			hc(HC_BENCH_MARK, 0, 0, 0, 0);
+		err = irq_b_rate_block(&src, k < w ? &dummy : &s[k - w]);
+	}
+	cpu_cli();
+	if (err)
+		report(HC_FAIL, name, "block %lu: %s", k - 1, err == -EIO ?
+		       "more deliveries than raises" : "an interrupt did not arrive in time");
+	else
+		irq_b_send(name, s, n);
+	free(s);
+	irqsrc_close(&src);
+}
+
+/* ---- msix-update: entry updates as a guest OS does them ---- */
+
+static volatile uint32_t msix_b_stray;
+
+static void msix_b_isr(uint8_t vector)
+{
+	(void)vector;
+	msix_b_stray++;
+	guest_lapic_eoi();
+}
+
+/* Linux's order (pci_msix_write_msg, pci_msix_mask): mask, address, data,
+ * unmask, each vector-control write flushed by a read of it. */
+static void msix_b_mask_unmask(volatile uint32_t *e)
+{
+	e[MSIX_ENTRY_CTRL / 4] = MSIX_ENTRY_CTRL_MASKBIT;
+	(void)e[MSIX_ENTRY_CTRL / 4];
+	e[MSIX_ENTRY_CTRL / 4] = 0;
+	(void)e[MSIX_ENTRY_CTRL / 4];
+}
+
+static void msix_b_rewrite(volatile uint32_t *e, uint64_t addr, uint32_t data)
+{
+	e[MSIX_ENTRY_CTRL / 4] = MSIX_ENTRY_CTRL_MASKBIT;
+	(void)e[MSIX_ENTRY_CTRL / 4];
+	e[MSIX_ENTRY_ADDR_LO / 4] = (uint32_t)addr;
+	e[MSIX_ENTRY_ADDR_HI / 4] = (uint32_t)(addr >> 32);
+	e[MSIX_ENTRY_DATA / 4] = data;
+	e[MSIX_ENTRY_CTRL / 4] = 0;
+	(void)e[MSIX_ENTRY_CTRL / 4];
+}
+
+static void msix_b_measure(volatile uint32_t *e, bool rewrite, uint64_t *s,
+			   unsigned long iters, unsigned long warmup)
+{
+	uint64_t addr, t0, dummy;
+	uint32_t data[2];
+	unsigned long k;
+
+	msix_compat_msg(GUEST_APIC_DEST, MSIX_B_VEC, &addr, &data[0]);
+	msix_compat_msg(GUEST_APIC_DEST, MSIX_B_VEC + 1, &addr, &data[1]);
+	for (k = 0; k < warmup + iters; k++) {
+		if (k == warmup)
+			hc(HC_BENCH_MARK, 0, 0, 0, 0);
+		t0 = cpu_rdtsc();
+		if (rewrite)	/* a new vector each time: the hv must reroute */
+			msix_b_rewrite(e, addr, data[k & 1]);
+		else
+			msix_b_mask_unmask(e);
+		*(k < warmup ? &dummy : &s[k - warmup]) = cpu_rdtsc() - t0;
+	}
+}
+
+/* Entry MSIX_B_ENTRY of any MSI-X device, MSI-X enabled and the function
+ * unmasked, the other entries masked; nothing raises it. */
+void msix_bench_update(unsigned long iters, unsigned long warmup)
+{
+	const char *name = "msix-update";
+	static struct msix m;
+	struct pci_dev d;
+	volatile uint32_t *e;
+	uint16_t ctrl0;
+	uint64_t *s, addr;
+	uint32_t data;
+	unsigned i;
+	int err;
+
+	if (guest_pci_find(&d) || !d.msix_cap)
+		return report(HC_SKIP, name, "no MSI-X device at 00:00.0");
+	if ((err = msix_init(&m, &guest_pci_cfg, &d)))
+		return report(HC_FAIL, name, "MSI-X table/PBA unusable (error %d)", err);
+	if (!(s = irq_b_alloc(name, iters)))
+		return;
+	guest_lapic_init();
+	msix_b_stray = 0;
+	idt_set_handler(MSIX_B_VEC, msix_b_isr);
+	idt_set_handler(MSIX_B_VEC + 1, msix_b_isr);
+	ctrl0 = msix_ctrl_read(&m);
+	msix_ctrl_update(&m, 0, PCI_MSIX_CTRL_ENABLE | PCI_MSIX_CTRL_MASKALL);
+	for (i = 0; i < m.nvec; i++)
+		msix_entry_mask(&m, i, true);
+	e = m.table + MSIX_B_ENTRY * (PCI_MSIX_ENTRY_SIZE / 4);
+	msix_ctrl_update(&m, PCI_MSIX_CTRL_MASKALL, 0);
+	msix_compat_msg(GUEST_APIC_DEST, MSIX_B_VEC, &addr, &data);
+	msix_entry_write(&m, MSIX_B_ENTRY, addr, data);	/* valid before any unmask */
+	cpu_sti();
+	msix_b_measure(e, false, s, iters, warmup);
+	irq_b_send("msix-update.mask-unmask", s, iters);
+	msix_b_measure(e, true, s, iters, warmup);
+	irq_b_send("msix-update.rewrite", s, iters);
+	cpu_cli();
+	msix_entry_mask(&m, MSIX_B_ENTRY, true);
+	msix_ctrl_update(&m, PCI_MSIX_CTRL_ENABLE | PCI_MSIX_CTRL_MASKALL,
+			 ctrl0 & (PCI_MSIX_CTRL_ENABLE | PCI_MSIX_CTRL_MASKALL));
+	idt_set_handler(MSIX_B_VEC, NULL);
+	idt_set_handler(MSIX_B_VEC + 1, NULL);
+	if (msix_b_stray)
+		report(HC_FAIL, name, "%u interrupts arrived, none raised", msix_b_stray);
+	free(s);
+}

@@ -1,0 +1,323 @@
+/* ST_IRQ: the 82574's MSI-X interrupts end to end through the hv, one
+ * verdict per property. Every raise is spaced E1000E_QEMU_EITR_NS from the
+ * last one of its entry, and an entry is raised again only once its last
+ * message has landed, so each raise means exactly one message (QEMU would
+ * otherwise hold or merge them, and a PBA bit holds one message at most). */
+#include <errno.h>
+#include <stdio.h>
+
+#include "guest/devtest.h"
+#include "guest/guest.h"
+#include "guest/irqsrc.h"
+#include "guest/lapic.h"
+#include "drivers/cpu.h"
+
+#define IRQ_ROUNDS		20	/* irq.deliver: raises per entry */
+#define IRQ_RETARGET_ROUNDS	40
+#define IRQ_STRESS_STEPS	2000
+#define IRQ_STRESS_SEED		0x9e3779b97f4a7c15ull
+#define IRQ_TIMEOUT_MS		100	/* a message that should land */
+#define IRQ_QUIET_MS		2	/* window in which nothing may land */
+
+static uint64_t irq_timeout(const struct irqsrc *s)
+{
+	return IRQ_TIMEOUT_MS * s->ms;
+}
+
+static uint64_t irq_quiet(const struct irqsrc *s)
+{
+	return IRQ_QUIET_MS * s->ms;
+}
+
+/* Between properties: function unmasked, every entry back on its base
+ * vector and unmasked, whatever is in flight landed, counters zero. */
+static void irq_reset(struct irqsrc *s)
+{
+	unsigned i;
+
+	msix_ctrl_update(&s->e.msix, PCI_MSIX_CTRL_MASKALL, 0);
+	for (i = 0; i < IRQSRC_NVEC; i++) {
+		irqsrc_retarget(s, i, (uint8_t)(IRQSRC_VEC_BASE + i));
+		irqsrc_mask(s, i, false);
+	}
+	irqsrc_settle(irq_quiet(s) + s->spacing);
+	irqsrc_reset_counts(s);
+}
+
+static unsigned irq_pending_count(const struct irqsrc *s)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		n += msix_pending(&s->e.msix, i) == 1;
+	return n;
+}
+
+/* Every entry, raised IRQ_ROUNDS times, lands exactly once per raise on
+ * its own vector. */
+static void irq_deliver(struct irqsrc *s)
+{
+	const char *name = "irq.deliver";
+	unsigned r, i, v;
+
+	for (r = 0; r < IRQ_ROUNDS; r++)
+		for (i = 0; i < IRQSRC_NVEC; i++) {
+			v = IRQSRC_VEC_BASE + i;
+			if (irqsrc_trigger(s, i))
+				return report(HC_FAIL, name, "raising entry %u failed", i);
+			if (!irqsrc_wait(&irqsrc_count[v], r + 1, irq_timeout(s)))
+				return report(HC_FAIL, name, "entry %u raise %u: nothing on vector "
+					      "0x%x within %u ms", i, r + 1, v, IRQ_TIMEOUT_MS);
+		}
+	irqsrc_settle(irq_quiet(s));
+	for (i = 0; i < IRQSRC_NVEC; i++) {
+		v = IRQSRC_VEC_BASE + i;
+		if (irqsrc_count[v] != IRQ_ROUNDS)
+			return report(HC_FAIL, name, "vector 0x%x: %u deliveries for %u raises",
+				      v, irqsrc_count[v], IRQ_ROUNDS);
+	}
+	if (irqsrc_stray())
+		return report(HC_FAIL, name, "%u deliveries on vectors nothing targets",
+			      irqsrc_stray());
+	report(HC_PASS, name, NULL);
+}
+
+/* A raise while the entry is masked sets its PBA bit and delivers nothing;
+ * the unmask delivers it exactly once and clears the bit (PCI 3.0 6.8.3.4). */
+static void irq_masked(struct irqsrc *s)
+{
+	const char *name = "irq.masked";
+	unsigned i, v, before;
+	int p;
+
+	for (i = 0; i < IRQSRC_NVEC; i++) {
+		v = IRQSRC_VEC_BASE + i;
+		before = irqsrc_count[v];
+		irqsrc_mask(s, i, true);
+		if (irqsrc_trigger(s, i))
+			return report(HC_FAIL, name, "raising entry %u failed", i);
+		irqsrc_settle(irq_quiet(s));
+		if (irqsrc_count[v] != before)
+			return report(HC_FAIL, name, "entry %u masked: vector 0x%x delivered anyway",
+				      i, v);
+		if ((p = msix_pending(&s->e.msix, i)) != 1)
+			return report(HC_FAIL, name, "entry %u masked and raised: PBA bit reads %d, "
+				      "expected 1", i, p);
+		irqsrc_mask(s, i, false);
+		if (!irqsrc_wait(&irqsrc_count[v], before + 1, irq_timeout(s)))
+			return report(HC_FAIL, name, "entry %u: pending message not delivered "
+				      "within %u ms of the unmask", i, IRQ_TIMEOUT_MS);
+		irqsrc_settle(irq_quiet(s));
+		if (irqsrc_count[v] != before + 1)
+			return report(HC_FAIL, name, "entry %u: %u deliveries after the unmask, "
+				      "expected 1", i, irqsrc_count[v] - before);
+		if ((p = msix_pending(&s->e.msix, i)) != 0)
+			return report(HC_FAIL, name, "entry %u: PBA bit still %d after delivery",
+				      i, p);
+	}
+	report(HC_PASS, name, NULL);
+}
+
+/* The same through the Function Mask, with all five pending at once. */
+static void irq_fmask(struct irqsrc *s)
+{
+	const char *name = "irq.fmask";
+	unsigned i, n;
+
+	msix_ctrl_update(&s->e.msix, 0, PCI_MSIX_CTRL_MASKALL);
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		if (irqsrc_trigger(s, i))
+			return report(HC_FAIL, name, "raising entry %u failed", i);
+	irqsrc_settle(irq_quiet(s));
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		if (irqsrc_delivered(s, i))
+			return report(HC_FAIL, name, "function masked: entry %u delivered anyway", i);
+	if ((n = irq_pending_count(s)) != IRQSRC_NVEC)
+		return report(HC_FAIL, name, "function masked, %u entries raised: %u PBA bits set",
+			      IRQSRC_NVEC, n);
+	msix_ctrl_update(&s->e.msix, PCI_MSIX_CTRL_MASKALL, 0);
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		if (!irqsrc_wait_entry(s, i, 1, irq_timeout(s)))
+			return report(HC_FAIL, name, "entry %u: not delivered within %u ms of "
+				      "clearing the function mask", i, IRQ_TIMEOUT_MS);
+	irqsrc_settle(irq_quiet(s));
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		if (irqsrc_delivered(s, i) != 1)
+			return report(HC_FAIL, name, "entry %u: %u deliveries for one raise",
+				      i, irqsrc_delivered(s, i));
+	if ((n = irq_pending_count(s)))
+		return report(HC_FAIL, name, "%u PBA bits still set after delivery", n);
+	report(HC_PASS, name, NULL);
+}
+
+static uint8_t irq_other_vector(const struct irqsrc *s, unsigned i)
+{
+	return (uint8_t)(s->vector[i] == IRQSRC_VEC_BASE + i ? IRQSRC_VEC_ALT + i
+							       : IRQSRC_VEC_BASE + i);
+}
+
+/* Rotating over the entries with IF=1 throughout: raise the other four,
+ * then retarget this one (mask, new data, unmask) while theirs land, then
+ * raise it: it must land on its new vector only. */
+static void irq_retarget(struct irqsrc *s)
+{
+	const char *name = "irq.retarget";
+	uint32_t expect[IRQSRC_VEC_END - IRQSRC_VEC_BASE] = { 0 };
+	unsigned r, i, k, v;
+
+	cpu_sti();
+	for (r = 0; r < IRQ_RETARGET_ROUNDS; r++) {
+		k = r % IRQSRC_NVEC;
+		for (i = 0; i < IRQSRC_NVEC; i++) {
+			if (i == k || irqsrc_delivered(s, i) != s->fired[i])
+				continue;	/* its last message is still in flight */
+			irqsrc_trigger(s, i);
+			expect[s->vector[i] - IRQSRC_VEC_BASE]++;
+		}
+		if (!irqsrc_wait_entry(s, k, s->fired[k], irq_timeout(s)))
+			break;
+		irqsrc_retarget(s, k, irq_other_vector(s, k));
+		irqsrc_trigger(s, k);
+		expect[s->vector[k] - IRQSRC_VEC_BASE]++;
+		if (!irqsrc_wait_entry(s, k, s->fired[k], irq_timeout(s)))
+			break;
+	}
+	cpu_cli();
+	if (r < IRQ_RETARGET_ROUNDS)
+		return report(HC_FAIL, name, "round %u: entry %u (vector 0x%x) not delivered "
+			      "within %u ms", r, k, s->vector[k], IRQ_TIMEOUT_MS);
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
+	irqsrc_settle(irq_quiet(s));
+	for (v = IRQSRC_VEC_BASE; v < IRQSRC_VEC_END; v++)
+		if (irqsrc_count[v] != expect[v - IRQSRC_VEC_BASE])
+			return report(HC_FAIL, name, "vector 0x%x: %u deliveries, expected %u",
+				      v, irqsrc_count[v], expect[v - IRQSRC_VEC_BASE]);
+	report(HC_PASS, name, NULL);
+}
+
+static uint64_t xorshift64(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+struct irq_stress {
+	bool fmask;
+	unsigned masks, unmasks, retargets, fmasks, waits, skipped;
+};
+
+/* One random step. A raise waits for the entry's spacing and happens only
+ * once its previous message has landed: unmasked, it waits (halts) for
+ * that; masked, the raise is skipped, since a second message would merge
+ * into the one PBA bit. */
+static void irq_stress_step(struct irqsrc *s, uint64_t r, struct irq_stress *st)
+{
+	unsigned i = (unsigned)(r % IRQSRC_NVEC);
+	bool set;
+
+	switch ((r >> 8) % 8) {
+	case 0: case 1: case 2: case 3:
+		if (irqsrc_delivered(s, i) != s->fired[i] && !s->masked[i] && !st->fmask) {
+			irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
+			st->waits++;
+		}
+		if (irqsrc_delivered(s, i) == s->fired[i])
+			irqsrc_trigger(s, i);
+		else
+			st->skipped++;
+		break;
+	case 4:
+		irqsrc_mask(s, i, true);
+		st->masks++;
+		break;
+	case 5:
+		irqsrc_mask(s, i, false);
+		st->unmasks++;
+		break;
+	case 6:
+		irqsrc_retarget(s, i, irq_other_vector(s, i));
+		st->retargets++;
+		break;
+	default:
+		if ((r >> 16) % 4)
+			break;
+		set = (r >> 20) & 1;
+		msix_ctrl_update(&s->e.msix, set ? 0 : PCI_MSIX_CTRL_MASKALL,
+				 set ? PCI_MSIX_CTRL_MASKALL : 0);
+		st->fmask = set;
+		st->fmasks++;
+		break;
+	}
+}
+
+/* Random raise/mask/unmask/retarget/function-mask steps with IF=1; after
+ * unmasking everything, per entry: delivered + pending == raised. */
+static void irq_stress(struct irqsrc *s)
+{
+	const char *name = "irq.stress";
+	struct irq_stress st = { 0 };
+	uint64_t x = IRQ_STRESS_SEED;
+	unsigned step, i, raised = 0, delivered = 0, pending = 0;
+	int p;
+
+	cpu_sti();
+	for (step = 0; step < IRQ_STRESS_STEPS; step++)
+		irq_stress_step(s, xorshift64(&x), &st);
+	msix_ctrl_update(&s->e.msix, PCI_MSIX_CTRL_MASKALL, 0);
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		irqsrc_mask(s, i, false);
+	cpu_cli();
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
+	irqsrc_settle(irq_quiet(s) + s->spacing);
+	for (i = 0; i < IRQSRC_NVEC; i++) {
+		p = msix_pending(&s->e.msix, i);
+		raised += s->fired[i];
+		delivered += irqsrc_delivered(s, i);
+		pending += p == 1;
+		if (irqsrc_delivered(s, i) + (p == 1) != s->fired[i])
+			return report(HC_FAIL, name, "entry %u: %u delivered + %d pending != %u "
+				      "raised", i, irqsrc_delivered(s, i), p, s->fired[i]);
+	}
+	printf("irq.stress: %u steps: %u raised, %u delivered, %u pending; %u masks, "
+	       "%u unmasks, %u retargets, %u function-mask writes, %u waits, %u raises "
+	       "skipped\n", IRQ_STRESS_STEPS, raised, delivered, pending, st.masks,
+	       st.unmasks, st.retargets, st.fmasks, st.waits, st.skipped);
+	if (irqsrc_stray())
+		return report(HC_FAIL, name, "%u deliveries on vectors nothing targets",
+			      irqsrc_stray());
+	report(HC_PASS, name, NULL);
+}
+
+void irq_selftest(void)
+{
+	static struct irqsrc s;
+	char desc[96];
+	int err = irqsrc_open(&s);
+
+	if (err == -ENODEV && !s.dev.vendor)
+		return report(HC_SKIP, "irq", "no device at 00:00.0");
+	if (err == -ENODEV) {
+		pci_dev_describe(&s.dev, desc, sizeof(desc));
+		return report(HC_SKIP, "irq", "needs an 82574L (%04x:%04x), the device is %s",
+			      E1000E_VENDOR, E1000E_DEVICE_82574L, desc);
+	}
+	if (err)
+		return report(HC_FAIL, "irq", "82574 bring-up failed (error %d, see above)", err);
+	irq_deliver(&s);
+	irq_reset(&s);
+	irq_masked(&s);
+	irq_reset(&s);
+	irq_fmask(&s);
+	irq_reset(&s);
+	irq_retarget(&s);
+	irq_reset(&s);
+	irq_stress(&s);
+	irq_reset(&s);
+	if (guest_lapic_spurious())
+		printf("irq: %u spurious-vector interrupts\n", guest_lapic_spurious());
+	irqsrc_close(&s);
+}

@@ -1,0 +1,66 @@
+/* The assigned 82574 as an interrupt source for the guest's tests and
+ * benchmarks: its five MSI-X entries programmed with compatibility-format
+ * messages to guest vectors, per-vector delivery counters, and the waits
+ * QEMU's per-vector throttling needs. */
+#ifndef GUEST_IRQSRC_H
+#define GUEST_IRQSRC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/e1000e.h"
+
+#define IRQSRC_NVEC		E1000E_NUM_VECTORS
+#define IRQSRC_VEC_BASE		0x50	/* entry i: vector 0x50 + i */
+#define IRQSRC_VEC_ALT		0x58	/* entry i retargeted: 0x58 + i */
+#define IRQSRC_VEC_END		0x60	/* counted handlers on [BASE, END) */
+
+struct irqsrc {
+	struct e1000e e;
+	struct pci_dev dev;
+	uint8_t vector[IRQSRC_NVEC];	/* each entry's message vector now */
+	bool masked[IRQSRC_NVEC];	/* each entry's mask bit as written */
+	uint32_t fired[IRQSRC_NVEC];	/* raises of each entry (ICS writes) */
+	uint64_t last_fire[IRQSRC_NVEC];
+	uint64_t spacing;		/* ticks between raises of one entry */
+	uint64_t ms;			/* ticks per millisecond */
+};
+
+/* Deliveries per vector and the TSC read first thing in the latest one. */
+extern volatile uint32_t irqsrc_count[256];
+extern volatile uint64_t irqsrc_stamp[256];
+
+/* Find the device, bring it up (e1000e_init), enable the APIC, point entry
+ * i at IRQSRC_VEC_BASE + i and unmask it, counted handlers with EOI on
+ * [BASE, END). 0; -ENODEV when 00:00.0 is absent (s->dev.vendor 0) or not an
+ * 82574L (s->dev names it); else the failing step's errno (printed, nothing
+ * left installed). IF stays 0. */
+int irqsrc_open(struct irqsrc *s);
+/* Quiesce: all causes off, pending messages drained with IF=1, entries
+ * masked, handlers removed. */
+void irqsrc_close(struct irqsrc *s);
+/* Zero every counter (after irqsrc_settle, so nothing is in flight). */
+void irqsrc_reset_counts(struct irqsrc *s);
+/* Deliveries counted for entry i on either of its vectors. */
+uint32_t irqsrc_delivered(const struct irqsrc *s, unsigned i);
+/* Deliveries on [BASE, END) that belong to no entry's vector pair. */
+uint32_t irqsrc_stray(void);
+/* Mask or unmask entry i (read-modify-write of vector control, flushed). */
+int irqsrc_mask(struct irqsrc *s, unsigned i, bool masked);
+/* Mask, rewrite the data for vector, restore the mask bit as it was. */
+int irqsrc_retarget(struct irqsrc *s, unsigned i, uint8_t vector);
+/* Wait (IF=1) until entry i may be raised again without QEMU holding it. */
+void irqsrc_space(struct irqsrc *s, unsigned i);
+/* Arm then raise entry i now (no spacing wait), counting it in fired[]. */
+int irqsrc_fire(struct irqsrc *s, unsigned i);
+/* irqsrc_space then irqsrc_fire. */
+int irqsrc_trigger(struct irqsrc *s, unsigned i);
+/* Halt (STI; HLT) until *ctr >= want, or ticks pass between wake-ups;
+ * whether it got there. IF as on entry afterwards. */
+bool irqsrc_wait(volatile uint32_t *ctr, uint32_t want, uint64_t ticks);
+/* The same until entry i has want deliveries. */
+bool irqsrc_wait_entry(const struct irqsrc *s, unsigned i, uint32_t want, uint64_t ticks);
+/* Spin with IF=1 for ticks: whatever is in flight lands meanwhile. */
+void irqsrc_settle(uint64_t ticks);
+
+#endif

@@ -1,0 +1,46 @@
+/* Guest xAPIC: plain volatile dword accesses, the MOV forms the hv
+ * decodes. Interrupts are accepted only once SVR's software-enable bit is
+ * set (SDM 11.4.7.2). */
+#include "guest/guest.h"
+#include "guest/lapic.h"
+
+static volatile uint32_t spurious;
+
+static volatile uint32_t *lapic_reg(uint32_t reg)
+{
+	return (volatile uint32_t *)(uintptr_t)(GUEST_APIC_BASE + reg);
+}
+
+uint32_t guest_lapic_read(uint32_t reg)
+{
+	return *lapic_reg(reg);
+}
+
+static void lapic_on_spurious(uint8_t vector)
+{
+	(void)vector;
+	spurious++;	/* no EOI for the spurious vector */
+}
+
+void guest_lapic_init(void)
+{
+	idt_set_handler(GUEST_SPURIOUS_VECTOR, lapic_on_spurious);
+	*lapic_reg(GUEST_APIC_SVR) = (uint32_t)(GUEST_APIC_SVR_ENABLE |
+					FIELD_PREP(GUEST_APIC_SVR_VECTOR, GUEST_SPURIOUS_VECTOR));
+	guest_lapic_set_tpr(0);
+}
+
+void guest_lapic_eoi(void)
+{
+	*lapic_reg(GUEST_APIC_EOI) = 0;
+}
+
+void guest_lapic_set_tpr(uint8_t tpr)
+{
+	*lapic_reg(GUEST_APIC_TPR) = tpr;
+}
+
+uint32_t guest_lapic_spurious(void)
+{
+	return spurious;
+}

@@ -1,0 +1,31 @@
+/* The guest's local APIC: the hv's emulated xAPIC at GUEST_APIC_BASE
+ * (SDM vol 3, chapter 11; every access exits and is emulated). */
+#ifndef GUEST_LAPIC_H
+#define GUEST_LAPIC_H
+
+#include <stdint.h>
+
+#include "drivers/bits.h"
+
+#define GUEST_APIC_ID		0x020
+#define  GUEST_APIC_ID_SHIFT	24		/* xAPIC ID in [31:24] */
+#define GUEST_APIC_TPR		0x080
+#define GUEST_APIC_EOI		0x0b0		/* write 0 */
+#define GUEST_APIC_SVR		0x0f0
+#define  GUEST_APIC_SVR_VECTOR	GENMASK(7, 0)
+#define  GUEST_APIC_SVR_ENABLE	BIT(8)		/* software enable */
+/* The guest's own APIC ID, the destination of every MSI it programs. */
+#define GUEST_APIC_DEST		0
+#define GUEST_SPURIOUS_VECTOR	0xff
+
+/* Software-enable the APIC with GUEST_SPURIOUS_VECTOR (SDM 11.9) and TPR 0,
+ * handler on the spurious vector; harmless to repeat. */
+void guest_lapic_init(void);
+/* End of a device interrupt's handler (SDM 11.8.5). */
+void guest_lapic_eoi(void);
+void guest_lapic_set_tpr(uint8_t tpr);
+uint32_t guest_lapic_read(uint32_t reg);
+/* Spurious-vector interrupts seen so far (they take no EOI, SDM 11.9). */
+uint32_t guest_lapic_spurious(void);
+
+#endif
