@@ -168,16 +168,15 @@ static void msix_b_isr(uint8_t vector)
 	guest_lapic_eoi();
 }
 
-/* Linux's order (pci_msix_write_msg, pci_msix_mask): mask, address, data,
- * unmask, each vector-control write flushed by a read of it. */
+/* The bare pair: two vector-control writes, nothing read back. */
 static void msix_b_mask_unmask(volatile uint32_t *e)
 {
 	e[MSIX_ENTRY_CTRL / 4] = MSIX_ENTRY_CTRL_MASKBIT;
-	(void)e[MSIX_ENTRY_CTRL / 4];
 	e[MSIX_ENTRY_CTRL / 4] = 0;
-	(void)e[MSIX_ENTRY_CTRL / 4];
 }
 
+/* Linux's order (pci_msix_write_msg): mask, address, data, unmask, each
+ * vector-control write flushed by a read of it. */
 static void msix_b_rewrite(volatile uint32_t *e, uint64_t addr, uint32_t data)
 {
 	e[MSIX_ENTRY_CTRL / 4] = MSIX_ENTRY_CTRL_MASKBIT;
