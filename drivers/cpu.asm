@@ -125,6 +125,13 @@ FUNC cpu_pause
 FUNC cpu_mfence
         mfence
         ret
+; void cpu_clflush(const void *line)
+FUNC cpu_clflush
+        clflush [rdi]
+        ret
+FUNC cpu_wbinvd
+        wbinvd
+        ret
 
 ; void cpu_lgdt(const struct desc_ptr *p, uint16_t cs, uint16_t ds)
 ; Loads the GDT, reloads the data segments and far-returns into the new CS.

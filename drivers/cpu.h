@@ -39,6 +39,9 @@ void cpu_irq_window(void);
 void cpu_hlt(void);
 void cpu_pause(void);
 void cpu_mfence(void);
+/* Write back and invalidate one cache line / all caches. */
+void cpu_clflush(const void *line);
+void cpu_wbinvd(void);
 /* Load a GDT and reload CS (far return) and the data segments. */
 void cpu_lgdt(const struct desc_ptr *p, uint16_t cs, uint16_t ds);
 void cpu_lidt(const struct desc_ptr *p);

@@ -178,9 +178,29 @@ int vtd_iec_flush(struct vtd_unit *u, uint16_t index, uint8_t mask)
 	return qi_sync(u, &d, 1);
 }
 
+#define CACHE_LINE	64
+
+/* ECAP.C clear: the unit's walks of the remapping structures do not snoop
+ * the CPU's caches (VT-d 11.4.3), so what software wrote must reach memory
+ * first. */
+static bool noncoherent(const struct vtd_unit *u)
+{
+	return !(u->ecap & VTD_ECAP_C);
+}
+
 static int irt_flush(void *ctx, uint16_t index, uint8_t mask)
 {
-	return vtd_iec_flush(ctx, index, mask);
+	struct vtd_unit *u = ctx;
+	uintptr_t p, end;
+
+	if (noncoherent(u)) {
+		p = (uintptr_t)&u->irt.table[index];
+		end = p + (sizeof(union vtd_irte) << mask);
+		for (p &= ~(uintptr_t)(CACHE_LINE - 1); p < end; p += CACHE_LINE)
+			cpu_clflush((const void *)p);
+		cpu_mfence();
+	}
+	return vtd_iec_flush(u, index, mask);
 }
 
 static const struct vtd_irt_ops irt_ops = { .flush_iec_index = irt_flush };
@@ -206,6 +226,8 @@ int vtd_ir_enable(struct vtd_unit *u, unsigned irt_size, bool eim)
 	if (err)
 		return err;
 	u->irt.max_mask = FIELD_GET(VTD_ECAP_MHMV, u->ecap);
+	if (noncoherent(u))
+		cpu_wbinvd();
 	wr64(u, VTD_IRTA, vtd_irta_value(u->irt_pa, irt_size, eim));
 	/* VT-d 6.5.2.5 / 11.4.4.1: after SIRTP the IEC may hold stale entries
 	 * unless CAP.ESIRTPS: invalidate it globally before enabling. */
@@ -280,6 +302,10 @@ void vtd_faults_handle(struct vtd_unit *u)
 
 int vtd_dma_flush(struct vtd_unit *u)
 {
+	/* Tables are written once, before this flush: a full write-back is
+	 * simpler than tracking their lines. */
+	if (noncoherent(u))
+		cpu_wbinvd();
 	struct vtd_qi_desc d[2] = {
 		vtd_qi_context_global(),
 		vtd_qi_iotlb_global(u->cap & VTD_CAP_DRD, u->cap & VTD_CAP_DWD),
