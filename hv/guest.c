@@ -160,8 +160,11 @@ int guest_start(struct guest *g)
 static void guest_deliver_irqs(struct guest *g)
 {
 	struct vcpu *v = &g->vcpu;
-	int vec = vlapic_pending(&g->vlapic);
+	int vec;
 
+	if (!v->inject_pending && !vlapic_irr_any(&g->vlapic))
+		return;
+	vec = vlapic_pending(&g->vlapic);
 	if (vec < 0 && !v->inject_pending)
 		return;
 	if (!v->ops->interruptible(v)) {

@@ -79,6 +79,14 @@ struct vlapic {
 	struct vlapic_stats stats;
 };
 
+/* True when any vector is requested: the cheap test on every VM entry
+ * before the priority logic of vlapic_pending(). */
+static inline bool vlapic_irr_any(const struct vlapic *v)
+{
+	return (v->irr[0] | v->irr[1] | v->irr[2] | v->irr[3] |
+		v->irr[4] | v->irr[5] | v->irr[6] | v->irr[7]) != 0;
+}
+
 /* Power-on state (SDM vol 3, 11.4.7.1): TPR 0, SVR 0xFF (software
  * disabled), LVTs masked, DFR all ones, IRR/ISR/TMR clear. */
 void vlapic_reset(struct vlapic *v, uint32_t apic_id);

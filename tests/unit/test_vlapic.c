@@ -51,9 +51,12 @@ static void test_accept_ack_eoi(void **state)
 
 	(void)state;
 	setup(&v);
+	assert_false(vlapic_irr_any(&v));
 	assert_int_equal(vlapic_accept(&v, 0x41, false), 1);
+	assert_true(vlapic_irr_any(&v));
 	assert_int_equal(vlapic_pending(&v), 0x41);
 	assert_int_equal(vlapic_ack(&v), 0x41);
+	assert_false(vlapic_irr_any(&v));
 	assert_int_equal(vlapic_pending(&v), -1);
 	assert_int_equal(vlapic_ppr(&v), 0x40);
 	assert_int_equal(vlapic_eoi(&v), 0x41);
