@@ -12,49 +12,32 @@
 #include <cmocka.h>
 
 #include "hv/paging.h"
+#include "tests/unit/fake_phys.h"
 
 #define MEM_BASE        0x100000ULL     /* PA of the first table page */
 #define MEM_PAGES       256
 
 struct fake_mem {
-	uint8_t *buf;
-	size_t next;            /* pages handed out */
-	size_t limit;           /* alloc fails beyond this many */
+	struct fake_phys phys;
 	struct pt_ctx pt;
 };
 
 static void *fake_p2v(void *ctx, uint64_t pa)
 {
-	struct fake_mem *m = ctx;
-
-	if (pa < MEM_BASE || pa >= MEM_BASE + MEM_PAGES * PT_PAGE_SIZE)
-		return NULL;
-	return m->buf + (pa - MEM_BASE);
+	return fake_phys_ptr(&((struct fake_mem *)ctx)->phys, pa);
 }
 
 static int fake_alloc(void *ctx, uint64_t *pa)
 {
-	struct fake_mem *m = ctx;
-
-	if (m->next >= m->limit)
-		return -ENOMEM;
-	memset(m->buf + m->next * PT_PAGE_SIZE, 0, PT_PAGE_SIZE);
-	*pa = MEM_BASE + m->next * PT_PAGE_SIZE;
-	m->next++;
-	return 0;
+	return fake_phys_alloc(&((struct fake_mem *)ctx)->phys, pa);
 }
 
 static int setup(void **state)
 {
 	struct fake_mem *m = calloc(1, sizeof(*m));
 
-	if (!m)
+	if (!m || fake_phys_init(&m->phys, MEM_BASE, MEM_PAGES))
 		return -1;
-	m->buf = aligned_alloc(PT_PAGE_SIZE, MEM_PAGES * PT_PAGE_SIZE);
-	if (!m->buf)
-		return -1;
-	memset(m->buf, 0xa5, MEM_PAGES * PT_PAGE_SIZE);  /* alloc must zero */
-	m->limit = MEM_PAGES;
 	m->pt.phys_to_virt = fake_p2v;
 	m->pt.alloc_page = fake_alloc;
 	m->pt.ctx = m;
@@ -68,7 +51,7 @@ static int teardown(void **state)
 {
 	struct fake_mem *m = *state;
 
-	free(m->buf);
+	fake_phys_free(&m->phys);
 	free(m);
 	return 0;
 }
@@ -257,11 +240,11 @@ static void test_map_enomem(void **state)
 {
 	struct fake_mem *m = *state;
 
-	m->limit = m->next + 2;         /* room for PDPT and PD only */
+	m->phys.limit = m->phys.next + 2;         /* room for PDPT and PD only */
 	assert_int_equal(pt_map(&m->pt, 0x1000, 0x1000, KiB(4), 0, true),
 			 -ENOMEM);
 	assert_int_equal(pt_pages_used(&m->pt), 3);
-	m->limit = MEM_PAGES;
+	m->phys.limit = MEM_PAGES;
 	assert_int_equal(pt_map(&m->pt, 0x1000, 0x1000, KiB(4), 0, true), 0);
 	assert_int_equal(pt_pages_used(&m->pt), 4);
 }

@@ -14,6 +14,7 @@
 
 #include "drivers/vtd_dma.h"
 #include "drivers/vtd_regs.h"
+#include "tests/unit/fake_phys.h"
 
 #define MEM_BASE	0x1000ULL	/* PA of the first table page */
 #define MEM_PAGES	64
@@ -24,43 +25,30 @@
 #define CAP_QEMU	0x00d2008c22260206ULL
 
 struct fake_mem {
-	uint8_t *buf;
-	size_t next;		/* pages handed out */
-	size_t limit;		/* alloc fails beyond this many */
+	struct fake_phys phys;
 	struct vtd_mem_ops ops;
 };
 
+/* The code under test must only touch its own table pages. */
 static void *fake_p2v(void *ctx, uint64_t pa)
 {
-	struct fake_mem *m = ctx;
+	void *p = fake_phys_ptr(&((struct fake_mem *)ctx)->phys, pa);
 
-	assert_true(pa >= MEM_BASE && pa < MEM_BASE + MEM_PAGES * PG);
-	return m->buf + (pa - MEM_BASE);
+	assert_non_null(p);
+	return p;
 }
 
 static int fake_alloc(void *ctx, uint64_t *pa)
 {
-	struct fake_mem *m = ctx;
-
-	if (m->next >= m->limit)
-		return -ENOMEM;
-	memset(m->buf + m->next * PG, 0, PG);
-	*pa = MEM_BASE + m->next * PG;
-	m->next++;
-	return 0;
+	return fake_phys_alloc(&((struct fake_mem *)ctx)->phys, pa);
 }
 
 static int setup(void **state)
 {
 	struct fake_mem *m = calloc(1, sizeof(*m));
 
-	if (!m)
+	if (!m || fake_phys_init(&m->phys, MEM_BASE, MEM_PAGES))
 		return -1;
-	m->buf = aligned_alloc(PG, MEM_PAGES * PG);
-	if (!m->buf)
-		return -1;
-	memset(m->buf, 0xa5, MEM_PAGES * PG);	/* alloc must zero */
-	m->limit = MEM_PAGES;
 	m->ops.phys_to_virt = fake_p2v;
 	m->ops.alloc_page = fake_alloc;
 	m->ops.ctx = m;
@@ -72,7 +60,7 @@ static int teardown(void **state)
 {
 	struct fake_mem *m = *state;
 
-	free(m->buf);
+	fake_phys_free(&m->phys);
 	free(m);
 	return 0;
 }
@@ -129,7 +117,7 @@ static void test_entry_layout(void **state)
 	/* the same words through vtd_ctx_attach: domain root at 0x5000 */
 	assert_int_equal(vtd_ctx_init(&t, &m->ops), 0);
 	assert_int_equal(t.root_pa, 0x1000);
-	m->next = 4;
+	m->phys.next = 4;
 	assert_int_equal(vtd_domain_init(&d, &m->ops, CAP_QEMU, 1, MiB(512)), 0);
 	assert_int_equal(d.root_pa, 0x5000);
 	assert_int_equal(vtd_ctx_attach(&t, 0, 0x18, &d), 0);
@@ -376,13 +364,13 @@ static void test_enomem(void **state)
 	struct vtd_domain d;
 	struct vtd_ctx_tables t;
 
-	m->limit = 2;
+	m->phys.limit = 2;
 	assert_int_equal(vtd_domain_init(&d, &m->ops, CAP_QEMU, 1, 0), 0);
 	assert_int_equal(vtd_domain_map(&d, 0, 0, PG, true), -ENOMEM);
 	assert_int_equal(d.pages, 2);
 	expect_fault(&d, 0);
 	assert_int_equal(vtd_domain_init(&d, &m->ops, CAP_QEMU, 1, 0), -ENOMEM);
-	m->limit = 3;
+	m->phys.limit = 3;
 	assert_int_equal(vtd_ctx_init(&t, &m->ops), 0);
 	assert_int_equal(vtd_ctx_attach(&t, 0, 0, &d), -ENOMEM);
 }
@@ -399,11 +387,11 @@ static void test_attach(void **state)
 	assert_int_equal(vtd_ctx_init(&t, &m->ops), 0);
 	assert_int_equal(vtd_domain_init(&a, &m->ops, CAP_QEMU, 1, 0), 0);
 	assert_int_equal(vtd_domain_init(&b, &m->ops, CAP_QEMU, 2, 0), 0);
-	before = m->next;
+	before = m->phys.next;
 	/* 00:03.0 and 00:04.0 share domain a and bus 0's context table */
 	assert_int_equal(vtd_ctx_attach(&t, 0, 0x18, &a), 0);
 	assert_int_equal(vtd_ctx_attach(&t, 0, 0x20, &a), 0);
-	assert_int_equal(m->next, before + 1);
+	assert_int_equal(m->phys.next, before + 1);
 	vtd_ctx_lookup(&t, 0, 0x18, &c1);
 	vtd_ctx_lookup(&t, 0, 0x20, &c2);
 	assert_int_equal(c1.lo, a.root_pa | VTD_CE_LO_P);
@@ -421,7 +409,7 @@ static void test_attach(void **state)
 	assert_int_equal(c3.hi, 0x101);
 	/* another bus gets its own context table */
 	assert_int_equal(vtd_ctx_attach(&t, 1, 0x00, &b), 0);
-	assert_int_equal(m->next, before + 2);
+	assert_int_equal(m->phys.next, before + 2);
 	vtd_ctx_lookup(&t, 1, 0x00, &c3);
 	assert_int_equal(c3.hi, 0x201);
 	assert_int_equal(c3.lo, b.root_pa | 1);
