@@ -6,6 +6,7 @@
 #include "hv/iommu_info.h"
 #include "hv/mem.h"
 #include "hv/irq.h"
+#include "hv/trap.h"
 #include "hv/mmu.h"
 #include "drivers/cpu.h"
 #include "drivers/lapic.h"
@@ -41,6 +42,7 @@ static void info_cpu(void)
 	printf("cpu: backend %s%s%s\n", hv.backend ? hv.backend->name : "none",
 	       hv.backend ? "" : ": ", hv.backend ? "" : hv.backend_why);
 	printf("tsc: %lu Hz from %s\n", hv.tsc.hz, hv.tsc.source);
+	printf("interrupts: %lu taken on vectors nobody claimed\n", trap_spurious_count());
 }
 
 static void info_memory(void)

@@ -43,6 +43,13 @@ svm_vmrun:
         push    rsi                     ; [rsp+8]  regs
         push    rdi                     ; [rsp]    guest vmcb
         fxrstor64 [rcx]
+        ; Take what is already pending here, in the hv: an interrupt that
+        ; is pending at VMRUN exits at once, and QEMU then reports an event
+        ; it has just injected as not delivered (EXITINTINFO), which would
+        ; be injected twice.
+        sti
+        nop
+        cli
         clgi
         sti
         mov     rax, rdi
