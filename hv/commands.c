@@ -34,12 +34,6 @@ static void cmd_info(const char *arg)
 	info_print();
 }
 
-static void report_option_error(void *ctx, const char *msg)
-{
-	(void)ctx;
-	printf("%s\n", msg);
-}
-
 /* Options the UEFI stage has already acted on cannot change at run time. */
 static void cmd_set(const char *arg)
 {
@@ -50,7 +44,7 @@ static void cmd_set(const char *arg)
 		printf("set: expected KEY=VALUE (see `help` for the keys)\n");
 		return;
 	}
-	errors = options_parse_cmdline(&next, arg, report_option_error, NULL);
+	errors = options_parse_cmdline(&next, arg, report_print_line, NULL);
 	if (next.cpu != hv.opts.cpu || next.guest_mem != hv.opts.guest_mem ||
 	    next.hv_mem != hv.opts.hv_mem) {
 		printf("set: cpu, guestmem and hvmem are fixed at boot: give them on the "

@@ -31,7 +31,7 @@ const char *exit_reason_name(enum exit_reason r)
 int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
 		   const uint8_t *expect, size_t expect_len)
 {
-	uint64_t lin = e->mode == INSN_MODE_64 ? e->rip : e->rip + e->cs_base;
+	uint64_t lin = exit_insn_linear(e);
 	uint8_t buf[INSN_MAX_LEN];
 	const uint8_t *bytes;
 	size_t avail, i;

@@ -11,6 +11,7 @@
 #include "hv/assign.h"
 #include "hv/iommu.h"
 #include "hv/pci_cfg.h"
+#include "hv/report.h"
 #include "hv/trap.h"
 #include "drivers/cpu.h"
 #include "drivers/ioapic.h"
@@ -29,12 +30,6 @@ struct hv hv;
 bool hv_on_qemu(void)
 {
 	return !memcmp(hv.acpi.oem_id, "BOCHS ", 6);
-}
-
-static void report_line(void *ctx, const char *msg)
-{
-	(void)ctx;
-	printf("%s\n", msg);
 }
 
 static const void *acpi_map(void *ctx, uint64_t pa, uint64_t len)
@@ -134,7 +129,7 @@ void hv_main(struct bootinfo *bi)
 	hv.opts = bi->opts;
 	print_boot_diag();
 	if (acpi_parse(&hv.acpi, bi->rsdp_pa, &(struct acpi_mem){ .map = acpi_map },
-		       report_line, NULL))
+		       report_print_line, NULL))
 		printf("hv: ACPI tables unusable: no PCI, no IOMMU, no ACPI power off\n");
 	console_from_spcr();
 	power_init(&hv.acpi);

@@ -26,7 +26,7 @@ static void emulate(struct guest *g, uint64_t gpa, const struct mmio_access *a, 
 
 int mmio_exit(struct guest *g, const struct vcpu_exit *e)
 {
-	uint64_t lin = e->mode == INSN_MODE_64 ? e->rip : e->rip + e->cs_base;
+	uint64_t lin = exit_insn_linear(e);
 	uint8_t buf[INSN_MAX_LEN];
 	const uint8_t *bytes;
 	struct mmio_access a;

@@ -3,6 +3,7 @@
 #include "hv/pci_cfg.h"
 #include "hv/hv.h"
 #include "hv/mmu.h"
+#include "hv/report.h"
 
 /* PCIe base spec 7.2.2: 4 KiB per function, bus << 20 | dev << 15 | fn << 12. */
 static volatile uint32_t *ecam_reg(uint16_t seg, uint8_t bus, uint8_t dev,
@@ -42,12 +43,6 @@ static void ecam_write32(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
 
 const struct pci_cfg_ops hv_pci_cfg = { .read32 = ecam_read32, .write32 = ecam_write32 };
 
-static void report_line(void *ctx, const char *msg)
-{
-	(void)ctx;
-	printf("%s\n", msg);
-}
-
 void pci_cfg_scan(void)
 {
 	struct pci_bus_range ranges[ACPI_MAX_ECAM];
@@ -65,6 +60,6 @@ void pci_cfg_scan(void)
 	if (!hv.acpi.necam)
 		printf("hv: no MCFG table: PCI devices cannot be enumerated\n");
 	n = pci_enumerate(&hv_pci_cfg, ranges, hv.acpi.necam, hv.pci, HV_PCI_MAX,
-			  report_line, NULL);
+			  report_print_line, NULL);
 	hv.npci = n > 0 ? (unsigned)n : 0;
 }

@@ -11,6 +11,12 @@ static unsigned failures_total;
 static char *results[RESULTS_MAX];
 static unsigned nresults;
 
+void report_print_line(void *ctx, const char *msg)
+{
+	(void)ctx;
+	printf("%s\n", msg);
+}
+
 void report_begin(void)
 {
 	memset(counts, 0, sizeof(counts));

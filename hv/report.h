@@ -6,6 +6,9 @@
 
 #include "hv/hypercall_abi.h"
 
+/* Print msg as one console line: the report callback of the parsers
+ * (options, ACPI, PCI), whose ctx is unused. */
+void report_print_line(void *ctx, const char *msg);
 /* Start counting for one selftest/bench command. */
 void report_begin(void);
 /* Print one verdict line and count it. */

@@ -59,6 +59,13 @@ enum vcpu_reg {
 	VREG_COUNT
 };
 
+/* Linear address of the exiting instruction (CS base counts outside
+ * 64-bit mode). */
+static inline uint64_t exit_insn_linear(const struct vcpu_exit *e)
+{
+	return e->mode == INSN_MODE_64 ? e->rip : e->rip + e->cs_base;
+}
+
 enum event_type { EVENT_EXTINT, EVENT_NMI, EVENT_EXCEPTION };
 
 /* Where a freshly reset guest starts: 64-bit mode, paging on. */
