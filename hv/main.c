@@ -11,6 +11,7 @@
 #include "hv/assign.h"
 #include "hv/iommu.h"
 #include "hv/pci_cfg.h"
+#include "hv/ratelimit.h"
 #include "hv/report.h"
 #include "hv/trap.h"
 #include "drivers/cpu.h"
@@ -139,6 +140,7 @@ void hv_main(struct bootinfo *bi)
 	pci_cfg_scan();
 	if (tsc_calibrate(&hv.acpi, &hv.tsc))
 		printf("hv: TSC frequency unknown: figures stay in TSC ticks\n");
+	ratelimit_set_window(hv.tsc.hz);
 	iommu_init();
 	hv.assigned = assign_pick();
 	if (hv.assigned)
