@@ -23,7 +23,7 @@ enum hc_number {
 	HC_COUNT
 };
 
-#define HC_ABI_VERSION	1
+#define HC_ABI_VERSION	2
 
 /* Linux errno values, as the ABI returns them. */
 #define HC_EFAULT	14
@@ -63,11 +63,22 @@ struct hc_work {
 	unsigned long warmup;
 };
 
+/* Guest RAM sits below a hole under 4 GiB and, when there is more of it,
+ * from 4 GiB up (as on a PC): ram[0] starts at GPA 0 and holds the image,
+ * the stack and the heap. */
+#define HC_RAM_RANGES	2
+struct hc_ram_range {
+	unsigned long gpa;
+	unsigned long size;
+};
+
 struct hc_guest_info {
-	unsigned long ram_size;		/* bytes of guest RAM from GPA 0 */
+	unsigned long ram_size;		/* bytes of guest RAM, all ranges */
 	unsigned long unmapped_gpa;	/* a GPA the NPT leaves unmapped */
 	unsigned long tsc_hz;
 	unsigned long boot_count;
+	unsigned long nram;		/* ranges used in ram[] */
+	struct hc_ram_range ram[HC_RAM_RANGES];	/* ascending GPA */
 };
 
 /* Guest serial port (trapped, forwarded with a "guest: " prefix). */
