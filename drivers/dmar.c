@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "drivers/dmar.h"
+#include "drivers/vtd_dma.h"
 #include "drivers/vtd_regs.h"
 
 struct dmar_ctx {
@@ -293,6 +294,21 @@ static int dmar_rmrr(struct dmar_ctx *c, uint32_t off, uint16_t len)
 	if (r.limit < r.base) {
 		dmar_report(c, "DMAR: RMRR at 0x%x: limit 0x%llx below base 0x%llx",
 			    off, (unsigned long long)r.limit, (unsigned long long)r.base);
+		return -EINVAL;
+	}
+	/* limit + 1 would wrap to 0 and pass every check below. */
+	if (r.limit == UINT64_MAX) {
+		dmar_report(c, "DMAR: RMRR at 0x%x: region 0x%llx-0x%llx ends at 2^64-1, beyond any address width",
+			    off, (unsigned long long)r.base, (unsigned long long)r.limit);
+		return -EINVAL;
+	}
+	/* VT-d 3.14: requests to the interrupt window are interrupts, never
+	 * DMA, so no domain can map it and a device that needs it there is
+	 * misdescribed. */
+	if (r.base < VTD_MSI_WINDOW_BASE + VTD_MSI_WINDOW_SIZE && r.limit >= VTD_MSI_WINDOW_BASE) {
+		dmar_report(c, "DMAR: RMRR at 0x%x: region 0x%llx-0x%llx covers the interrupt window 0x%llx-0x%llx",
+			    off, (unsigned long long)r.base, (unsigned long long)r.limit,
+			    VTD_MSI_WINDOW_BASE, VTD_MSI_WINDOW_BASE + VTD_MSI_WINDOW_SIZE - 1);
 		return -EINVAL;
 	}
 	if (!IS_ALIGNED(r.base, VTD_PAGE_SIZE) || !IS_ALIGNED(r.limit + 1, VTD_PAGE_SIZE)) {

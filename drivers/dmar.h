@@ -187,8 +187,9 @@ typedef void (*dmar_report_fn)(void *ctx, const char *msg);
  * -EINVAL when the table is refused as a whole: bad signature or checksum,
  * length < 48 or > len, a structure of length 0, below its minimum or past
  * the end, a bad scope length, overlapping DRHD registers, a DRHD after its
- * segment's INCLUDE_PCI_ALL unit (VT-d 8.3), RMRR limit < base or not 4 KiB
- * granular. Unknown types and overflowing arrays are reported, skipped and
+ * segment's INCLUDE_PCI_ALL unit (VT-d 8.3), an RMRR whose limit is below
+ * its base, is not 4 KiB granular, is 2^64-1, or that covers the interrupt
+ * window 0xfee00000-0xfeefffff. Unknown types and overflowing arrays are reported, skipped and
  * counted in ndropped. Every report names the offset. */
 int dmar_parse(const void *table, size_t len, struct dmar_info *out,
 	       dmar_report_fn report, void *ctx);
@@ -205,6 +206,11 @@ struct dmar_topo_ops {
  * it or a bridge scope above it (scope paths resolved through topo), else
  * its segment's INCLUDE_PCI_ALL unit; -ENOENT if no unit covers it. */
 int dmar_unit_for_device(const struct dmar_info *di, const struct dmar_topo_ops *topo,
+			 uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
+
+/* Index of the first RMRR whose scope (an endpoint, or a bridge above it)
+ * names seg:bus:dev.fn, paths resolved through topo; -ENOENT if none. */
+int dmar_rmrr_for_device(const struct dmar_info *di, const struct dmar_topo_ops *topo,
 			 uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
 
 /* Index of the unit with an IOAPIC scope of this id, or -ENOENT. */

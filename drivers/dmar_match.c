@@ -72,6 +72,24 @@ int dmar_unit_for_device(const struct dmar_info *di, const struct dmar_topo_ops 
 	return -ENOENT;
 }
 
+int dmar_rmrr_for_device(const struct dmar_info *di, const struct dmar_topo_ops *topo,
+			 uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	const struct dmar_rmrr *r;
+	unsigned i, k;
+
+	for (i = 0; i < di->nrmrr; i++) {
+		r = &di->rmrr[i];
+		if (r->segment != seg)
+			continue;
+		for (k = 0; k < r->nscopes; k++)
+			if (dmar_scope_covers(&di->scopes[r->first_scope + k], topo,
+					      seg, bus, dev, fn))
+				return (int)i;
+	}
+	return -ENOENT;
+}
+
 /* Unit with a scope of this type and enumeration id, or -ENOENT. */
 static int dmar_unit_for_id(const struct dmar_info *di, uint8_t type, uint8_t id)
 {

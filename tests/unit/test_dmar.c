@@ -744,6 +744,105 @@ static void test_rmrr_bad_range(void **state)
 	assert_int_equal(di.nrmrr, 1);
 }
 
+/* An RMRR over the interrupt window cannot be mapped (VT-d 3.14), and one
+ * ending at 2^64-1 wraps every size computation: both refuse the table,
+ * naming the RMRR's offset. Neighbours of the window are fine. */
+static void test_rmrr_window_and_top_refused(void **state)
+{
+	static const struct { uint64_t base, limit; const char *what; } bad[] = {
+		{ 0xfee00000, 0xfeefffff, "covers the interrupt window 0xfee00000-0xfeefffff" },
+		{ 0xfed00000, 0xfee00fff, "covers the interrupt window" },
+		{ 0xfeeff000, 0xfeffffff, "covers the interrupt window" },
+		{ 0, 0xffffffff, "covers the interrupt window" },
+		{ 0xfffffffffffff000ULL, UINT64_MAX, "ends at 2^64-1" },
+		{ 0x100000000ULL, UINT64_MAX, "ends at 2^64-1" },
+	};
+	static struct dmar_info di;
+	static struct tb t;
+	struct reports r;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		tb_init(&t, 39, 0);
+		tb_drhd(&t, DMAR_DRHD_INCLUDE_PCI_ALL, 0, 0xfed90000);
+		tb_scope(&t, tb_rmrr(&t, 0, bad[i].base, bad[i].limit),
+			 DMAR_SCOPE_ENDPOINT, 0, 0, 1, 0x14, 0);
+		assert_int_equal(tb_parse(&t, &di, &r), -EINVAL);
+		assert_reported(&r, "RMRR at 0x40", bad[i].what, NULL);
+	}
+	tb_init(&t, 39, 0);
+	tb_rmrr(&t, 0, 0xfed00000, 0xfedfffff);
+	tb_rmrr(&t, 0, 0xfef00000, 0xfeffffff);
+	tb_rmrr(&t, 0, 0x100000000ULL, 0xffffffffffffefffULL);
+	assert_int_equal(tb_parse(&t, &di, &r), 0);
+	assert_int_equal(di.nrmrr, 3);
+}
+
+/* Every real table in tests/data/dmar still parses, RMRRs and all. */
+static void test_real_tables_parse(void **state)
+{
+	static const char *const files[] = {
+		"desktop-intel-dx58so2-x58.dat", "desktop-x99-atsr-rhsa.dat",
+		"handheld-gpd-win3-6drhd.dat", "handheld-msi-claw8-satc-sidp.dat",
+		"laptop-4drhd-rmrr.dat", "laptop-surface-book-2-andd.dat",
+		"laptop-surface-book-3-optin.dat", "server-supermicro-2s-xeon.dat",
+		"tablet-chuwi-hi10x-glk.dat", "workstation-imacpro1-1-xeon-w.dat",
+		"workstation-macpro3-1-2s-harpertown.dat", "workstation-macpro6-1-noir.dat",
+	};
+	static struct dmar_info di;
+	char rel[96];
+	uint8_t t[1024];
+	unsigned i, k, rmrrs = 0;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		struct reports r = { .n = 0 };
+		size_t n;
+
+		snprintf(rel, sizeof(rel), "dmar/%s", files[i]);
+		n = load(rel, t, sizeof(t));
+		if (dmar_parse(t, n, &di, report_cb, &r))
+			fail_msg("%s refused: %s", files[i], r.n ? r.msg[0] : "no report");
+		for (k = 0; k < r.n; k++)
+			assert_null(strstr(r.msg[k], "RMRR"));
+		rmrrs += di.nrmrr;
+	}
+	assert_int_equal(rmrrs, 20);
+}
+
+/* The RMRRs that name a device (the hv refuses to assign those). */
+static void test_rmrr_for_device(void **state)
+{
+	static const struct bridge br[] = { { 0, 0, 0x1c, 0, 0x03, 0x04 } };
+	struct topo tp = { br, 1, 0 };
+	struct dmar_topo_ops ops = { topo_bridge_buses, &tp };
+	static struct dmar_info di;
+	static struct tb t;
+	struct reports r = { .n = 0 };
+	uint8_t buf[512];
+	size_t n = load("dmar/laptop-4drhd-rmrr.dat", buf, sizeof(buf));
+
+	(void)state;
+	assert_int_equal(dmar_parse(buf, n, &di, report_cb, &r), 0);
+	assert_int_equal(dmar_rmrr_for_device(&di, NULL, 0, 0, 2, 0), 0);	/* graphics */
+	assert_int_equal(dmar_rmrr_for_device(&di, NULL, 0, 0, 2, 1), -ENOENT);
+	assert_int_equal(dmar_rmrr_for_device(&di, NULL, 0, 0, 0x14, 0), -ENOENT);
+	assert_int_equal(dmar_rmrr_for_device(&di, NULL, 1, 0, 2, 0), -ENOENT);
+	/* an endpoint behind a root port, and a bridge scope over a bus range */
+	tb_init(&t, 39, 0);
+	tb_drhd(&t, DMAR_DRHD_INCLUDE_PCI_ALL, 0, 0xfed90000);
+	tb_scope(&t, tb_rmrr(&t, 0, 0x7d000000, 0x7d0fffff), DMAR_SCOPE_ENDPOINT, 0, 0, 2,
+		 0x1c, 0, 0x00, 0);
+	tb_scope(&t, tb_rmrr(&t, 0, 0x7e000000, 0x7e0fffff), DMAR_SCOPE_BRIDGE, 0, 0, 1,
+		 0x1c, 0);
+	assert_int_equal(tb_parse(&t, &di, &r), 0);
+	assert_int_equal(dmar_rmrr_for_device(&di, &ops, 0, 3, 0, 0), 0);
+	assert_int_equal(dmar_rmrr_for_device(&di, &ops, 0, 4, 0, 0), 1);
+	assert_int_equal(dmar_rmrr_for_device(&di, &ops, 0, 5, 0, 0), -ENOENT);
+	assert_int_equal(dmar_rmrr_for_device(&di, NULL, 0, 3, 0, 0), -ENOENT);
+}
+
 /* ---- Skipped and dropped: reported, table still accepted ---- */
 
 static void test_unknown_type_skipped(void **state)
@@ -971,6 +1070,9 @@ int main(void)
 		cmocka_unit_test(test_include_all_not_last),
 		cmocka_unit_test(test_two_include_all),
 		cmocka_unit_test(test_rmrr_bad_range),
+		cmocka_unit_test(test_rmrr_window_and_top_refused),
+		cmocka_unit_test(test_real_tables_parse),
+		cmocka_unit_test(test_rmrr_for_device),
 		cmocka_unit_test(test_unknown_type_skipped),
 		cmocka_unit_test(test_too_many_units),
 		cmocka_unit_test(test_too_many_scopes),
