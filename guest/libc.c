@@ -1,5 +1,5 @@
 /* System calls newlib needs in the guest: output through the trapped
- * serial port, the heap above the image in guest RAM. */
+ * serial port, the heap above the image in the first range of guest RAM. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +17,8 @@ void _exit(int status);
 
 void *sbrk(ptrdiff_t incr)
 {
-	uintptr_t top = guest_info.ram_size - HEAP_GUARD;
+	/* ram[0] starts at GPA 0 and holds the image: the heap stays in it. */
+	uintptr_t top = guest_info.ram[0].gpa + guest_info.ram[0].size - HEAP_GUARD;
 	uintptr_t old;
 
 	if (!brk_end)

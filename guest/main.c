@@ -26,6 +26,28 @@ long hc(long nr, long a0, long a1, long a2, long a3)
 	return hc_insn(nr, a0, a1, a2, a3);
 }
 
+/* Every range of RAM the hv reports is there: the first and last
+ * quadword of each hold what is written (a hole would stop the guest). */
+static void ram_check(void)
+{
+	unsigned long i;
+
+	for (i = 0; i < guest_info.nram && i < HC_RAM_RANGES; i++) {
+		const struct hc_ram_range *r = &guest_info.ram[i];
+		volatile uint64_t *first = (volatile uint64_t *)(r->gpa ? r->gpa : r->size / 2);
+		volatile uint64_t *last = (volatile uint64_t *)(r->gpa + r->size - 8);
+		uint64_t a = *first, b = *last;
+
+		*first = r->gpa ^ 0x5a5a5a5a5a5a5a5aULL;
+		*last = r->size ^ 0xa5a5a5a5a5a5a5a5ULL;
+		printf("RAM 0x%lx..0x%lx: %s\n", r->gpa, r->gpa + r->size,
+		       *first == (r->gpa ^ 0x5a5a5a5a5a5a5a5aULL) &&
+		       *last == (r->size ^ 0xa5a5a5a5a5a5a5a5ULL) ? "ok" : "does not hold data");
+		*first = a;
+		*last = b;
+	}
+}
+
 void guest_main(void)
 {
 	struct hc_work work;
@@ -40,6 +62,7 @@ void guest_main(void)
 		return;
 	}
 	printf("irqvisor guest up: boot %ld, %lu MiB RAM\n", boot, guest_info.ram_size >> 20);
+	ram_check();
 	for (;;) {
 		memset(&work, 0, sizeof(work));
 		hc(HC_GET_WORK, (long)&work, 0, 0, 0);

@@ -1,5 +1,5 @@
-/* The guest (see guest.h). Guest RAM is one contiguous host block mapped
- * at guest-physical 0 by 2 MiB nested pages. */
+/* The guest (see guest.h). Guest RAM is one contiguous host block, mapped
+ * by 2 MiB nested pages at the guest-physical ranges of hv/guest_ram.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,9 +28,11 @@ static int hv_page(void *ctx, uint64_t *pa)
 
 void *guest_gpa_ptr(struct guest *g, uint64_t gpa, uint64_t len)
 {
-	if (gpa >= g->ram_size || len > g->ram_size - gpa)
+	const struct guest_ram_range *r = guest_ram_find(&g->ram, gpa, len);
+
+	if (!r)
 		return NULL;
-	return (void *)(uintptr_t)(g->ram_hpa + gpa);
+	return (void *)(uintptr_t)(g->ram_hpa + r->offset + (gpa - r->gpa));
 }
 
 static void *gpt_phys(void *ctx, uint64_t gpa)
@@ -50,29 +52,37 @@ static int gpt_page(void *ctx, uint64_t *gpa)
 	return 0;
 }
 
+/* APM vol 2, 15.25.5: nested walks are user accesses, so leaves carry US;
+ * RAM is write-back. */
+static int guest_map_ram(struct guest *g)
+{
+	unsigned i;
+	int err = 0;
+
+	for (i = 0; i < g->ram.n && !err; i++)
+		err = pt_map(&g->npt, g->ram.r[i].gpa, g->ram_hpa + g->ram.r[i].offset,
+			     g->ram.r[i].size, PT_RW | PT_US | PT_CACHE_WB, false);
+	return err;
+}
+
 int guest_create(struct guest *g, const struct vcpu_ops *ops, uint64_t ram_hpa,
-		 uint64_t ram_size, const void *image, uint64_t image_size,
+		 const struct guest_ram *ram, const void *image, uint64_t image_size,
 		 uint64_t tsc_hz)
 {
 	int err;
 
 	memset(g, 0, sizeof(*g));
 	g->ram_hpa = ram_hpa;
-	g->ram_size = ram_size;
-	g->unmapped_gpa = ALIGN_UP(ram_size, MiB(2)) + MiB(2);
+	g->ram = *ram;
+	g->unmapped_gpa = ram->unmapped_gpa;
 	g->image = image;
 	g->image_size = image_size;
 	g->tsc_hz = tsc_hz;
 	g->npt = (struct pt_ctx){ .phys_to_virt = hv_phys, .alloc_page = hv_page };
-	/* APM vol 2, 15.25.5: nested walks are user accesses, so leaves
-	 * carry US; RAM is write-back. */
-	err = pt_init(&g->npt);
-	if (!err)
-		err = pt_map(&g->npt, 0, ram_hpa, ram_size,
-			     PT_RW | PT_US | PT_CACHE_WB, false);
+	err = pt_init(&g->npt) ?: guest_map_ram(g);
 	if (err) {
 		printf("hv: nested page tables for %lu MiB of guest RAM: error %d\n",
-		       ram_size >> 20, err);
+		       ram->size >> 20, err);
 		return err;
 	}
 	g->vcpu.ops = ops;
@@ -87,12 +97,12 @@ int guest_add_mmio(struct guest *g, uint64_t base, uint64_t size)
 	return 0;
 }
 
-/* The guest's initial tables: identity map of the low 4 GiB (or more RAM)
- * plus 1 GiB, so that unmapped_gpa is reachable and faults in the NPT, and
- * of its device's BARs wherever they are. */
+/* The guest's initial tables: identity map of the low 4 GiB, or up to the
+ * GiB boundary past unmapped_gpa (above all RAM, and reachable so that it
+ * faults in the NPT), and of its device's BARs wherever they are. */
 static int guest_build_tables(struct guest *g)
 {
-	uint64_t top = ALIGN_UP(g->ram_size, GiB(1)) + GiB(1);
+	uint64_t top = ALIGN_UP(g->unmapped_gpa + MiB(2), GiB(1));
 	unsigned i;
 	int err;
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hv/guest_ram.h"
 #include "hv/hypercall_abi.h"
 #include "hv/paging.h"
 #include "hv/passthru.h"
@@ -32,7 +33,8 @@ struct guest_code_tlb {
 };
 
 struct guest {
-	uint64_t ram_hpa, ram_size;
+	uint64_t ram_hpa;		/* the host block of guest RAM */
+	struct guest_ram ram;		/* where it sits in guest-physical space */
 	uint64_t unmapped_gpa;		/* beyond RAM: never in the NPT */
 	const uint8_t *image;
 	uint64_t image_size;
@@ -54,9 +56,10 @@ struct guest {
 	uint64_t tsc_hz;
 };
 
-/* Allocate the guest's nested page tables and its vCPU on ops. */
+/* Allocate the guest's nested page tables (RAM at host ram_hpa laid out
+ * as ram says) and its vCPU on ops. */
 int guest_create(struct guest *g, const struct vcpu_ops *ops, uint64_t ram_hpa,
-		 uint64_t ram_size, const void *image, uint64_t image_size,
+		 const struct guest_ram *ram, const void *image, uint64_t image_size,
 		 uint64_t tsc_hz);
 /* Map [base, base+size) identity in the guest's own page tables (device
  * BARs beyond the default low 4 GiB). */

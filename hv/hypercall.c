@@ -33,11 +33,16 @@ static long hc_hello(struct guest *g, struct vcpu_regs *r)
 static long hc_get_info(struct guest *g, struct vcpu_regs *r)
 {
 	struct hc_guest_info info = {
-		.ram_size = g->ram_size,
+		.ram_size = g->ram.size,
 		.unmapped_gpa = g->unmapped_gpa,
 		.tsc_hz = g->tsc_hz,
 		.boot_count = g->boot_count,
+		.nram = g->ram.n,
 	};
+	unsigned i;
+
+	for (i = 0; i < g->ram.n; i++)
+		info.ram[i] = (struct hc_ram_range){ g->ram.r[i].gpa, g->ram.r[i].size };
 
 	return guest_write_gva(g, r->rdi, &info, sizeof(info)) ? -HC_EFAULT : 0;
 }

@@ -196,7 +196,7 @@ static int rmrr_attach_all(void)
 				continue;
 			if (!iommu.rmrr_domain.root_pa)
 				err = vtd_domain_init(&iommu.rmrr_domain, &dma_mem, u->cap,
-						      RMRR_DOMAIN_ID, rm->limit + 1);
+						      RMRR_DOMAIN_ID, 0);
 			if (!err)
 				err = vtd_domain_map_identity(&iommu.rmrr_domain, rm->base, rm->limit);
 			if (!err)
@@ -210,9 +210,43 @@ static int rmrr_attach_all(void)
 	return err;
 }
 
-int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa, uint64_t size)
+/* An RMRR names memory the firmware says the device uses (VT-d 8.4): given
+ * to the guest, the device would keep reaching it, or lose it. Either the
+ * device itself or its requester ID (what the unit sees) counts. */
+static int rmrr_refuse(const struct pci_dev *dev, uint16_t rid)
+{
+	int r = dmar_rmrr_for_device(iommu.dmar, &topo, dev->seg, dev->bus, dev->dev, dev->fn);
+
+	if (r < 0)
+		r = dmar_rmrr_for_device(iommu.dmar, &topo, dev->seg, rid >> 8,
+					 (rid >> 3) & 0x1f, rid & 7);
+	if (r < 0)
+		return 0;
+	printf("iommu: %02x:%02x.%u: RMRR 0x%lx-0x%lx names it: the firmware's reserved "
+	       "memory cannot be given to a guest\n", dev->bus, dev->dev, dev->fn,
+	       iommu.dmar->rmrr[r].base, iommu.dmar->rmrr[r].limit);
+	return -EBUSY;
+}
+
+static int guest_domain_build(struct vtd_unit *u, uint16_t rid, uint64_t guest_hpa,
+			      const struct guest_ram *ram)
+{
+	unsigned i;
+	int err = vtd_domain_init(&iommu.guest_domain, &dma_mem, u->cap, GUEST_DOMAIN_ID,
+				  ram->end);
+
+	for (i = 0; !err && i < ram->n; i++)
+		err = vtd_domain_map(&iommu.guest_domain, ram->r[i].gpa,
+				     guest_hpa + ram->r[i].offset, ram->r[i].size, true);
+	return err ?: vtd_ctx_attach(&iommu.ctx[u - iommu.units], rid >> 8, rid & 0xff,
+				     &iommu.guest_domain);
+}
+
+int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa,
+		    const struct guest_ram *ram)
 {
 	struct vtd_unit *u = iommu_unit_for(dev);
+	char where[96];
 	uint16_t rid;
 	unsigned i;
 	int err;
@@ -222,20 +256,12 @@ int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa, uint64_t size
 		       dev->bus, dev->dev, dev->fn);
 		return -ENODEV;
 	}
-	for (i = 0; i < iommu.nunits; i++) {
+	err = vtd_alias_rid(hv.pci, hv.npci, (unsigned)(dev - hv.pci), &rid) ?:
+	      rmrr_refuse(dev, rid);
+	for (i = 0; !err && i < iommu.nunits; i++)
 		err = vtd_ctx_init(&iommu.ctx[i], &dma_mem);
-		if (err)
-			return err;
-	}
-	err = vtd_alias_rid(hv.pci, hv.npci, (unsigned)(dev - hv.pci), &rid);
 	if (!err)
-		err = vtd_domain_init(&iommu.guest_domain, &dma_mem, u->cap,
-				      GUEST_DOMAIN_ID, size);
-	if (!err)
-		err = vtd_domain_map(&iommu.guest_domain, 0, guest_hpa, size, true);
-	if (!err)
-		err = vtd_ctx_attach(&iommu.ctx[u - iommu.units], rid >> 8, rid & 0xff,
-				     &iommu.guest_domain);
+		err = guest_domain_build(u, rid, guest_hpa, ram);
 	if (!err)
 		err = rmrr_attach_all();
 	for (i = 0; !err && i < iommu.nunits; i++)
@@ -246,8 +272,11 @@ int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa, uint64_t size
 		return err;
 	}
 	iommu.guest_domain_ready = true;
+	iommu.guest_hpa = guest_hpa;
+	iommu.guest_ram = *ram;
+	guest_ram_describe(ram, where, sizeof(where));
 	printf("iommu: DMA remapping on: %02x:%02x.%u (requester %02x:%02x.%u) sees guest RAM "
-	       "at 0..0x%lx; every other device is blocked\n", dev->bus, dev->dev, dev->fn,
-	       rid >> 8, (rid >> 3) & 0x1f, rid & 7, size);
+	       "at %s; every other device is blocked\n", dev->bus, dev->dev, dev->fn,
+	       rid >> 8, (rid >> 3) & 0x1f, rid & 7, where);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "drivers/vtd.h"
 #include "drivers/vtd_dma.h"
 #include "drivers/vtd_sid.h"
+#include "hv/guest_ram.h"
 
 #define IOMMU_FAULT_VECTOR	0xfe	/* fault events of every unit */
 
@@ -20,6 +21,8 @@ struct iommu {
 	struct vtd_domain guest_domain;	/* guest RAM, for the assigned device */
 	struct vtd_domain rmrr_domain;	/* identity maps of RMRR regions */
 	bool guest_domain_ready;
+	uint64_t guest_hpa;		/* the host block of guest RAM ... */
+	struct guest_ram guest_ram;	/* ... and its guest-physical layout */
 };
 
 extern struct iommu iommu;
@@ -29,10 +32,14 @@ extern struct iommu iommu;
 void iommu_init(void);
 /* The unit that covers a PCI device, or NULL. */
 struct vtd_unit *iommu_unit_for(const struct pci_dev *d);
-/* Build the DMA domain for guest RAM (gpa 0 -> hpa base, size bytes),
- * attach dev to it, give RMRR devices their identity maps and turn DMA
- * remapping on in every unit. Other devices get no translation at all. */
-int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa, uint64_t size);
+/* Build the DMA domain for guest RAM (each range of ram -> its part of the
+ * host block at guest_hpa), attach dev to it, give RMRR devices their
+ * identity maps and turn DMA remapping on in every unit. Other devices get
+ * no translation at all. A device an RMRR names is refused (-EBUSY): the
+ * firmware's region would be the hostile guest's to DMA into. 0, or a
+ * negative errno with the reason printed; then dev must not be assigned. */
+int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa,
+		    const struct guest_ram *ram);
 /* Total faults counted over all units. */
 uint64_t iommu_fault_total(void);
 

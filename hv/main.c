@@ -1,6 +1,7 @@
 /* The hv core after the hand-off: bring up the console, own descriptor
  * tables and page tables, learn the machine, prepare the guest, and give
  * the console to the user. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "hv/hv.h"
@@ -9,6 +10,7 @@
 #include "hv/mem.h"
 #include "hv/mmu.h"
 #include "hv/assign.h"
+#include "hv/guest_ram.h"
 #include "hv/iommu.h"
 #include "hv/pci_cfg.h"
 #include "hv/ratelimit.h"
@@ -27,6 +29,7 @@ extern char __image_start[], __image_end[];
 void hv_main(struct bootinfo *bi);
 
 struct hv hv;
+static struct guest_ram guest_ram;
 
 bool hv_on_qemu(void)
 {
@@ -67,10 +70,105 @@ static void ioapics_mask(void)
 		hv.ioapic_pins[i] = ioapic_mask_all(hv.acpi.ioapics[i].pa);
 }
 
-/* Pick the backend by vendor (or as cpu= says) and prepare the guest. */
+static void __attribute__((format(printf, 5, 6)))
+hole_add(struct guest_ram_hole *h, unsigned *n, uint64_t base, uint64_t size,
+	 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*n == GUEST_RAM_HOLES_MAX || !size)
+		return;
+	h[*n].base = base;
+	h[*n].size = size;
+	va_start(ap, fmt);
+	vsnprintf(h[*n].what, sizeof(h[*n].what), fmt, ap);
+	va_end(ap);
+	(*n)++;
+}
+
+/* What guest RAM must leave alone besides the platform's fixed holes:
+ * every I/O APIC, the HPET and the memory BARs of d, which are mapped
+ * identity into the guest. */
+static unsigned ram_holes(const struct pci_dev *d, struct guest_ram_hole *h)
+{
+	uint64_t base, size;
+	unsigned n = 0, i;
+	bool mmio64;
+
+	for (i = 0; i < hv.acpi.nioapics; i++)
+		hole_add(h, &n, hv.acpi.ioapics[i].pa, PT_PAGE_SIZE, "I/O APIC %u",
+			 hv.acpi.ioapics[i].id);
+	if (hv.acpi.has_hpet)
+		hole_add(h, &n, hv.acpi.hpet_pa, PT_PAGE_SIZE, "the HPET");
+	for (i = 0; d && i < PCI_NUM_BARS; i++)
+		if (!pci_bar_decode(&hv_pci_cfg, d, i, &base, &size, &mmio64))
+			hole_add(h, &n, ALIGN_DOWN(base, PT_PAGE_SIZE), ALIGN_UP(size, PT_PAGE_SIZE),
+				 "BAR%u of %02x:%02x.%u", i, d->bus, d->dev, d->fn);
+	return n;
+}
+
+/* Fail closed: a device whose protection cannot be set up stays with the
+ * hv, bus mastering off, and the guest runs without it. */
+static void assign_refuse(const char *why)
+{
+	const struct pci_dev *d = hv.assigned;
+
+	pci_command_update(&hv_pci_cfg, d, PCI_COMMAND_MASTER, 0);
+	printf("assign: %02x:%02x.%u refused: %s; it stays with the hv, bus mastering off\n",
+	       d->bus, d->dev, d->fn, why);
+	hv.assigned = NULL;
+}
+
+/* Lay guest RAM out around the platform and the device's BARs; a device
+ * whose BARs RAM cannot avoid is refused. */
+static int ram_plan(void)
+{
+	struct guest_ram_hole holes[GUEST_RAM_HOLES_MAX];
+	char why[200];
+	int err;
+
+	err = guest_ram_layout(&guest_ram, hv.bi->guest_size, holes,
+			       ram_holes(hv.assigned, holes), why, sizeof(why));
+	if (err && hv.assigned) {
+		assign_refuse(why);
+		err = guest_ram_layout(&guest_ram, hv.bi->guest_size, holes,
+				       ram_holes(NULL, holes), why, sizeof(why));
+	}
+	if (err)
+		snprintf(hv.backend_why, sizeof(hv.backend_why),
+			 "guest RAM cannot be laid out: %s", why);
+	return err;
+}
+
+/* No working DMA domain, no assignment. */
+static void dma_protect(void)
+{
+	char why[64];
+	int err;
+
+	if (!hv.assigned)
+		return;
+	err = iommu_dma_setup(hv.assigned, hv.bi->guest_base, &guest_ram);
+	if (err) {
+		snprintf(why, sizeof(why), "no DMA remapping for it (error %d)", err);
+		assign_refuse(why);
+	}
+}
+
+static int guest_build(const struct vcpu_ops *ops)
+{
+	return guest_create(&hv.guest, ops, hv.bi->guest_base, &guest_ram,
+			    (const void *)(uintptr_t)hv.bi->guest_image_pa,
+			    hv.bi->guest_image_size, hv.tsc.hz);
+}
+
+/* Pick the backend by vendor (or as cpu= says), prepare the guest and give
+ * it its device. A refused device may have left BAR mappings behind: the
+ * guest is built again without it. */
 static void guest_setup(void)
 {
 	const struct vcpu_ops *ops = &svm_ops;
+	char why[64];
 	int err;
 
 	if (hv.opts.cpu == OPT_CPU_VMX) {
@@ -81,17 +179,21 @@ static void guest_setup(void)
 	err = ops->probe(hv.backend_why, sizeof(hv.backend_why));
 	if (err)
 		return;
-	err = guest_create(&hv.guest, ops, hv.bi->guest_base, hv.bi->guest_size,
-			   (const void *)(uintptr_t)hv.bi->guest_image_pa,
-			   hv.bi->guest_image_size, hv.tsc.hz);
+	err = guest_build(ops);
+	if (!err && hv.assigned) {
+		err = passthru_assign(&hv.guest.pt, &hv.guest, hv.assigned);
+		if (err) {
+			snprintf(why, sizeof(why), "the pass-through failed (error %d)", err);
+			assign_refuse(why);
+			err = guest_build(ops);
+		}
+	}
 	if (err) {
 		snprintf(hv.backend_why, sizeof(hv.backend_why),
 			 "%s backend failed to initialise (error %d)", ops->name, err);
 		return;
 	}
 	hv.backend = ops;
-	if (hv.assigned)
-		passthru_assign(&hv.guest.pt, &hv.guest, hv.assigned);
 }
 
 static void print_boot_diag(void)
@@ -143,9 +245,10 @@ void hv_main(struct bootinfo *bi)
 	ratelimit_set_window(hv.tsc.hz);
 	iommu_init();
 	hv.assigned = assign_pick();
-	if (hv.assigned)
-		iommu_dma_setup(hv.assigned, bi->guest_base, bi->guest_size);
-	guest_setup();
+	if (!ram_plan()) {
+		dma_protect();
+		guest_setup();
+	}
 	if (!hv.backend)
 		printf("hv: no guest can run: %s\n", hv.backend_why);
 	hv.tsc_ready = cpu_rdtsc();

@@ -216,33 +216,52 @@ void vtd_test_ir_faults(void)
 		report_verdict(HC_FAIL, "vtd.ir-faults", "a blocked interrupt left no fault record");
 }
 
+/* DMA to guest-physical gpa must land in its place in the guest RAM block. */
+static int dma_probe_gpa(struct native_dev *n, uint64_t gpa)
+{
+	const struct guest_ram_range *r = guest_ram_find(&iommu.guest_ram, gpa,
+							 E1000_DMA_PROBE_SIZE);
+
+	if (!r)
+		return -EINVAL;
+	return e1000e_dma_probe(&n->nic, gpa,
+				(void *)(uintptr_t)(iommu.guest_hpa + r->offset + (gpa - r->gpa)));
+}
+
+/* The domain maps every guest RAM range: one probe below the hole, and
+ * one at the start of RAM above 4 GiB when there is some. */
 void vtd_test_dma_domain(void)
 {
 	struct native_dev *n = dev_or_skip("vtd.dma-domain");
-	void *ring;
+	const struct guest_ram *ram = &iommu.guest_ram;
+	uint64_t gpa = DMA_RING_GPA;
 	char why[WHY_MAX];
-	int err;
+	unsigned i;
+	int err = 0;
 
 	if (!n)
 		return;
-	/* The domain maps guest-physical 0.. to the guest RAM block. */
-	ring = (void *)(uintptr_t)(hv.bi->guest_base + DMA_RING_GPA);
-	err = e1000e_dma_probe(&n->nic, DMA_RING_GPA, ring);
+	for (i = 0; i < ram->n && !err; i++) {
+		gpa = i ? ram->r[i].gpa : DMA_RING_GPA;
+		err = dma_probe_gpa(n, gpa);
+	}
 	if (err) {
-		snprintf(why, sizeof(why), "DMA to guest-physical 0x%llx did not complete (error %d)",
-			 DMA_RING_GPA, err);
+		snprintf(why, sizeof(why), "DMA to guest-physical 0x%lx did not complete (error %d)",
+			 gpa, err);
 		return report_verdict(HC_FAIL, "vtd.dma-domain", why);
 	}
 	report_verdict(HC_PASS, "vtd.dma-domain", NULL);
 }
 
 /* A descriptor ring in hv memory: the device must neither read it (no
- * write-back) nor change a byte of it, and the unit records the fault. */
+ * write-back) nor change a byte of it, and the unit records the fault.
+ * The device is pointed at the ring's host address; when a large guest's
+ * RAM covers that address too, at the first one past all guest RAM. */
 void vtd_test_dma_blocked(void)
 {
 	struct native_dev *n = dev_or_skip("vtd.dma-blocked");
 	static uint8_t snapshot[4096];
-	uint64_t pa, faults;
+	uint64_t pa, iova, faults;
 	char why[WHY_MAX];
 	int err;
 
@@ -250,17 +269,17 @@ void vtd_test_dma_blocked(void)
 		return;
 	if (mem_alloc_pages(1, &pa))
 		return report_verdict(HC_FAIL, "vtd.dma-blocked", "no hv page for the ring");
-	if (pa < hv.bi->guest_size)
-		return report_verdict(HC_SKIP, "vtd.dma-blocked",
-				      "the hv page's address falls inside the guest's DMA window");
+	iova = guest_ram_find(&iommu.guest_ram, pa, PT_PAGE_SIZE) ?
+	       iommu.guest_ram.unmapped_gpa : pa;
 	faults = n->unit->faults.dma;
-	err = e1000e_dma_probe_prepare(&n->nic, pa, (void *)(uintptr_t)pa);
+	err = e1000e_dma_probe_prepare(&n->nic, iova, (void *)(uintptr_t)pa);
 	memcpy(snapshot, (void *)(uintptr_t)pa, sizeof(snapshot));
 	if (!err)
-		err = e1000e_dma_probe_run(&n->nic, pa, (void *)(uintptr_t)pa);
+		err = e1000e_dma_probe_run(&n->nic, iova, (void *)(uintptr_t)pa);
 	vtd_faults_handle(n->unit);
 	if (err != -ETIMEDOUT) {
-		snprintf(why, sizeof(why), "DMA to hv memory at 0x%lx was not blocked (%d)", pa, err);
+		snprintf(why, sizeof(why), "DMA to 0x%lx (hv memory at 0x%lx) was not blocked (%d)",
+			 iova, pa, err);
 		return report_verdict(HC_FAIL, "vtd.dma-blocked", why);
 	}
 	if (memcmp(snapshot, (void *)(uintptr_t)pa, sizeof(snapshot)))
