@@ -246,6 +246,7 @@ int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa,
 		    const struct guest_ram *ram)
 {
 	struct vtd_unit *u = iommu_unit_for(dev);
+	const char *step = "its requester ID";
 	char where[96];
 	uint16_t rid;
 	unsigned i;
@@ -258,17 +259,25 @@ int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa,
 	}
 	err = vtd_alias_rid(hv.pci, hv.npci, (unsigned)(dev - hv.pci), &rid) ?:
 	      rmrr_refuse(dev, rid);
+	if (!err)
+		step = "the root tables";
 	for (i = 0; !err && i < iommu.nunits; i++)
 		err = vtd_ctx_init(&iommu.ctx[i], &dma_mem);
-	if (!err)
+	if (!err) {
+		step = "the guest RAM domain (CAP.SAGAW, MGAW or table pages)";
 		err = guest_domain_build(u, rid, guest_hpa, ram);
-	if (!err)
+	}
+	if (!err) {
+		step = "the RMRR identity maps";
 		err = rmrr_attach_all();
+	}
+	if (!err)
+		step = "turning translation on";
 	for (i = 0; !err && i < iommu.nunits; i++)
 		err = vtd_dma_enable(&iommu.units[i], vtd_rtaddr_value(&iommu.ctx[i]));
 	if (err) {
-		printf("iommu: DMA remapping for %02x:%02x.%u failed (error %d)\n",
-		       dev->bus, dev->dev, dev->fn, err);
+		printf("iommu: DMA remapping for %02x:%02x.%u failed at %s (error %d)\n",
+		       dev->bus, dev->dev, dev->fn, step, err);
 		return err;
 	}
 	iommu.guest_domain_ready = true;

@@ -51,7 +51,8 @@ def run(name, sc, logdir):
                      devices=sc.get("devices", qemu.DEFAULT_DEVICES),
                      usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,
                      cmdline=sc.get("cmdline"),
-                     icount=sc.getboolean("icount", False))
+                     icount=sc.getboolean("icount", False),
+                     memory=int(sc.get("memory", "512")))
     try:
         status, log = m.run(int(sc.get("timeout", DEFAULT_TIMEOUT)), inputs=inputs)
     finally:
