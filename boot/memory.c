@@ -6,19 +6,34 @@
 #define MAP_SLACK_DESCS	32	/* room for the map to grow between calls */
 #define EBS_TRIES	4
 
-/* Pages of type LoaderCode: OVMF's NX policy may mark LoaderData pages
- * non-executable, and the hv runs from its pool. */
+/* A 2 MiB aligned block of size bytes. The firmware allocates top-down,
+ * so the exact size often comes back aligned (a 4 GiB guest then fits in a
+ * 4 GiB stretch of RAM); else 2 MiB more, with the unaligned head and the
+ * unused tail given back. The hv pool is LoaderCode: OVMF's NX policy may
+ * mark LoaderData pages non-executable, and the hv runs from its pool. */
 static EFI_STATUS alloc_aligned(UINT64 size, EFI_MEMORY_TYPE type, uint64_t *out)
 {
+	UINTN pages = EFI_SIZE_TO_PAGES(size), slack = EFI_SIZE_TO_PAGES(MiB(2)), head;
 	EFI_PHYSICAL_ADDRESS pa = 0;
-	UINTN pages = EFI_SIZE_TO_PAGES(size + MiB(2));
 	EFI_STATUS st;
 
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, type, pages, &pa);
+	if (!EFI_ERROR(st) && IS_ALIGNED(pa, MiB(2))) {
+		*out = pa;
+		return EFI_SUCCESS;
+	}
+	if (!EFI_ERROR(st))
+		uefi_call_wrapper(BS->FreePages, 2, pa, pages);
 	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, type,
-			       pages, &pa);
+			       pages + slack, &pa);
 	if (EFI_ERROR(st))
 		return st;
 	*out = ALIGN_UP(pa, MiB(2));
+	head = EFI_SIZE_TO_PAGES(*out - pa);
+	if (head)
+		uefi_call_wrapper(BS->FreePages, 2, pa, head);
+	if (slack > head)
+		uefi_call_wrapper(BS->FreePages, 2, *out + size, slack - head);
 	return EFI_SUCCESS;
 }
 

@@ -42,8 +42,8 @@ struct bootinfo {
 	uint64_t rsdp_pa;
 	uint64_t hv_base;		/* pool: image, then page tables and heap */
 	uint64_t hv_size;
-	uint64_t guest_base;		/* guest RAM, 2 MiB aligned */
-	uint64_t guest_size;
+	uint64_t guest_base;		/* host block of guest RAM, 2 MiB aligned, */
+	uint64_t guest_size;		/* anywhere (hv/guest_ram.h lays it out) */
 	uint64_t guest_image_pa;	/* guest image bytes, copied in by the hv */
 	uint64_t guest_image_size;
 	uint64_t tsc_handoff;		/* TSC just before the jump to the hv */

@@ -113,9 +113,10 @@ static void assign_refuse(const char *why)
 {
 	const struct pci_dev *d = hv.assigned;
 
-	pci_command_update(&hv_pci_cfg, d, PCI_COMMAND_MASTER, 0);
-	printf("assign: %02x:%02x.%u refused: %s; it stays with the hv, bus mastering off\n",
-	       d->bus, d->dev, d->fn, why);
+	int err = pci_command_update(&hv_pci_cfg, d, PCI_COMMAND_MASTER, 0);
+
+	printf("assign: %02x:%02x.%u refused: %s; it stays with the hv, bus mastering %s\n",
+	       d->bus, d->dev, d->fn, why, err ? "could not be turned off" : "off");
 	hv.assigned = NULL;
 }
 
