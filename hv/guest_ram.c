@@ -94,6 +94,7 @@ int guest_ram_layout(struct guest_ram *l, uint64_t size,
 			 (unsigned long long)(GUEST_RAM_LOW_MIN >> 20));
 		return -ERANGE;
 	}
+	l->low_hole = *low;
 	add_range(l, 0, below);
 	if (size > below) {
 		h = hole_at(holes, nholes, GUEST_RAM_HIGH_BASE, size - below);

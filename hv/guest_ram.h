@@ -38,6 +38,7 @@ struct guest_ram {
 	uint64_t size;		/* all ranges together */
 	uint64_t end;		/* one past the highest RAM byte */
 	uint64_t unmapped_gpa;	/* a 2 MiB page past RAM that no hole covers */
+	struct guest_ram_hole low_hole;	/* the lowest hole below 4 GiB */
 };
 
 /* Lay out size bytes (a multiple of 2 MiB) around the platform holes and

@@ -135,10 +135,15 @@ static int ram_plan(void)
 		err = guest_ram_layout(&guest_ram, hv.bi->guest_size, holes,
 				       ram_holes(NULL, holes), why, sizeof(why));
 	}
-	if (err)
+	if (err) {
 		snprintf(hv.backend_why, sizeof(hv.backend_why),
 			 "guest RAM cannot be laid out: %s", why);
-	return err;
+		return err;
+	}
+	guest_ram_describe(&guest_ram, why, sizeof(why));
+	printf("hv: guest RAM at %s; the hole below 4 GiB starts at %s (0x%lx)\n", why,
+	       guest_ram.low_hole.what, guest_ram.low_hole.base);
+	return 0;
 }
 
 /* No working DMA domain, no assignment. */

@@ -80,6 +80,7 @@ static void test_4g_splits_at_the_platform_hole(void **state)
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.r[0].gpa, 0);
 	assert_int_equal(l.r[0].size, GUEST_IOAPIC_AREA_BASE);
+	assert_string_equal(l.low_hole.what, "the I/O APIC/HPET area");
 	assert_int_equal(l.r[1].gpa, GiB(4));
 	assert_int_equal(l.r[1].size, GiB(4) - GUEST_IOAPIC_AREA_BASE);
 	assert_offsets(GiB(4));
@@ -99,6 +100,7 @@ static void test_bar_below_4g_lowers_the_hole(void **state)
 	assert_int_equal(guest_ram_layout(&l, GiB(4), bars, 2, why, sizeof(why)), 0);
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.r[0].size, GiB(2));
+	assert_string_equal(l.low_hole.what, "BAR0 of 00:01.0");
 	assert_int_equal(l.r[1].gpa, GiB(4));
 	assert_int_equal(l.r[1].size, GiB(2));
 	assert_offsets(GiB(4));
