@@ -14,6 +14,7 @@
 
 #include "drivers/vtd_dma.h"
 #include "drivers/vtd_regs.h"
+#include "hv/guest_ram.h"
 #include "tests/unit/fake_phys.h"
 
 #define MEM_BASE	0x1000ULL	/* PA of the first table page */
@@ -444,6 +445,36 @@ static void test_rmrr_identity(void **state)
 			 -EEXIST);
 }
 
+/* A 4 GiB guest laid out by hv/guest_ram.c around a BAR at 3 GiB (QEMU's
+ * e1000e), mapped range by range as hv/iommu.c does: both ranges translate
+ * into the one host block, the hole (interrupt window included) faults. */
+static void test_guest_ram_ranges(void **state)
+{
+	const uint64_t block = 0x17fe00000ULL;	/* 2 MiB, not 1 GiB aligned */
+	const struct guest_ram_hole bar = { 0xc0000000, 0x20000, "BAR0" };
+	struct fake_mem *m = *state;
+	struct guest_ram l;
+	struct vtd_domain d;
+	char why[160];
+	unsigned i;
+
+	assert_int_equal(guest_ram_layout(&l, GiB(4), &bar, 1, why, sizeof(why)), 0);
+	assert_int_equal(vtd_domain_init(&d, &m->ops, CAP_QEMU, 1, l.end), 0);
+	for (i = 0; i < l.n; i++)
+		assert_int_equal(vtd_domain_map(&d, l.r[i].gpa, block + l.r[i].offset,
+						l.r[i].size, true), 0);
+	expect_xlate(&d, 0, block, true);
+	expect_xlate(&d, l.r[0].size - PG, block + l.r[0].size - PG, true);
+	expect_fault(&d, l.r[0].size);
+	expect_fault(&d, 0xfee00000);
+	expect_fault(&d, GiB(4) - PG);
+	expect_xlate(&d, GiB(4), block + l.r[0].size, true);
+	expect_fault(&d, 0xc0000000);
+	expect_xlate(&d, l.end - PG, block + GiB(4) - PG, true);
+	expect_fault(&d, l.end);
+	expect_fault(&d, l.unmapped_gpa);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -461,6 +492,7 @@ int main(void)
 		T(test_enomem),
 		T(test_attach),
 		T(test_rmrr_identity),
+		T(test_guest_ram_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
