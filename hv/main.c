@@ -70,6 +70,10 @@ static void ioapics_mask(void)
 		hv.ioapic_pins[i] = ioapic_mask_all(hv.acpi.ioapics[i].pa);
 }
 
+/* Every hole fits: one left out would let guest RAM cover it. */
+_Static_assert(GUEST_RAM_HOLES_MAX >= ACPI_MAX_IOAPICS + 1 + PCI_NUM_BARS,
+	       "room for every I/O APIC, the HPET and every BAR");
+
 static void __attribute__((format(printf, 5, 6)))
 hole_add(struct guest_ram_hole *h, unsigned *n, uint64_t base, uint64_t size,
 	 const char *fmt, ...)
@@ -112,7 +116,6 @@ static unsigned ram_holes(const struct pci_dev *d, struct guest_ram_hole *h)
 static void assign_refuse(const char *why)
 {
 	const struct pci_dev *d = hv.assigned;
-
 	int err = pci_command_update(&hv_pci_cfg, d, PCI_COMMAND_MASTER, 0);
 
 	printf("assign: %02x:%02x.%u refused: %s; it stays with the hv, bus mastering %s\n",
