@@ -146,6 +146,7 @@ void hv_main(struct bootinfo *bi)
 	if (hv.assigned)
 		iommu_dma_setup(hv.assigned, bi->guest_base, bi->guest_size);
 	guest_setup();
+	hv.guest.watchdog_ms = &hv.opts.watchdog_ms;
 	if (!hv.backend)
 		printf("hv: no guest can run: %s\n", hv.backend_why);
 	hv.tsc_ready = cpu_rdtsc();
