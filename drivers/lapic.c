@@ -12,6 +12,7 @@
 #define APIC_SVR		0x0f0
 #define  SVR_ENABLE		BIT(8)
 #define APIC_ICR_LO		0x300
+#define  ICR_LEVEL_ASSERT	BIT(14)
 #define  ICR_SHORTHAND_SELF	(1u << 18)
 #define APIC_LVT_TIMER		0x320
 #define  LVT_TIMER_PERIODIC	BIT(17)
@@ -90,7 +91,7 @@ void lapic_self_ipi(uint8_t vector)
 	if (lapic.x2apic)
 		cpu_wrmsr(X2APIC_MSR_SELF_IPI, vector);
 	else
-		lapic_write(APIC_ICR_LO, ICR_SHORTHAND_SELF | vector);
+		lapic_write(APIC_ICR_LO, ICR_SHORTHAND_SELF | ICR_LEVEL_ASSERT | vector);
 }
 
 /* SDM vol 3, 11.5.4: the timer counts down from the initial count at the

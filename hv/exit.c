@@ -179,7 +179,8 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 	case EXIT_HLT:
 		return exit_hlt(g, e);
 	case EXIT_INTR:
-		/* The interrupt is still pending: let it into the hv's IDT. */
+		/* Let the interrupt into the hv's IDT, unless the backend
+		 * already has (SVM does, to tell timer ticks apart). */
 		cpu_irq_window();
 		return 0;
 	case EXIT_NMI:
