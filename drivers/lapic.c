@@ -11,12 +11,21 @@
 #define APIC_EOI		0x0b0
 #define APIC_SVR		0x0f0
 #define  SVR_ENABLE		BIT(8)
+#define APIC_ICR_LO		0x300
+#define  ICR_LEVEL_ASSERT	BIT(14)
+#define  ICR_SHORTHAND_SELF	(1u << 18)
 #define APIC_LVT_TIMER		0x320
+#define  LVT_TIMER_PERIODIC	BIT(17)
 #define APIC_LVT_LINT0		0x350
 #define APIC_LVT_LINT1		0x360
 #define APIC_LVT_ERROR		0x370
 #define  LVT_MASKED		BIT(16)
+#define APIC_TIMER_INIT		0x380
+#define APIC_TIMER_CUR		0x390
+#define APIC_TIMER_DCR		0x3e0
+#define  DCR_DIV16		0x3	/* SDM vol 3, figure 11-10 */
 #define X2APIC_MSR_BASE		0x800
+#define X2APIC_MSR_SELF_IPI	0x83f
 
 static struct {
 	uint64_t base;
@@ -73,4 +82,47 @@ uint64_t lapic_base(void)
 void lapic_eoi(void)
 {
 	lapic_write(APIC_EOI, 0);
+}
+
+/* SDM vol 3, 11.6.1: a fixed IPI to this CPU alone (shorthand "self");
+ * x2APIC has a dedicated SELF IPI register (11.12.11). */
+void lapic_self_ipi(uint8_t vector)
+{
+	if (lapic.x2apic)
+		cpu_wrmsr(X2APIC_MSR_SELF_IPI, vector);
+	else
+		lapic_write(APIC_ICR_LO, ICR_SHORTHAND_SELF | ICR_LEVEL_ASSERT | vector);
+}
+
+/* SDM vol 3, 11.5.4: the timer counts down from the initial count at the
+ * bus clock divided by DCR; a one-shot count from the top shows how far it
+ * gets in a window of TSC ticks. */
+uint32_t lapic_timer_measure(uint64_t tsc_window)
+{
+	uint64_t t0;
+	uint32_t left;
+
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(APIC_TIMER_DCR, DCR_DIV16);
+	lapic_write(APIC_TIMER_INIT, UINT32_MAX);
+	t0 = cpu_rdtsc();
+	while (cpu_rdtsc() - t0 < tsc_window)
+		;
+	left = lapic_read(APIC_TIMER_CUR);
+	lapic_write(APIC_TIMER_INIT, 0);
+	return UINT32_MAX - left;
+}
+
+void lapic_timer_periodic(uint8_t vector, uint32_t count)
+{
+	lapic_write(APIC_TIMER_DCR, DCR_DIV16);
+	lapic_write(APIC_LVT_TIMER, LVT_TIMER_PERIODIC | vector);
+	lapic_write(APIC_TIMER_INIT, count);
+}
+
+/* Writing 0 to the initial count stops the timer (11.5.4). */
+void lapic_timer_stop(void)
+{
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(APIC_TIMER_INIT, 0);
 }

@@ -7,6 +7,14 @@
 void msix_selftest(void);
 /* ST_IRQ: device interrupts end to end through the 82574. */
 void irq_selftest(void);
+/* ST_ENTRY_IRQ: an interrupt the hv takes on the way into the guest is
+ * delivered at that entry (guest/entry_irq_test.c). */
+void entry_irq_selftest(void);
+/* ST_EXC_DB: single-stepping exits on every #DB and the guest's own
+ * handler still sees each one (guest/exc_test.c). */
+void exc_db_selftest(void);
+/* ST_SPIN: spin with interrupts off, never exiting (guest/spin_test.c). */
+void spin_selftest(void);
 /* BENCH_IRQ_LATENCY, BENCH_IRQ_RATE (82574), BENCH_MSIX_UPDATE (any). */
 void irq_bench_latency(unsigned long iters, unsigned long warmup);
 void irq_bench_rate(unsigned long iters, unsigned long warmup);

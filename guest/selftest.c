@@ -118,6 +118,8 @@ void selftest_run(unsigned long id)
 		[ST_HYPERCALL] = st_hypercall, [ST_CPUID] = st_cpuid,
 		[ST_IO] = st_io, [ST_NPF] = st_npf, [ST_INJECT] = st_inject,
 		[ST_MSIX] = msix_selftest, [ST_IRQ] = irq_selftest,
+		[ST_ENTRY_IRQ] = entry_irq_selftest, [ST_EXC_DB] = exc_db_selftest,
+		[ST_SPIN] = spin_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

@@ -23,6 +23,8 @@ static void cmd_help(const char *arg)
 		printf("  %-10s %-16s %s\n", console_cmds[i].name,
 		       console_cmds[i].args, console_cmds[i].help);
 	printf("self-tests: %s\nbenchmarks: %s\n", selftest_names(), bench_names());
+	printf("Ctrl-C stops a running self-test or benchmark (read on every watchdog tick, "
+	       "so only while watchdog is not 0)\n");
 	if (opts && options_describe(opts, DESCRIBE_MAX) >= 0)
 		printf("options (set KEY=VALUE):\n%s", opts);
 	free(opts);

@@ -106,6 +106,7 @@ void console_run(const char *autorun)
 		console_exec_line(autorun);
 	}
 	for (;;) {
+		conio_break_clear();
 		printf(PROMPT);
 		fflush(stdout);
 		read_line(line, sizeof(line));

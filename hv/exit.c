@@ -16,7 +16,8 @@ static const char *const reason_names[EXIT_REASONS] = {
 	[EXIT_NPF] = "npf", [EXIT_INTR] = "intr", [EXIT_NMI] = "nmi",
 	[EXIT_IRQ_WINDOW] = "irq_window", [EXIT_SHUTDOWN] = "shutdown",
 	[EXIT_EXCEPTION] = "exception", [EXIT_INVALID] = "invalid",
-	[EXIT_UNKNOWN] = "unknown",
+	[EXIT_UNKNOWN] = "unknown", [EXIT_DB] = "db", [EXIT_AC] = "ac",
+	[EXIT_TIMER] = "timer",
 };
 
 const char *exit_reason_name(enum exit_reason r)
@@ -139,6 +140,19 @@ static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 	return exit_skip_insn(g, e, insn_hlt, sizeof(insn_hlt)) ? -EIO : 0;
 }
 
+/* #DB and #AC are intercepted only so that a guest cannot loop inside
+ * the CPU (CVE-2015-8104, CVE-2015-5307): each goes back to the guest as
+ * it came, with its error code (0 for #AC, none for #DB). Under SVM the
+ * CPU has already updated DR6 and DR7 when a #DB exits (APM vol 2, 15.12;
+ * KVM's db_interception takes the new DR6 bits from the VMCB), and a trap
+ * left RIP past the instruction, so the guest sees what it would have. */
+static int exit_reflect(struct guest *g, const struct vcpu_exit *e)
+{
+	g->vcpu.ops->inject(&g->vcpu, EVENT_EXCEPTION, e->exc.vector,
+			    e->exc.has_error, e->exc.error);
+	return 0;
+}
+
 static int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
 {
 	guest_stop(g, STOP_UNEXPECTED, "unexpected exit %s (code 0x%lx, info 0x%lx/0x%lx)",
@@ -165,7 +179,8 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 	case EXIT_HLT:
 		return exit_hlt(g, e);
 	case EXIT_INTR:
-		/* The interrupt is still pending: let it into the hv's IDT. */
+		/* Let the interrupt into the hv's IDT, unless the backend
+		 * already has (SVM does, to tell timer ticks apart). */
 		cpu_irq_window();
 		return 0;
 	case EXIT_NMI:
@@ -183,6 +198,9 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 	case EXIT_SHUTDOWN:
 		guest_stop(g, STOP_SHUTDOWN, "triple fault (shutdown)");
 		return -EIO;
+	case EXIT_DB:
+	case EXIT_AC:
+		return exit_reflect(g, e);
 	default:
 		return exit_unexpected(g, e);
 	}

@@ -8,6 +8,7 @@
 #include "hv/bootinfo.h"
 #include "hv/mem.h"
 #include "hv/insn.h"
+#include "hv/conio.h"
 #include "drivers/cpu.h"
 
 #define GPT_BASE	0x1000ULL	/* guest page tables from here ... */
@@ -191,6 +192,45 @@ static void guest_deliver_irqs(struct guest *g)
 	v->ops->irq_window(v, false);
 }
 
+/* Exits the guest made itself: host interrupts (and timer ticks, which
+ * exits[] does not count) are not progress. */
+static uint64_t guest_own_exits(const struct vcpu *v)
+{
+	uint64_t n = 0;
+	unsigned r;
+
+	for (r = 0; r < EXIT_REASONS; r++)
+		if (r != EXIT_INTR && r != EXIT_NMI)
+			n += v->exits[r];
+	return n;
+}
+
+/* A tick of the exit timer, in the guest or in the hv: read the console
+ * for Ctrl-C and feed the watchdog. true when the guest was stopped. */
+static bool guest_tick(struct guest *g)
+{
+	struct vcpu *v = &g->vcpu;
+
+	v->timer_fired = false;
+	if (conio_poll_break()) {
+		guest_stop(g, STOP_INTERRUPTED, "interrupted from the console (Ctrl-C)");
+		return true;
+	}
+	if (watchdog_tick(&g->wd, guest_own_exits(v))) {
+		guest_stop(g, STOP_WATCHDOG, "no exit for %u ms (watchdog=%u): it spins with "
+			   "nothing to end it", *g->watchdog_ms, *g->watchdog_ms);
+		return true;
+	}
+	return false;
+}
+
+/* Host interrupts are drained first and what to inject is decided after,
+ * with IF clear from there until VMRUN (which sets it under GIF=0): an
+ * interrupt taken after the decision would leave its vector in the
+ * virtual IRR with no injection and no window asked for, waiting for an
+ * exit that a spinning guest never makes. One that arrives after the
+ * drain stays pending and exits the guest at once. KVM's entry path
+ * (vcpu_enter_guest) checks for new work with interrupts off likewise. */
 static int guest_loop(struct guest *g)
 {
 	struct vcpu *v = &g->vcpu;
@@ -198,18 +238,73 @@ static int guest_loop(struct guest *g)
 	int rc;
 
 	do {
+		cpu_irq_window();
+		if (v->timer_fired && guest_tick(g))
+			return -EIO;
 		guest_deliver_irqs(g);
 		v->ops->run(v, &e);
+		if (e.reason == EXIT_TIMER) {
+			v->timer_exits++;
+			rc = guest_tick(g) ? -EIO : 0;
+			continue;
+		}
 		v->exits[e.reason]++;
 		rc = exit_handle(g, &e);
 	} while (rc == 0);
 	return rc;
 }
 
+/* The loop under the watchdog: the exit timer ticks WATCHDOG_TICKS times
+ * per watchdog period, and only while the guest runs, so native tests and
+ * the idle console see no tick. */
+static int guest_loop_watched(struct guest *g)
+{
+	uint32_t ms = g->watchdog_ms ? *g->watchdog_ms : 0;
+	uint64_t period = watchdog_period_tsc(ms, g->tsc_hz);
+	struct vcpu *v = &g->vcpu;
+	char why[160];
+	int rc;
+
+	if (ms && !period) {
+		printf("hv: watchdog=%u ms: the TSC frequency is unknown; the guest does not run "
+		       "unwatched (set watchdog=0 to allow it)\n", ms);
+		return -ENODEV;
+	}
+	if (period && v->ops->exit_timer(v, period, why, sizeof(why))) {
+		printf("hv: watchdog=%u ms: %s; the guest does not run unwatched "
+		       "(set watchdog=0 to allow it)\n", ms, why);
+		return -ENODEV;
+	}
+	watchdog_arm(&g->wd, guest_own_exits(v));
+	rc = guest_loop(g);
+	if (period)
+		v->ops->exit_timer(v, 0, why, sizeof(why));
+	return rc;
+}
+
+/* A tick inside a measured iteration makes that sample longer; its exit
+ * is never in exits_per_iter (exits[] does not count it). Say so. */
+static void guest_ticks_report(struct guest *g, const struct hc_work *w, uint64_t exits0)
+{
+	uint64_t n = g->wd.ticks, in_guest = g->vcpu.timer_exits - exits0;
+
+	if (!w || w->kind != WORK_BENCH || !n)
+		return;
+	printf("hv: watchdog: %lu tick(s) during this benchmark, %lu of them exits from the "
+	       "guest; exits_per_iter leaves them out, a sample one landed in is longer (see "
+	       "max)\n", n, in_guest);
+}
+
 int guest_run_work(struct guest *g, const struct hc_work *w)
 {
+	uint64_t timer_exits0 = g->vcpu.timer_exits;
 	int err;
 
+	if (conio_break_seen()) {
+		printf("hv: interrupted from the console (Ctrl-C): the guest runs again after "
+		       "the next prompt\n");
+		return -EINTR;
+	}
 	if (g->state == GUEST_STOPPED) {
 		err = guest_start(g);
 		if (err)
@@ -219,7 +314,11 @@ int guest_run_work(struct guest *g, const struct hc_work *w)
 		g->work = *w;
 		g->work_pending = true;
 	}
-	return guest_loop(g) > 0 ? 0 : -EIO;
+	err = guest_loop_watched(g);
+	guest_ticks_report(g, w, timer_exits0);
+	if (err == -ENODEV)
+		return err;
+	return err > 0 ? 0 : -EIO;
 }
 
 void guest_stop(struct guest *g, enum guest_stop_cause cause, const char *fmt, ...)

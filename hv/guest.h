@@ -12,6 +12,7 @@
 #include "hv/passthru.h"
 #include "hv/vlapic.h"
 #include "hv/vcpu.h"
+#include "hv/watchdog.h"
 
 enum guest_state {
 	GUEST_STOPPED,		/* not started, or stopped after an error */
@@ -21,6 +22,8 @@ enum guest_state {
 enum guest_stop_cause {
 	STOP_NONE, STOP_NPF, STOP_SHUTDOWN, STOP_HALTED, STOP_UNEXPECTED,
 	STOP_BAD_IO, STOP_BAD_INSN,
+	STOP_WATCHDOG,		/* no exit for the watchdog period */
+	STOP_INTERRUPTED,	/* Ctrl-C on the console */
 };
 
 /* A one-entry code TLB: the host address of the page RIP was last in. It
@@ -54,6 +57,8 @@ struct guest {
 	struct hc_work work;
 	bool work_pending;
 	uint64_t tsc_hz;
+	const uint32_t *watchdog_ms;	/* the option, read at each run; NULL: off */
+	struct watchdog wd;
 };
 
 /* Allocate the guest's nested page tables (RAM at host ram_hpa laid out
@@ -68,7 +73,11 @@ int guest_add_mmio(struct guest *g, uint64_t base, uint64_t size);
  * guest parked, -EIO when it stopped. */
 int guest_start(struct guest *g);
 /* Hand the guest one work item and run it until it parks again (0) or
- * stops (-EIO). Starts the guest first when it is stopped. */
+ * stops (-EIO). Starts the guest first when it is stopped. While it runs,
+ * the watchdog (*watchdog_ms) stops it after that long without an exit,
+ * and Ctrl-C on the console stops it; after a Ctrl-C nothing runs (-EINTR)
+ * until the console prompts again. -ENODEV when the watchdog is asked for
+ * but its timer cannot run (the guest does not run unwatched). */
 int guest_run_work(struct guest *g, const struct hc_work *w);
 /* Stop the guest after an error: message, state dump, state = STOPPED. */
 void guest_stop(struct guest *g, enum guest_stop_cause cause, const char *fmt, ...)

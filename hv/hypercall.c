@@ -7,6 +7,7 @@
 #include "hv/report.h"
 #include "hv/bench.h"
 #include "hv/vuart.h"
+#include "hv/selftest_hc.h"
 
 #define NAME_MAX_LEN	64
 #define WHY_MAX_LEN	160
@@ -128,6 +129,8 @@ static const hc_fn hc_table[HC_COUNT] = {
 	[HC_INJECT_SELF] = hc_inject_self,
 	[HC_GET_INFO] = hc_get_info,
 	[HC_BENCH_MARK] = hc_bench_mark,
+	[HC_RAISE_HOST_IRQ] = hc_raise_host_irq,
+	[HC_EXIT_COUNT] = hc_exit_count,
 };
 
 /* HC_GET_WORK with nothing to do parks the guest on its VMMCALL: RIP is

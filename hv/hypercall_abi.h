@@ -20,6 +20,9 @@ enum hc_number {
 	HC_INJECT_SELF = 6,	/* (vector, count): deliver count virtual interrupts */
 	HC_GET_INFO = 7,	/* (struct hc_guest_info *out) -> 0 */
 	HC_BENCH_MARK = 8,	/* (): exits from here on count for the next samples */
+	HC_RAISE_HOST_IRQ = 9,	/* (entry): make the host interrupt of the guest's MSI-X
+				   entry pending in the hv, taken just before re-entry */
+	HC_EXIT_COUNT = 10,	/* (enum hc_exit_kind) -> exits of that kind so far */
 	HC_COUNT
 };
 
@@ -43,6 +46,9 @@ enum hc_selftest_id {
 	ST_HYPERCALL, ST_CPUID, ST_IO, ST_NPF, ST_INJECT,
 	ST_MSIX,		/* generic MSI-X table behaviour, any device */
 	ST_IRQ,			/* device interrupts end to end (82574) */
+	ST_ENTRY_IRQ,		/* an interrupt arriving at VM entry is not held */
+	ST_EXC_DB,		/* #DB exits the guest and is reflected to it */
+	ST_SPIN,		/* spin with IF=0 until the watchdog stops the guest */
 	ST_COUNT
 };
 
@@ -55,6 +61,8 @@ enum hc_bench_id {
 };
 
 enum hc_unit { UNIT_TSC_TICKS = 0 };
+
+enum hc_exit_kind { HC_EXITS_DB = 0, HC_EXITS_AC = 1 };
 
 struct hc_work {
 	unsigned long kind;

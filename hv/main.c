@@ -257,6 +257,7 @@ void hv_main(struct bootinfo *bi)
 	if (!ram_plan()) {
 		dma_protect();
 		guest_setup();
+		hv.guest.watchdog_ms = &hv.opts.watchdog_ms;
 	}
 	if (!hv.backend)
 		printf("hv: no guest can run: %s\n", hv.backend_why);

@@ -29,6 +29,7 @@ struct opt_desc {
 	uint64_t min, max;		/* size, uint: inclusive range */
 	uint64_t align;			/* size: must be a multiple of this */
 	bool pow2;			/* uint: must be a power of two */
+	bool zero_off;			/* uint: 0 is allowed too, meaning off */
 	int (*check)(const char *val);	/* string: 0 when acceptable */
 	const char *allowed;		/* string: what check accepts */
 	const char *const *names;	/* enum: NULL-terminated, index == value */
@@ -94,6 +95,10 @@ static const struct opt_desc opt_table[] = {
 	{ .key = "irt", .kind = OPT_KIND_UINT, OPT_FIELD(irt_entries),
 	  .def = 256, .min = 2, .max = 65536, .pow2 = true,
 	  .help = "interrupt remapping table entries per VT-d unit" },
+	{ .key = "watchdog", .kind = OPT_KIND_UINT, OPT_FIELD(watchdog_ms),
+	  .def = 1000, .min = 20, .max = 60000, .zero_off = true,
+	  .help = "ms a guest may run without an exit before it is stopped; "
+		  "Ctrl-C is read every quarter of it" },
 	{ .key = "dev", .kind = OPT_KIND_STRING, OPT_FIELD(dev),
 	  .def_str = "auto", .check = opt_check_dev,
 	  .allowed = "auto or [SSSS:]BB:DD.F in hex, e.g. 01:00.0",
@@ -317,7 +322,7 @@ static int opt_set_number(struct hv_options *o, const struct opt_desc *d,
 	ret = opt_parse_u64(val, vlen, is_size, &v);
 	if (ret)
 		return ret;
-	if (v < d->min || v > d->max)
+	if ((v < d->min || v > d->max) && !(d->zero_off && v == 0))
 		return -ERANGE;
 	if (is_size && v % d->align)
 		return -EINVAL;
@@ -414,7 +419,8 @@ static void opt_allowed_size(const struct opt_desc *d, struct opt_buf *b)
 
 static void opt_allowed_uint(const struct opt_desc *d, struct opt_buf *b)
 {
-	ob_printf(b, "integer %llu..%llu%s", (unsigned long long)d->min,
+	ob_printf(b, "%sinteger %llu..%llu%s", d->zero_off ? "0 (off) or " : "",
+		  (unsigned long long)d->min,
 		  (unsigned long long)d->max, d->pow2 ? ", a power of two" : "");
 }
 

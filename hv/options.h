@@ -30,6 +30,7 @@ struct hv_options {
 	uint64_t hv_mem;	/* hvmem=SIZE, default 16M, 4M..1G, multiple of 2M */
 	uint32_t iters;		/* iters=N benchmark iterations, default 10000, 1..1000000 */
 	uint32_t warmup;	/* warmup=N, default 100, 0..100000 */
+	uint32_t watchdog_ms;	/* watchdog=MS, default 1000, 0 (off) or 20..60000 */
 	uint32_t irt_entries;	/* irt=N IRTEs per VT-d unit, default 256, 2..65536, power of 2 */
 	char dev[OPT_DEV_MAX];	/* dev=auto|[SSSS:]BB:DD.F, default auto */
 	char autorun[OPT_AUTORUN_MAX];	/* autorun="cmd; cmd", default "" */

@@ -9,6 +9,7 @@
 #include "hv/hv.h"
 #include "hv/report.h"
 #include "hv/vtd_selftest.h"
+#include "drivers/cpu.h"
 
 struct selftest {
 	const char *name;
@@ -84,6 +85,44 @@ static void run_irq(struct guest *g, const struct selftest *t)
 	run_in_guest(g, t);
 }
 
+/* The guest spins with interrupts off and never exits: the watchdog must
+ * stop it, and the hv go on. By name only (not in `selftest` all): it
+ * costs a whole watchdog period. */
+static void run_watchdog(struct guest *g, const struct selftest *t)
+{
+	struct hc_work w = { .kind = WORK_SELFTEST, .arg = t->id };
+	uint32_t ms = g && g->watchdog_ms ? *g->watchdog_ms : 0;
+	uint64_t t0, took;
+	char why[160];
+
+	if (all_requested || !have_guest(g, t))
+		return;
+	if (!ms) {
+		report_verdict(HC_SKIP, t->name, "watchdog=0 (off): the spinning guest would hold "
+			       "the machine (set watchdog=MS to run it)");
+		return;
+	}
+	t0 = cpu_rdtsc();
+	if (!guest_run_work(g, &w)) {
+		report_verdict(HC_FAIL, t->name, "the guest came back from a spin with IF=0");
+		return;
+	}
+	took = g->tsc_hz ? (cpu_rdtsc() - t0) * 1000 / g->tsc_hz : 0;
+	printf("hv: the spinning guest was stopped after %lu ms (watchdog=%u)\n", took, ms);
+	if (g->stop_cause != STOP_WATCHDOG || took < ms) {
+		snprintf(why, sizeof(why), "guest stopped for cause %d after %lu ms, expected the "
+			 "watchdog after %u ms or more", g->stop_cause, took, ms);
+		report_verdict(HC_FAIL, t->name, why);
+		return;
+	}
+	printf("hv: restarting the guest\n");
+	if (guest_start(g)) {
+		report_verdict(HC_FAIL, t->name, "the guest did not restart after the watchdog");
+		return;
+	}
+	report_verdict(HC_PASS, t->name, NULL);
+}
+
 static void run_native(struct guest *g, const struct selftest *t)
 {
 	(void)g;
@@ -106,13 +145,17 @@ static const struct selftest tests[] = {
 	{ "vtd.dma-blocked", 0, run_native, vtd_test_dma_blocked },
 	{ "msix", ST_MSIX, run_in_guest, NULL },
 	{ "irq", ST_IRQ, run_irq, NULL },
+	{ "entry-irq", ST_ENTRY_IRQ, run_in_guest, NULL },
+	{ "exc.db", ST_EXC_DB, run_in_guest, NULL },
+	{ "watchdog", ST_SPIN, run_watchdog, NULL },
 };
 
 const char *selftest_names(void)
 {
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
-	       "vtd.dma-domain, vtd.dma-blocked), msix, irq";
+	       "vtd.dma-domain, vtd.dma-blocked), msix, irq, entry-irq, exc.db, "
+	       "watchdog (by name only: spins until the watchdog stops the guest)";
 }
 
 /* NAME selects one test; a group name ("vtd") selects every "vtd.*". */

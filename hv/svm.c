@@ -6,7 +6,9 @@
 #include "hv/vcpu.h"
 #include "hv/vmcb.h"
 #include "hv/mem.h"
+#include "hv/irq.h"
 #include "drivers/cpu.h"
+#include "drivers/lapic.h"
 
 #define GUEST_ASID	1
 #define PAT_DEFAULT	0x0007040600070406ULL
@@ -19,11 +21,23 @@
 #define SEG_LDT		0x0082
 #define GUEST_CR0	(CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)
 #define GUEST_CR4	(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+/* Exception vectors (SDM vol 3, table 6-1) */
+#define EXC_DB		1
+#define EXC_AC		17
+/* Vectors that push an error code (SDM vol 3, 6.13) */
+#define EXC_HAS_ERROR	(BIT(8) | GENMASK(14, 10) | BIT(17) | BIT(21) | BIT(29) | BIT(30))
+/* TSC ticks over which the local APIC timer's rate is measured. */
+#define TIMER_MEASURE_TSC	(1ULL << 24)
 
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa, host_vmcb_pa, hsave_pa, iopm_pa, msrpm_pa;
 	uint8_t *fx;		/* guest FXSAVE area, 512 bytes, 16-aligned */
+	/* An interrupted event that an exception reflected on top of it
+	 * displaced from EVENTINJ; injected again once that one is in. */
+	uint64_t held_event;
+	uint8_t timer_vector;	/* host vector of the exit timer, 0: none yet */
+	uint32_t timer_rate;	/* APIC timer ticks per TIMER_MEASURE_TSC */
 };
 
 void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_vmcb_pa,
@@ -111,7 +125,12 @@ static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	struct vmcb_save *st = &vm->save;
 
 	memset(vm, 0, sizeof(*vm));
-	c->intercept_exceptions = 0;
+	s->held_event = 0;
+	/* CVE-2015-5307 and CVE-2015-8104: a #AC or #DB raised while the CPU
+	 * delivers the same exception loops inside the CPU, where no
+	 * interrupt can end it. Intercepted, each one exits (APM vol 2,
+	 * 15.12) and is reflected by the hv (15.20). */
+	c->intercept_exceptions = BIT(EXC_DB) | BIT(EXC_AC);
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
 		INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_INVD |
 		INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO_PROT |
@@ -219,14 +238,49 @@ static void svm_decode(const struct vmcb *vm, struct vcpu_exit *e)
 		break;
 	default:
 		if (c->exitcode >= SVM_EXIT_EXCP_BASE && c->exitcode < SVM_EXIT_EXCP_BASE + 32) {
-			e->reason = EXIT_EXCEPTION;
 			e->exc.vector = (uint8_t)(c->exitcode - SVM_EXIT_EXCP_BASE);
-			e->exc.has_error = true;
-			e->exc.error = (uint32_t)c->exitinfo1;
+			e->reason = e->exc.vector == EXC_DB ? EXIT_DB :
+				    e->exc.vector == EXC_AC ? EXIT_AC : EXIT_EXCEPTION;
+			/* 15.12: EXITINFO1 holds the error code of the
+			 * vectors that have one. */
+			e->exc.has_error = EXC_HAS_ERROR & BIT(e->exc.vector);
+			e->exc.error = e->exc.has_error ? (uint32_t)c->exitinfo1 : 0;
 		} else {
 			e->reason = EXIT_UNKNOWN;
 		}
 	}
+}
+
+/* 15.21.4: a V_IRQ with V_IGN_TPR plus the VINTR intercept makes the CPU
+ * exit at the first instruction boundary where the guest could take an
+ * interrupt; the real interrupt is then injected through EVENTINJ. */
+static void svm_window(struct vmcb_control *c, bool want)
+{
+	if (want) {
+		c->vintr |= V_IRQ | V_IGN_TPR | FIELD_PREP(V_INTR_PRIO, 0xf);
+		c->intercept_misc1 |= INTERCEPT_VINTR;
+	} else {
+		c->vintr &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO);
+		c->intercept_misc1 &= ~INTERCEPT_VINTR;
+	}
+}
+
+/* The exception reflected on top of an interrupted event went in: the
+ * event goes next, or waits for an interrupt window when it is an
+ * external interrupt the guest cannot take yet (15.21.4). */
+static void svm_release_held(struct svm_vcpu *s)
+{
+	struct vmcb_control *c = &s->vmcb->control;
+	bool intr = FIELD_GET(EVTINJ_TYPE, s->held_event) == EVTINJ_TYPE_INTR;
+
+	if (intr && (!(s->vmcb->save.rflags & RFLAGS_IF) ||
+		     (c->interrupt_shadow & INT_SHADOW))) {
+		svm_window(c, true);
+		return;
+	}
+	c->eventinj = s->held_event;
+	s->held_event = 0;
+	svm_window(c, false);	/* the generic code asks again if it must */
 }
 
 static void svm_run(struct vcpu *v, struct vcpu_exit *e)
@@ -243,7 +297,16 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 	vm->control.eventinj = 0;
 	if (vm->control.exitintinfo & EVTINJ_VALID)
 		vm->control.eventinj = vm->control.exitintinfo;
+	else if (s->held_event)
+		svm_release_held(s);
 	svm_decode(vm, e);
+	/* A host interrupt exit: take it now, so that a tick of the exit
+	 * timer is told apart from a device interrupt. */
+	if (e->reason == EXIT_INTR) {
+		cpu_irq_window();
+		if (v->timer_fired)
+			e->reason = EXIT_TIMER;
+	}
 }
 
 #define SAVE_OFF(f) (uint16_t)offsetof(struct vmcb, save.f)
@@ -293,7 +356,7 @@ static bool svm_interruptible(struct vcpu *v)
 
 	return (s->vmcb->save.rflags & RFLAGS_IF) &&
 	       !(s->vmcb->control.interrupt_shadow & INT_SHADOW) &&
-	       !(s->vmcb->control.eventinj & EVTINJ_VALID);
+	       !(s->vmcb->control.eventinj & EVTINJ_VALID) && !s->held_event;
 }
 
 static void svm_inject(struct vcpu *v, enum event_type t, uint8_t vector,
@@ -302,26 +365,24 @@ static void svm_inject(struct vcpu *v, enum event_type t, uint8_t vector,
 	struct svm_vcpu *s = v->arch;
 	uint64_t type = t == EVENT_NMI ? EVTINJ_TYPE_NMI :
 			t == EVENT_EXCEPTION ? EVTINJ_TYPE_EXCEPTION : EVTINJ_TYPE_INTR;
+	uint64_t queued = s->vmcb->control.eventinj;
 
+	/* An exception raised while the CPU delivered an event (EXITINTINFO,
+	 * put back in EVENTINJ by svm_run) is delivered first, as the CPU
+	 * handles benign ones serially (SDM vol 3, table 6-5). An interrupted
+	 * exception is dropped: running the instruction again raises it
+	 * again (as KVM does); an interrupt or NMI is held and goes next. */
+	if (t == EVENT_EXCEPTION && (queued & EVTINJ_VALID) &&
+	    FIELD_GET(EVTINJ_TYPE, queued) != EVTINJ_TYPE_EXCEPTION)
+		s->held_event = queued;
 	s->vmcb->control.eventinj = FIELD_PREP(EVTINJ_VECTOR, vector) |
 		FIELD_PREP(EVTINJ_TYPE, type) | EVTINJ_VALID |
 		(has_error ? EVTINJ_EV | FIELD_PREP(EVTINJ_ERROR, error) : 0);
 }
 
-/* 15.21.4: a V_IRQ with V_IGN_TPR plus the VINTR intercept makes the CPU
- * exit at the first instruction boundary where the guest could take an
- * interrupt; the real interrupt is then injected through EVENTINJ. */
 static void svm_irq_window(struct vcpu *v, bool want)
 {
-	struct vmcb_control *c = &((struct svm_vcpu *)v->arch)->vmcb->control;
-
-	if (want) {
-		c->vintr |= V_IRQ | V_IGN_TPR | FIELD_PREP(V_INTR_PRIO, 0xf);
-		c->intercept_misc1 |= INTERCEPT_VINTR;
-	} else {
-		c->vintr &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO);
-		c->intercept_misc1 &= ~INTERCEPT_VINTR;
-	}
+	svm_window(&((struct svm_vcpu *)v->arch)->vmcb->control, want);
 }
 
 static void svm_dump(struct vcpu *v)
@@ -341,6 +402,49 @@ static void svm_dump(struct vcpu *v)
 	       st->idtr.base, st->idtr.limit, st->gdtr.base, st->gdtr.limit);
 }
 
+static void svm_timer_tick(uint8_t vector, void *ctx)
+{
+	struct vcpu *v = ctx;
+
+	(void)vector;
+	v->timer_fired = true;
+}
+
+/* Under SVM a host interrupt always exits the guest (INTR intercept with
+ * V_INTR_MASKING, 15.21.1), whatever the guest's IF: the local APIC
+ * timer, periodic on a host vector of its own, is the exit timer. */
+static int svm_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsigned len)
+{
+	struct svm_vcpu *s = v->arch;
+	uint64_t count;
+	int err;
+
+	if (!period_tsc) {
+		lapic_timer_stop();
+		return 0;
+	}
+	if (!s->timer_vector) {
+		err = irq_vector_alloc(1, &s->timer_vector) ?:
+		      irq_set_hook(s->timer_vector, svm_timer_tick, v);
+		if (err) {
+			s->timer_vector = 0;
+			snprintf(why, len, "no host vector for the local APIC timer (error %d)", err);
+			return -ENODEV;
+		}
+		s->timer_rate = lapic_timer_measure(TIMER_MEASURE_TSC);
+	}
+	count = period_tsc * s->timer_rate / TIMER_MEASURE_TSC;
+	if (!count || count > UINT32_MAX) {
+		snprintf(why, len, "the local APIC timer cannot count %lu TSC ticks "
+			 "(it ran %u ticks in %llu TSC ticks)", period_tsc, s->timer_rate,
+			 TIMER_MEASURE_TSC);
+		return -ENODEV;
+	}
+	v->timer_fired = false;
+	lapic_timer_periodic(s->timer_vector, (uint32_t)count);
+	return 0;
+}
+
 const struct vcpu_ops svm_ops = {
 	.name = "svm",
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
@@ -354,4 +458,5 @@ const struct vcpu_ops svm_ops = {
 	.inject = svm_inject,
 	.irq_window = svm_irq_window,
 	.dump = svm_dump,
+	.exit_timer = svm_exit_timer,
 };

@@ -10,7 +10,9 @@
 ; With V_INTR_MASKING the host's RFLAGS.IF at VMRUN decides whether
 ; physical interrupts exit the guest (15.21.1): IF is set after CLGI (GIF=0
 ; keeps them out of the hv until VMRUN) and cleared again before STGI, so
-; the hv itself only takes them where it opens a window.
+; the hv itself only takes them where it opens a window. Interrupts must
+; be drained before the caller decides what to inject, with IF clear from
+; there to VMRUN: one taken here would leave its work for the next exit.
 bits 64
 default rel
 section .text
@@ -43,13 +45,9 @@ svm_vmrun:
         push    rsi                     ; [rsp+8]  regs
         push    rdi                     ; [rsp]    guest vmcb
         fxrstor64 [rcx]
-        ; Take what is already pending here, in the hv: an interrupt that
-        ; is pending at VMRUN exits at once, and QEMU then reports an event
-        ; it has just injected as not delivered (EXITINTINFO), which would
-        ; be injected twice.
-        sti
-        nop
-        cli
+        ; Interrupts were drained by the caller before it decided what to
+        ; inject (hv/guest.c guest_loop); IF has been clear since, so what
+        ; arrives now stays pending and exits the guest at once.
         clgi
         sti
         mov     rax, rdi

@@ -18,6 +18,9 @@ enum exit_reason {
 	EXIT_CPUID, EXIT_HYPERCALL, EXIT_IO, EXIT_MSR, EXIT_HLT, EXIT_NPF,
 	EXIT_INTR, EXIT_NMI, EXIT_IRQ_WINDOW, EXIT_SHUTDOWN, EXIT_EXCEPTION,
 	EXIT_INVALID, EXIT_UNKNOWN,
+	EXIT_DB,		/* #DB in the guest, reflected back to it */
+	EXIT_AC,		/* #AC in the guest, reflected back to it */
+	EXIT_TIMER,		/* the exit timer (ops->exit_timer) fired */
 	EXIT_REASONS
 };
 
@@ -99,6 +102,12 @@ struct vcpu_ops {
 	void (*irq_window)(struct vcpu *v, bool want);
 	/* Print the backend's view of the guest state. */
 	void (*dump)(struct vcpu *v);
+	/* Make the guest exit with EXIT_TIMER at least once every period_tsc
+	 * TSC ticks, however it runs (0: stop). SVM uses a host timer
+	 * interrupt (the local APIC timer), VMX can use the preemption timer.
+	 * Ticks that land while the hv runs set timer_fired instead. 0, or
+	 * -ENODEV with the reason in why. */
+	int (*exit_timer)(struct vcpu *v, uint64_t period_tsc, char *why, unsigned len);
 };
 
 #define HV_INJECT_MAX	(1u << 20)
@@ -107,7 +116,10 @@ struct vcpu {
 	const struct vcpu_ops *ops;
 	struct vcpu_regs regs;
 	void *arch;			/* backend data */
-	uint64_t exits[EXIT_REASONS];
+	uint64_t exits[EXIT_REASONS];	/* EXIT_TIMER is not counted here: */
+	uint64_t timer_exits;		/* ... but here, so that a tick never
+					   shows in a benchmark's exits */
+	volatile bool timer_fired;	/* a tick not yet looked at */
 	uint32_t inject_pending;	/* virtual interrupts still to deliver */
 	uint8_t inject_vector;
 	bool running;			/* false once stopped after an error */

@@ -18,6 +18,7 @@ DEFAULT_TIMEOUT = 300
 
 
 def unescape(text):
+    text = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
     return text.replace("\\r", "\r").replace("\\b", "\b").replace("\\n", "\n")
 
 
