@@ -122,7 +122,7 @@ static bool hlt_wait(struct guest *g)
 {
 	uint64_t t0 = cpu_rdtsc(), bound = g->tsc_hz ? g->tsc_hz : 1ULL << 31;
 
-	while (vlapic_pending(&g->vlapic) < 0) {
+	while (vlapic_pending(&g->vlapic) < 0 && !g->vlapic.nmi_pending) {
 		if (!passthru_irqs_live(&g->pt) || cpu_rdtsc() - t0 > bound)
 			return false;
 		cpu_irq_window();
@@ -132,7 +132,8 @@ static bool hlt_wait(struct guest *g)
 
 static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
-	if (!g->vcpu.inject_pending && vlapic_pending(&g->vlapic) < 0 && !hlt_wait(g)) {
+	if (!g->vcpu.inject_pending && vlapic_pending(&g->vlapic) < 0 &&
+	    !g->vlapic.nmi_pending && !hlt_wait(g)) {
 		guest_stop(g, STOP_HALTED, "HLT with no interrupt that could wake it");
 		return -EIO;
 	}
