@@ -7,6 +7,10 @@
 void msix_selftest(void);
 /* ST_IRQ: device interrupts end to end through the 82574. */
 void irq_selftest(void);
+/* ST_GUARD_MMIO: hostile accesses to the trapped MSI-X pages, any device. */
+void guard_mmio_selftest(void);
+/* ST_GUARD_MSI: NMI, SMI, INIT, level and logical messages (82574). */
+void guard_msi_selftest(void);
 /* BENCH_IRQ_LATENCY, BENCH_IRQ_RATE (82574), BENCH_MSIX_UPDATE (any). */
 void irq_bench_latency(unsigned long iters, unsigned long warmup);
 void irq_bench_rate(unsigned long iters, unsigned long warmup);

@@ -118,6 +118,7 @@ void selftest_run(unsigned long id)
 		[ST_HYPERCALL] = st_hypercall, [ST_CPUID] = st_cpuid,
 		[ST_IO] = st_io, [ST_NPF] = st_npf, [ST_INJECT] = st_inject,
 		[ST_MSIX] = msix_selftest, [ST_IRQ] = irq_selftest,
+		[ST_GUARD_MMIO] = guard_mmio_selftest, [ST_GUARD_MSI] = guard_msi_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

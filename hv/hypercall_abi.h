@@ -43,6 +43,8 @@ enum hc_selftest_id {
 	ST_HYPERCALL, ST_CPUID, ST_IO, ST_NPF, ST_INJECT,
 	ST_MSIX,		/* generic MSI-X table behaviour, any device */
 	ST_IRQ,			/* device interrupts end to end (82574) */
+	ST_GUARD_MMIO,		/* hostile accesses to the trapped MSI-X pages */
+	ST_GUARD_MSI,		/* NMI/SMI/INIT/level/logical MSI-X messages (82574) */
 	ST_COUNT
 };
 

@@ -106,13 +106,16 @@ static const struct selftest tests[] = {
 	{ "vtd.dma-blocked", 0, run_native, vtd_test_dma_blocked },
 	{ "msix", ST_MSIX, run_in_guest, NULL },
 	{ "irq", ST_IRQ, run_irq, NULL },
+	{ "guard.mmio-bounds", ST_GUARD_MMIO, run_in_guest, NULL },
+	{ "guard.msi-modes", ST_GUARD_MSI, run_in_guest, NULL },
 };
 
 const char *selftest_names(void)
 {
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
-	       "vtd.dma-domain, vtd.dma-blocked), msix, irq";
+	       "vtd.dma-domain, vtd.dma-blocked), msix, irq, "
+	       "guard (guard.mmio-bounds, guard.msi-modes)";
 }
 
 /* NAME selects one test; a group name ("vtd") selects every "vtd.*". */
