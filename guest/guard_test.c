@@ -90,13 +90,21 @@ static bool guard_same(const struct msix *m, const union msix_entry *a,
 	return true;
 }
 
-/* Hostile accesses at the end of every trapped page and at the table and
- * PBA edges that lie inside a trapped page. */
+/* Hostile accesses at the table and PBA edges that lie inside a trapped
+ * page, then at the end of every trapped page. */
 static void guard_hostile(struct guard_mmio *g)
 {
 	uint64_t pages[2] = { g->m.table_pa & ~(GUARD_PAGE - 1), g->m.pba_pa & ~(GUARD_PAGE - 1) };
 	unsigned k;
 
+	if (g->table_end % GUARD_PAGE && g->table_end != g->m.pba_pa) {
+		*(volatile uint64_t *)(g->table_end - 4) = GUARD_PATTERN;
+		guard_expect_refused(g, g->table_end - 4, 8, "straddles the table end");
+	}
+	if (g->m.pba_pa % GUARD_PAGE && g->m.pba_pa != g->table_end) {
+		*(volatile uint64_t *)(g->m.pba_pa - 4) = GUARD_PATTERN;
+		guard_expect_refused(g, g->m.pba_pa - 4, 8, "straddles the PBA start");
+	}
 	for (k = 0; k < 2; k++) {
 		uint64_t end = pages[k] + GUARD_PAGE;
 
@@ -106,14 +114,6 @@ static void guard_hostile(struct guard_mmio *g)
 		if (!guard_in(end - 0x100, g->m.table_pa, g->table_end) &&
 		    !guard_in(end - 0x100, g->m.pba_pa, g->pba_end))
 			guard_expect_refused(g, end - 0xfe, 4, "misaligned");
-	}
-	if (g->table_end % GUARD_PAGE && g->table_end != g->m.pba_pa) {
-		*(volatile uint64_t *)(g->table_end - 4) = GUARD_PATTERN;
-		guard_expect_refused(g, g->table_end - 4, 8, "straddles the table end");
-	}
-	if (g->m.pba_pa % GUARD_PAGE && g->m.pba_pa != g->table_end) {
-		*(volatile uint64_t *)(g->m.pba_pa - 4) = GUARD_PATTERN;
-		guard_expect_refused(g, g->m.pba_pa - 4, 8, "straddles the PBA start");
 	}
 }
 
