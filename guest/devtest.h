@@ -11,6 +11,8 @@ void irq_selftest(void);
 void guard_mmio_selftest(void);
 /* ST_GUARD_MSI: NMI, SMI, INIT, level and logical messages (82574). */
 void guard_msi_selftest(void);
+/* ST_GUARD_BAR: BAR move attempts, any device. */
+void guard_bar_selftest(void);
 /* BENCH_IRQ_LATENCY, BENCH_IRQ_RATE (82574), BENCH_MSIX_UPDATE (any). */
 void irq_bench_latency(unsigned long iters, unsigned long warmup);
 void irq_bench_rate(unsigned long iters, unsigned long warmup);

@@ -6,6 +6,10 @@
  * no entry. A forwarded access would return what the device or the next
  * physical page holds instead (QEMU answers 0 there).
  *
+ * guard.bar-move: a BAR the guest rewrites GUARD_MOVES times stays where
+ * it is (the hv's console line for it is rate-limited; the scenarios
+ * reject a flood of them).
+ *
  * guard.msi-modes (82574): an NMI-mode entry makes exactly one NMI and no
  * vector; SMI, INIT, level-triggered and logical-destination entries
  * deliver nothing at all (the hv refuses them rather than inject a fixed
@@ -26,6 +30,7 @@
 #define GUARD_PATTERN		0x5a5a5a5aa5a5a5a5ULL
 #define GUARD_TIMEOUT_MS	100
 #define GUARD_QUIET_MS		2
+#define GUARD_MOVES		100
 #define GUARD_NMI_VECTOR	2
 #define GUARD_NMI_ENTRY		0
 #define GUARD_BAD_ENTRY		1
@@ -144,6 +149,29 @@ void guard_mmio_selftest(void)
 			      before[bad].dw[2], before[bad].dw[3], after[bad].dw[0],
 			      after[bad].dw[1], after[bad].dw[2], after[bad].dw[3]);
 	report(HC_PASS, "guard.mmio-bounds", NULL);
+}
+
+/* ---- guard.bar-move ---- */
+
+void guard_bar_selftest(void)
+{
+	struct pci_dev d;
+	uint16_t off;
+	uint32_t bar, got;
+	unsigned i;
+
+	if (guest_pci_find(&d) || !d.msix_cap)
+		return report(HC_SKIP, "guard.bar-move", "no MSI-X device at 00:00.0");
+	off = (uint16_t)(PCI_BAR0 + 4 * d.msix_table_bir);
+	bar = pci_cfg_read32(&guest_pci_cfg, &d, off);
+	for (i = 0; i < GUARD_MOVES; i++) {
+		pci_cfg_write32(&guest_pci_cfg, &d, off, bar + (i + 1) * (uint32_t)GUARD_PAGE * 16);
+		got = pci_cfg_read32(&guest_pci_cfg, &d, off);
+		if (got != bar)
+			return report(HC_FAIL, "guard.bar-move", "BAR%u moved from 0x%x to 0x%x",
+				      d.msix_table_bir, bar, got);
+	}
+	report(HC_PASS, "guard.bar-move", NULL);
 }
 
 /* ---- guard.msi-modes ---- */

@@ -119,6 +119,7 @@ void selftest_run(unsigned long id)
 		[ST_IO] = st_io, [ST_NPF] = st_npf, [ST_INJECT] = st_inject,
 		[ST_MSIX] = msix_selftest, [ST_IRQ] = irq_selftest,
 		[ST_GUARD_MMIO] = guard_mmio_selftest, [ST_GUARD_MSI] = guard_msi_selftest,
+		[ST_GUARD_BAR] = guard_bar_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

@@ -45,6 +45,7 @@ enum hc_selftest_id {
 	ST_IRQ,			/* device interrupts end to end (82574) */
 	ST_GUARD_MMIO,		/* hostile accesses to the trapped MSI-X pages */
 	ST_GUARD_MSI,		/* NMI/SMI/INIT/level/logical MSI-X messages (82574) */
+	ST_GUARD_BAR,		/* BAR move attempts */
 	ST_COUNT
 };
 

@@ -108,6 +108,7 @@ static const struct selftest tests[] = {
 	{ "irq", ST_IRQ, run_irq, NULL },
 	{ "guard.mmio-bounds", ST_GUARD_MMIO, run_in_guest, NULL },
 	{ "guard.msi-modes", ST_GUARD_MSI, run_in_guest, NULL },
+	{ "guard.bar-move", ST_GUARD_BAR, run_in_guest, NULL },
 };
 
 const char *selftest_names(void)
@@ -115,7 +116,7 @@ const char *selftest_names(void)
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
 	       "vtd.dma-domain, vtd.dma-blocked), msix, irq, "
-	       "guard (guard.mmio-bounds, guard.msi-modes)";
+	       "guard (guard.mmio-bounds, guard.msi-modes, guard.bar-move)";
 }
 
 /* NAME selects one test; a group name ("vtd") selects every "vtd.*". */
