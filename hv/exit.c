@@ -132,8 +132,7 @@ static bool hlt_wait(struct guest *g)
 
 static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
-	if (!g->vcpu.inject_pending && vlapic_pending(&g->vlapic) < 0 &&
-	    !g->vlapic.nmi_pending && !hlt_wait(g)) {
+	if (!g->vcpu.inject_pending && vlapic_pending(&g->vlapic) < 0 && !hlt_wait(g)) {
 		guest_stop(g, STOP_HALTED, "HLT with no interrupt that could wake it");
 		return -EIO;
 	}

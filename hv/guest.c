@@ -168,7 +168,7 @@ static void guest_deliver_irqs(struct guest *g)
 		bool now = v->ops->interruptible(v) && vlapic_nmi_take(&g->vlapic);
 
 		if (now)
-			v->ops->inject(v, EVENT_NMI, 2, false, 0);
+			v->ops->inject(v, EVENT_NMI, VLAPIC_NMI_VECTOR, false, 0);
 		v->ops->irq_window(v, !now);
 		return;
 	}

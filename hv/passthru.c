@@ -13,8 +13,6 @@
 #include "hv/ratelimit.h"
 #include "drivers/lapic.h"
 
-#define NMI_VECTOR		2
-
 static struct ratelimit rl_bar_move = RATELIMIT_INIT("BAR move");
 static struct ratelimit rl_mmio = RATELIMIT_INIT("refused MSI-X page access");
 static struct ratelimit rl_msi = RATELIMIT_INIT("refused MSI message");
@@ -164,7 +162,7 @@ static int ops_route(void *ctx, unsigned i, uint64_t addr, uint32_t data)
 		return -EINVAL;
 	}
 	p->guest_nmi[i] = msg.kind == PTEMU_MSI_NMI;
-	p->guest_vec[i] = p->guest_nmi[i] ? NMI_VECTOR : msg.vector;
+	p->guest_vec[i] = p->guest_nmi[i] ? VLAPIC_NMI_VECTOR : msg.vector;
 	return 0;
 }
 

@@ -64,7 +64,7 @@ static uint32_t cfg_read(const struct ptemu *p, uint16_t off)
 	if (off < CFG_HEADER_END)
 		return p->ops->cfg_read(p->ctx, off);
 	/* Only the MSI-X capability is shown, and it ends the list. */
-	if (off == cap && cap)
+	if (off == cap)
 		return PCI_CAP_ID_MSIX | (uint32_t)vmsix_ctrl_read(p->vm) << 16;
 	if (off == cap + PCI_MSIX_TABLE || off == cap + PCI_MSIX_PBA)
 		return p->ops->cfg_read(p->ctx, off);

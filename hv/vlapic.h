@@ -48,6 +48,8 @@
 #define VLAPIC_TIMER_CUR        0x390
 #define VLAPIC_TIMER_DIV        0x3e0
 
+#define VLAPIC_NMI_VECTOR       2       /* NMIs enter through IDT vector 2 */
+
 /* LVT index in struct vlapic.lvt. */
 enum vlapic_lvt { VLAPIC_LVT_IDX_CMCI, VLAPIC_LVT_IDX_TIMER,
 		  VLAPIC_LVT_IDX_THERMAL, VLAPIC_LVT_IDX_PERF,
