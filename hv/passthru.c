@@ -17,7 +17,7 @@ static struct ratelimit rl_bar_move = RATELIMIT_INIT("BAR move");
 static struct ratelimit rl_mmio = RATELIMIT_INIT("refused MSI-X page access");
 static struct ratelimit rl_msi = RATELIMIT_INIT("refused MSI message");
 
-/* ---- the physical device, as hv/ptemu.c reaches it ---- */
+/* ---- the physical device, as hv/ptemu*.c reach it ---- */
 
 static uint32_t hw_cfg_read(void *ctx, uint16_t off)
 {
