@@ -24,13 +24,22 @@
 /* Compatibility-format (not remappable) MSI address and data, as the local
  * APIC decodes them (SDM vol 3, 11.11.1 and 11.11.2). */
 #define MSI_ADDR_BASE		0xfee00000u
+#define  MSI_ADDR_WINDOW	GENMASK(63, 20)	/* MSI_ADDR_BASE there */
 #define  MSI_ADDR_DEST_ID	GENMASK(19, 12)	/* xAPIC destination */
+#define  MSI_ADDR_RSVD		GENMASK(11, 4)
 #define  MSI_ADDR_REDIR_HINT	BIT(3)
 #define  MSI_ADDR_DEST_LOGICAL	BIT(2)
 #define  MSI_DATA_VECTOR	GENMASK(7, 0)
-#define  MSI_DATA_DELIVERY	GENMASK(10, 8)	/* 0: fixed */
+#define  MSI_DATA_DELIVERY	GENMASK(10, 8)
+#define   MSI_DELIVERY_FIXED	0
+#define   MSI_DELIVERY_LOWPRI	1
+#define   MSI_DELIVERY_SMI	2
+#define   MSI_DELIVERY_NMI	4
+#define   MSI_DELIVERY_INIT	5
+#define   MSI_DELIVERY_EXTINT	7
 #define  MSI_DATA_LEVEL_ASSERT	BIT(14)
 #define  MSI_DATA_TRIGGER_LEVEL	BIT(15)
+#define  MSI_DATA_RSVD		GENMASK(31, 16)
 
 union msix_entry {
 	struct {

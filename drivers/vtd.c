@@ -252,7 +252,7 @@ void vtd_faults_enable(struct vtd_unit *u, uint8_t vector, uint32_t apic_id)
 {
 	wr32(u, VTD_FECTL, VTD_FECTL_IM);
 	wr32(u, VTD_FEDATA, vector);
-	wr32(u, VTD_FEADDR, MSI_ADDR_BASE | (uint32_t)FIELD_PREP(MSI_ADDR_DEST, apic_id & 0xff));
+	wr32(u, VTD_FEADDR, MSI_ADDR_BASE | (uint32_t)FIELD_PREP(MSI_ADDR_DEST_ID, apic_id & 0xff));
 	wr32(u, VTD_FEUADDR, apic_id & ~0xffu);
 	wr32(u, VTD_FECTL, 0);
 }

@@ -58,7 +58,7 @@ int vtd_msi_decode_handle(uint32_t addr_lo, uint32_t data, uint16_t *handle)
 {
 	uint32_t idx;
 
-	if ((addr_lo & MSI_ADDR_BASE_MASK) != MSI_ADDR_BASE ||
+	if ((addr_lo & MSI_ADDR_WINDOW) != MSI_ADDR_BASE ||
 	    !(addr_lo & VTD_MSI_ADDR_IF))
 		return -EINVAL;
 	idx = (uint32_t)FIELD_GET(VTD_MSI_ADDR_HANDLE, addr_lo);
@@ -77,7 +77,7 @@ void msi_compat_encode(uint8_t dest_apic, uint8_t vector, uint32_t *addr_lo,
 		       uint32_t *data)
 {
 	/* SDM 10.11.1/10.11.2: RH = DM = 0, fixed delivery, edge. */
-	*addr_lo = (uint32_t)(MSI_ADDR_BASE | FIELD_PREP(MSI_ADDR_DEST, dest_apic));
+	*addr_lo = (uint32_t)(MSI_ADDR_BASE | FIELD_PREP(MSI_ADDR_DEST_ID, dest_apic));
 	*data = (uint32_t)FIELD_PREP(MSI_DATA_VECTOR, vector);
 }
 

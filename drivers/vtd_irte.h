@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "drivers/bits.h"
+#include "drivers/msix.h"
 
 /* ---- Interrupt Remapping Table Entry, remapped format (VT-d 9.10) ---- */
 
@@ -82,15 +83,12 @@ struct vtd_irte_params {
  * destination > 0xff, svt 3, sq > 3 or an SVT_BUS range with start > end. */
 int vtd_irte_encode(union vtd_irte *e, const struct vtd_irte_params *p);
 
-/* ---- MSI address/data (VT-d 5.1.2.2, SDM 10.11) ---- */
-#define MSI_ADDR_BASE		0xfee00000u
-#define  MSI_ADDR_BASE_MASK	GENMASK(31, 20)
-#define  MSI_ADDR_DEST		GENMASK(19, 12)	/* compatibility: APIC id */
+/* ---- Remappable-format MSI address/data (VT-d 5.1.2.2); the
+ * compatibility format's fields are in drivers/msix.h ---- */
 #define  VTD_MSI_ADDR_HANDLE	GENMASK(19, 5)	/* remappable: handle[14:0] */
 #define  VTD_MSI_ADDR_IF	BIT(4)		/* 1: remappable format */
 #define  VTD_MSI_ADDR_SHV	BIT(3)		/* subhandle in data[15:0] */
 #define  VTD_MSI_ADDR_HANDLE15	BIT(2)		/* handle[15] */
-#define MSI_DATA_VECTOR		GENMASK(7, 0)
 #define VTD_MSI_DATA_SUBHANDLE	GENMASK(15, 0)
 
 /* Remappable-format MSI for IRT index handle (+ subhandle when shv). */

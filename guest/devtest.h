@@ -15,6 +15,12 @@ void entry_irq_selftest(void);
 void exc_db_selftest(void);
 /* ST_SPIN: spin with interrupts off, never exiting (guest/spin_test.c). */
 void spin_selftest(void);
+/* ST_GUARD_MMIO: hostile accesses to the trapped MSI-X pages, any device. */
+void guard_mmio_selftest(void);
+/* ST_GUARD_MSI: NMI, SMI, INIT, level and logical messages (82574). */
+void guard_msi_selftest(void);
+/* ST_GUARD_BAR: BAR move attempts, any device. */
+void guard_bar_selftest(void);
 /* BENCH_IRQ_LATENCY, BENCH_IRQ_RATE (82574), BENCH_MSIX_UPDATE (any). */
 void irq_bench_latency(unsigned long iters, unsigned long warmup);
 void irq_bench_rate(unsigned long iters, unsigned long warmup);

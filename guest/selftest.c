@@ -120,6 +120,8 @@ void selftest_run(unsigned long id)
 		[ST_MSIX] = msix_selftest, [ST_IRQ] = irq_selftest,
 		[ST_ENTRY_IRQ] = entry_irq_selftest, [ST_EXC_DB] = exc_db_selftest,
 		[ST_SPIN] = spin_selftest,
+		[ST_GUARD_MMIO] = guard_mmio_selftest, [ST_GUARD_MSI] = guard_msi_selftest,
+		[ST_GUARD_BAR] = guard_bar_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

@@ -4,6 +4,7 @@
 #include "hv/assign.h"
 #include "hv/hv.h"
 #include "hv/iommu.h"
+#include "hv/passthru.h"
 #include "drivers/vtd_sid.h"
 
 /* Why d cannot be given to the guest, or NULL when it can. */
@@ -25,7 +26,7 @@ static const char *refusal(const struct pci_dev *d, char *buf, size_t len)
 			 hv.pci[sharer].fn);
 		return buf;
 	}
-	return NULL;
+	return passthru_bar_refusal(d, buf, len);
 }
 
 static const struct pci_dev *pick_named(const struct opt_bdf *b)

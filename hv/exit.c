@@ -123,7 +123,7 @@ static bool hlt_wait(struct guest *g)
 {
 	uint64_t t0 = cpu_rdtsc(), bound = g->tsc_hz ? g->tsc_hz : 1ULL << 31;
 
-	while (vlapic_pending(&g->vlapic) < 0) {
+	while (vlapic_pending(&g->vlapic) < 0 && !g->vlapic.nmi_pending) {
 		if (!passthru_irqs_live(&g->pt) || cpu_rdtsc() - t0 > bound)
 			return false;
 		cpu_irq_window();

@@ -173,6 +173,16 @@ static void guest_deliver_irqs(struct guest *g)
 	struct vcpu *v = &g->vcpu;
 	int vec;
 
+	/* An NMI message goes first, once EVENTINJ is free (IF=1 stands in
+	 * for that: the backend tells nothing finer). */
+	if (g->vlapic.nmi_pending) {
+		bool now = v->ops->interruptible(v) && vlapic_nmi_take(&g->vlapic);
+
+		if (now)
+			v->ops->inject(v, EVENT_NMI, VLAPIC_NMI_VECTOR, false, 0);
+		v->ops->irq_window(v, !now);
+		return;
+	}
 	if (!v->inject_pending && !vlapic_irr_any(&g->vlapic))
 		return;
 	vec = vlapic_pending(&g->vlapic);

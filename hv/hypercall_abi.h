@@ -49,6 +49,9 @@ enum hc_selftest_id {
 	ST_ENTRY_IRQ,		/* an interrupt arriving at VM entry is not held */
 	ST_EXC_DB,		/* #DB exits the guest and is reflected to it */
 	ST_SPIN,		/* spin with IF=0 until the watchdog stops the guest */
+	ST_GUARD_MMIO,		/* hostile accesses to the trapped MSI-X pages */
+	ST_GUARD_MSI,		/* NMI/SMI/INIT/level/logical MSI-X messages (82574) */
+	ST_GUARD_BAR,		/* BAR move attempts */
 	ST_COUNT
 };
 

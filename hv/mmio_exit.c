@@ -1,7 +1,14 @@
 /* Trapped MMIO: the guest's xAPIC page and its device's MSI-X pages. The
  * faulting instruction is decoded (only the MOV forms compilers emit for
  * MMIO) and its access emulated; anything else stops the guest with the
- * instruction bytes logged. */
+ * instruction bytes logged. Every MSI-X page access is bounds-checked by
+ * hv/ptemu_mmio.c before anything physical happens.
+ *
+ * The nested page fault gives the guest-physical address that faulted, not
+ * where the access began: one that starts in the mapped page below and runs
+ * into a trapped page faults at the trapped page's start (APM vol 2,
+ * 15.25.6: EXITINFO2 is the faulting address), and is emulated as if it
+ * began there, which is checked like any other access at that address. */
 #include <errno.h>
 #include <stdio.h>
 #include "hv/guest.h"

@@ -10,50 +10,52 @@
 #define HV_PASSTHRU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "drivers/msix.h"
 #include "drivers/pci.h"
 #include "drivers/vtd.h"
 #include "drivers/vtd_sid.h"
+#include "hv/ptemu.h"
 #include "hv/vmsix.h"
 
 #define PASSTHRU_IRT_OWNER	2	/* IRT owner id of the guest's vectors */
-
-struct passthru_bar {
-	uint64_t base, size;
-	bool mem, mmio64, upper;	/* upper: the high half of a 64-bit BAR */
-	bool sizing;			/* the guest wrote all ones */
-	uint32_t flags;			/* low bits the register always shows */
-};
 
 struct passthru {
 	bool active;
 	const struct pci_dev *dev;
 	struct vtd_unit *unit;
 	struct vtd_sid sid;
-	struct passthru_bar bar[PCI_NUM_BARS];
+	struct ptemu emu;		/* config space and trapped-page decisions */
 	struct msix phys;		/* the physical table */
 	struct vmsix vm;
 	struct vmsix_entry *entries;
-	uint8_t *guest_vec;		/* guest vector of each entry */
+	uint8_t *guest_vec;		/* guest vector of each entry (2: NMI) */
+	bool *guest_nmi;		/* entry's message is an NMI */
 	uint8_t host_first;		/* nvec host vectors from here */
 	unsigned irte_first;
-	uint64_t table_gpa, table_len, pba_gpa, pba_len;
-	uint32_t cf8;			/* the CONFIG_ADDRESS latch */
-	uint64_t bad_accesses;
+	uint64_t bad_accesses;		/* refused trapped-page accesses, bad
+					   table/PBA accesses */
 };
 
 struct guest;
 
 /* Take dev for the guest: BARs, trapped pages, nested mappings. Refuses
- * (with the reason printed) a device without MSI-X or a usable unit. */
+ * (with the reason printed) a device without MSI-X or a usable unit, or
+ * with a memory BAR smaller than a page. */
 int passthru_assign(struct passthru *p, struct guest *g, const struct pci_dev *dev);
+/* Why dev's BARs cannot be passed through (a memory BAR smaller than a
+ * page, whose page it shares with whatever the firmware put beside it),
+ * written into buf; NULL when they can. Sizes the BARs. */
+const char *passthru_bar_refusal(const struct pci_dev *dev, char *buf, size_t len);
 /* Guest port I/O to 0xCF8/0xCFC..0xCFF; false when port is not ours. */
 bool passthru_cfg_io(struct passthru *p, uint16_t port, bool in, uint8_t size,
 		     uint32_t *val);
 /* Whether gpa is in a trapped page (MSI-X table or PBA). */
 bool passthru_covers(const struct passthru *p, uint64_t gpa);
-/* A trapped MMIO access in the MSI-X pages. false when gpa is not there. */
+/* A trapped MMIO access in the MSI-X pages, bounds-checked (ptemu.h):
+ * refused accesses are counted and logged (rate-limited). false when gpa
+ * is not there. */
 bool passthru_mmio(struct passthru *p, uint64_t gpa, uint8_t size, bool write,
 		   uint64_t *val);
 /* Take the device back from the guest: its MSI-X disabled (vectors and

@@ -148,6 +148,9 @@ static const struct selftest tests[] = {
 	{ "entry-irq", ST_ENTRY_IRQ, run_in_guest, NULL },
 	{ "exc.db", ST_EXC_DB, run_in_guest, NULL },
 	{ "watchdog", ST_SPIN, run_watchdog, NULL },
+	{ "guard.mmio-bounds", ST_GUARD_MMIO, run_in_guest, NULL },
+	{ "guard.msi-modes", ST_GUARD_MSI, run_in_guest, NULL },
+	{ "guard.bar-move", ST_GUARD_BAR, run_in_guest, NULL },
 };
 
 const char *selftest_names(void)
@@ -155,6 +158,7 @@ const char *selftest_names(void)
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
 	       "vtd.dma-domain, vtd.dma-blocked), msix, irq, entry-irq, exc.db, "
+	       "guard (guard.mmio-bounds, guard.msi-modes, guard.bar-move), "
 	       "watchdog (by name only: spins until the watchdog stops the guest)";
 }
 

@@ -75,6 +75,25 @@ static void signal_error(struct vlapic *v, uint32_t esr_bit)
 	}
 }
 
+int vlapic_nmi(struct vlapic *v)
+{
+	if (v->nmi_pending) {
+		v->stats.nmi_merged++;
+		return 0;
+	}
+	v->nmi_pending = true;
+	v->stats.nmi++;
+	return 1;
+}
+
+bool vlapic_nmi_take(struct vlapic *v)
+{
+	bool was = v->nmi_pending;
+
+	v->nmi_pending = false;
+	return was;
+}
+
 int vlapic_accept(struct vlapic *v, uint8_t vector, bool level)
 {
 	if (vector < VLAPIC_FIRST_VECTOR) {

@@ -48,6 +48,8 @@
 #define VLAPIC_TIMER_CUR        0x390
 #define VLAPIC_TIMER_DIV        0x3e0
 
+#define VLAPIC_NMI_VECTOR       2       /* NMIs enter through IDT vector 2 */
+
 /* LVT index in struct vlapic.lvt. */
 enum vlapic_lvt { VLAPIC_LVT_IDX_CMCI, VLAPIC_LVT_IDX_TIMER,
 		  VLAPIC_LVT_IDX_THERMAL, VLAPIC_LVT_IDX_PERF,
@@ -63,6 +65,8 @@ struct vlapic_stats {
 	uint64_t eoi;
 	uint64_t spurious_eoi;  /* EOI with ISR empty */
 	uint64_t bad_access;    /* misaligned, wrong size, RO write, WO read */
+	uint64_t nmi;           /* NMIs latched */
+	uint64_t nmi_merged;    /* NMIs that found one already latched */
 };
 
 struct vlapic {
@@ -76,6 +80,7 @@ struct vlapic {
 	uint32_t esr_pending;   /* errors since the last ESR write */
 	uint32_t ldr, dfr, icr_lo, icr_hi;
 	uint32_t timer_init, timer_div;
+	bool nmi_pending;       /* an NMI waits for injection */
 	struct vlapic_stats stats;
 };
 
@@ -95,6 +100,15 @@ void vlapic_reset(struct vlapic *v, uint32_t apic_id);
  * 1 if newly pending, 0 if merged with a pending one, -EINVAL for vectors
  * 0..15 (ESR receive-illegal-vector is logged), -ENODEV while disabled. */
 int vlapic_accept(struct vlapic *v, uint8_t vector, bool level);
+
+/* Latch an NMI for the vCPU (an MSI with NMI delivery). NMIs ignore the
+ * software enable, TPR and IF; the CPU holds at most one pending NMI
+ * (SDM vol 3, 6.7.1), so a second one before injection is merged. 1 if
+ * newly pending, 0 if merged. */
+int vlapic_nmi(struct vlapic *v);
+
+/* The vCPU takes the latched NMI: clears it; whether there was one. */
+bool vlapic_nmi_take(struct vlapic *v);
 
 /* Processor priority (SDM vol 3, 11.8.3.1). */
 uint8_t vlapic_ppr(const struct vlapic *v);

@@ -45,6 +45,24 @@ static void test_reset(void **state)
 	assert_int_equal(vlapic_pending(&v), -1);
 }
 
+/* An NMI is latched even while the APIC is software-disabled and leaves
+ * IRR alone; a second one before injection merges (SDM vol 3, 6.7.1). */
+static void test_nmi_latch(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	vlapic_reset(&v, 0);
+	assert_false(vlapic_nmi_take(&v));
+	assert_int_equal(vlapic_nmi(&v), 1);
+	assert_int_equal(vlapic_nmi(&v), 0);
+	assert_false(vlapic_irr_any(&v));
+	assert_true(vlapic_nmi_take(&v));
+	assert_false(vlapic_nmi_take(&v));
+	assert_int_equal(v.stats.nmi, 1);
+	assert_int_equal(v.stats.nmi_merged, 1);
+}
+
 static void test_accept_ack_eoi(void **state)
 {
 	struct vlapic v;
@@ -299,6 +317,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_nmi_latch),
 		cmocka_unit_test(test_accept_ack_eoi),
 		cmocka_unit_test(test_irr_merge),
 		cmocka_unit_test(test_nested_priorities),
