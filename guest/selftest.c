@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "guest/devtest.h"
+#include "guest/guard.h"
 #include "guest/guest.h"
 #include "drivers/cpu.h"
 
@@ -118,6 +119,7 @@ void selftest_run(unsigned long id)
 		[ST_HYPERCALL] = st_hypercall, [ST_CPUID] = st_cpuid,
 		[ST_IO] = st_io, [ST_NPF] = st_npf, [ST_INJECT] = st_inject,
 		[ST_MSIX] = msix_selftest, [ST_IRQ] = irq_selftest,
+		[ST_GUARD_FORGE] = forge_selftest, [ST_GUARD_FLOOD] = flood_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "hv/guest.h"
 #include "hv/insn.h"
+#include "hv/ratelimit.h"
 #include "hv/vuart.h"
 #include "hv/msr.h"
 #include "hv/cpuid.h"
@@ -64,9 +65,11 @@ static uint64_t io_mask(uint8_t size)
 }
 
 /* An I/O port with nothing behind it reads as all ones and ignores
- * writes, as on a real bus; each such port is reported once. */
+ * writes, as on a real bus; each of the first IO_LOG_PORTS such ports is
+ * reported once, and every report is rate-limited. */
 static void io_unclaimed(const struct vcpu_exit *e)
 {
+	static struct ratelimit rl = RATELIMIT_INIT("unclaimed-port");
 	static uint16_t logged[IO_LOG_PORTS];
 	static unsigned nlogged;
 	unsigned i;
@@ -78,6 +81,8 @@ static void io_unclaimed(const struct vcpu_exit *e)
 			return;
 	if (nlogged < IO_LOG_PORTS)
 		logged[nlogged++] = e->io.port;
+	if (!ratelimit_allow(&rl))
+		return;
 	printf("hv: guest %s port 0x%x (size %u): no device, %s\n",
 	       e->io.in ? "read" : "wrote", e->io.port, e->io.size,
 	       e->io.in ? "reads as all ones" : "ignored");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "hv/guest.h"
+#include "hv/ratelimit.h"
 #include "hv/report.h"
 #include "hv/bench.h"
 #include "hv/vuart.h"
@@ -129,6 +130,7 @@ static const hc_fn hc_table[HC_COUNT] = {
  * not advanced, so the next resume asks again. */
 int hypercall_handle(struct guest *g, const struct vcpu_exit *e)
 {
+	static struct ratelimit unknown_rl = RATELIMIT_INIT("unknown-hypercall");
 	struct vcpu_regs *r = &g->vcpu.regs;
 	uint64_t nr = r->rax;
 
@@ -139,7 +141,8 @@ int hypercall_handle(struct guest *g, const struct vcpu_exit *e)
 	if (nr < HC_COUNT && hc_table[nr]) {
 		r->rax = (uint64_t)hc_table[nr](g, r);
 	} else {
-		printf("hv: guest made unknown hypercall %lu: -ENOSYS\n", nr);
+		if (ratelimit_allow(&unknown_rl))
+			printf("hv: guest made unknown hypercall %lu: -ENOSYS\n", nr);
 		r->rax = (uint64_t)-HC_ENOSYS;
 	}
 	return exit_skip_insn(g, e, g->vcpu.ops->hypercall_insn,

@@ -43,6 +43,8 @@ enum hc_selftest_id {
 	ST_HYPERCALL, ST_CPUID, ST_IO, ST_NPF, ST_INJECT,
 	ST_MSIX,		/* generic MSI-X table behaviour, any device */
 	ST_IRQ,			/* device interrupts end to end (82574) */
+	ST_GUARD_FORGE,		/* hostile: forged console lines */
+	ST_GUARD_FLOOD,		/* hostile: console flooding exits */
 	ST_COUNT
 };
 

@@ -84,6 +84,14 @@ static void run_irq(struct guest *g, const struct selftest *t)
 	run_in_guest(g, t);
 }
 
+/* Hostile-guest tests flood or garble the console on purpose: they run
+ * only when named (`selftest guard`, `selftest guard.forge`). */
+static void run_by_name(struct guest *g, const struct selftest *t)
+{
+	if (!all_requested)
+		run_in_guest(g, t);
+}
+
 static void run_native(struct guest *g, const struct selftest *t)
 {
 	(void)g;
@@ -104,15 +112,19 @@ static const struct selftest tests[] = {
 	{ "vtd.ir-faults", 0, run_native, vtd_test_ir_faults },
 	{ "vtd.dma-domain", 0, run_native, vtd_test_dma_domain },
 	{ "vtd.dma-blocked", 0, run_native, vtd_test_dma_blocked },
+	{ "vtd.native-cleanup", 0, run_native, vtd_test_native_cleanup },
 	{ "msix", ST_MSIX, run_in_guest, NULL },
 	{ "irq", ST_IRQ, run_irq, NULL },
+	{ "guard.forge", ST_GUARD_FORGE, run_by_name, NULL },
+	{ "guard.flood", ST_GUARD_FLOOD, run_by_name, NULL },
 };
 
 const char *selftest_names(void)
 {
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
-	       "vtd.dma-domain, vtd.dma-blocked), msix, irq";
+	       "vtd.dma-domain, vtd.dma-blocked, vtd.native-cleanup), msix, irq; by name only: guard "
+	       "(guard.forge, guard.flood)";
 }
 
 /* NAME selects one test; a group name ("vtd") selects every "vtd.*". */

@@ -12,5 +12,9 @@ void vtd_test_compat_blocked(void);
 void vtd_test_ir_faults(void);
 void vtd_test_dma_domain(void);
 void vtd_test_dma_blocked(void);
+/* After native work (`selftest vtd`, `bench native-irq`, `bench
+ * irte-update`): none of its IRTEs present, and the device sending the
+ * hv's handles delivers nothing. */
+void vtd_test_native_cleanup(void);
 
 #endif
