@@ -65,8 +65,9 @@ static uint64_t io_mask(uint8_t size)
 }
 
 /* An I/O port with nothing behind it reads as all ones and ignores
- * writes, as on a real bus; each of the first IO_LOG_PORTS such ports is
- * reported once, and every report is rate-limited. */
+ * writes, as on a real bus. Each port is reported once (the first
+ * IO_LOG_PORTS of them are remembered once shown), and every report is
+ * rate-limited. */
 static void io_unclaimed(const struct vcpu_exit *e)
 {
 	static struct ratelimit rl = RATELIMIT_INIT("unclaimed-port");
@@ -79,10 +80,10 @@ static void io_unclaimed(const struct vcpu_exit *e)
 	for (i = 0; i < nlogged; i++)
 		if (logged[i] == e->io.port)
 			return;
-	if (nlogged < IO_LOG_PORTS)
-		logged[nlogged++] = e->io.port;
 	if (!ratelimit_allow(&rl))
 		return;
+	if (nlogged < IO_LOG_PORTS)
+		logged[nlogged++] = e->io.port;
 	printf("hv: guest %s port 0x%x (size %u): no device, %s\n",
 	       e->io.in ? "read" : "wrote", e->io.port, e->io.size,
 	       e->io.in ? "reads as all ones" : "ignored");

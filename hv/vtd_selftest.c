@@ -248,8 +248,8 @@ static void compat_blocked(struct native_dev *n, const char *name)
 		return report_verdict(HC_FAIL, name, why);
 	if (!on_k && !others)
 		return report_verdict(HC_PASS, name, NULL);
-	snprintf(why, sizeof(why), "%s: a compatibility-format MSI to host vector 0x%x arrived "
-		 "%lu time(s), %lu elsewhere, GSTS 0x%x (CFIS %s)",
+	snprintf(why, sizeof(why), "%s; observed: a compatibility-format MSI to host vector 0x%x "
+		 "arrived %lu time(s), %lu elsewhere, GSTS 0x%x (CFIS %s)",
 		 compat_known_limit(on_k, others, gsts) ? QEMU_NO_CFI_BLOCK : "not blocked",
 		 n->host_vec, on_k, others, gsts, gsts & VTD_GSTS_CFIS ? "set" : "clear");
 	report_verdict(compat_known_limit(on_k, others, gsts) ? HC_SKIP : HC_FAIL, name, why);
@@ -282,8 +282,8 @@ static void ir_faults(struct native_dev *n, const char *name)
 	vtd_faults_handle(n->unit);
 	if (n->unit->faults.ir > before.ir)
 		return report_verdict(HC_PASS, name, NULL);
-	snprintf(why, sizeof(why), "%s: an interrupt blocked by a not-present IRTE left FSTS 0x%x "
-		 "and %lu new DMA, %lu other fault record(s)",
+	snprintf(why, sizeof(why), "%s; observed: an interrupt blocked by a not-present IRTE left "
+		 "FSTS 0x%x and %lu new DMA, %lu other fault record(s)",
 		 ir_faults_known_limit(&before, &n->unit->faults, fsts) ? QEMU_NO_IR_FAULTS :
 		 "no interrupt-remapping fault recorded", fsts,
 		 n->unit->faults.dma - before.dma, n->unit->faults.other - before.other);
