@@ -17,7 +17,7 @@
 #define ROUNDS			3
 #define SETTLE_US		400
 #define DMA_RING_GPA		0x10000ULL	/* guest RAM the device may reach */
-#define WHY_MAX			160
+#define WHY_MAX			256
 #define QEMU_NO_CFI_BLOCK	"QEMU 7.2 delivers compatibility-format MSIs even with CFI clear"
 #define QEMU_NO_IR_FAULTS	"QEMU 7.2 records no interrupt-remapping faults (FSTS stays 0)"
 
@@ -248,7 +248,7 @@ static void compat_blocked(struct native_dev *n, const char *name)
 		return report_verdict(HC_FAIL, name, why);
 	if (!on_k && !others)
 		return report_verdict(HC_PASS, name, NULL);
-	snprintf(why, sizeof(why), "%s; observed: a compatibility-format MSI to host vector 0x%x "
+	snprintf(why, sizeof(why), "%s; observed: a compatibility-format MSI to vector 0x%x "
 		 "arrived %lu time(s), %lu elsewhere, GSTS 0x%x (CFIS %s)",
 		 compat_known_limit(on_k, others, gsts) ? QEMU_NO_CFI_BLOCK : "not blocked",
 		 n->host_vec, on_k, others, gsts, gsts & VTD_GSTS_CFIS ? "set" : "clear");
