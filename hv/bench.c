@@ -134,8 +134,10 @@ int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 	if (err) {
 		safe_name_copy(shown, sizeof(shown), d->bench);
 		if (ratelimit_allow(&rl))
-			printf("hv: result \"%s\" refused (error %d): names are 1..%d of "
-			       "A-Z a-z 0-9 . _ -\n", shown, err, RESULT_NAME_MAX);
+			printf("hv: result \"%s\" refused (error %d): %s%d%s\n", shown, err,
+			       err == -EINVAL ? "names are 1.." : "its line passes ",
+			       err == -EINVAL ? RESULT_NAME_MAX : JSON_MAX,
+			       err == -EINVAL ? " of A-Z a-z 0-9 . _ -" : " bytes");
 		return err;
 	}
 	report_result_line(json);
