@@ -120,6 +120,7 @@ void selftest_run(unsigned long id)
 		[ST_IO] = st_io, [ST_NPF] = st_npf, [ST_INJECT] = st_inject,
 		[ST_MSIX] = msix_selftest, [ST_IRQ] = irq_selftest,
 		[ST_GUARD_FORGE] = forge_selftest, [ST_GUARD_FLOOD] = flood_selftest,
+		[ST_NATIVE_DMA] = native_dma_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

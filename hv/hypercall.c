@@ -107,6 +107,11 @@ static long hc_work_done(struct guest *g, struct vcpu_regs *r)
 	return 0;
 }
 
+static long hc_work_args(struct guest *g, struct vcpu_regs *r)
+{
+	return guest_write_gva(g, r->rdi, &g->work, sizeof(g->work)) ? -HC_EFAULT : 0;
+}
+
 static long hc_bench_mark(struct guest *g, struct vcpu_regs *r)
 {
 	(void)r;
@@ -124,6 +129,7 @@ static const hc_fn hc_table[HC_COUNT] = {
 	[HC_INJECT_SELF] = hc_inject_self,
 	[HC_GET_INFO] = hc_get_info,
 	[HC_BENCH_MARK] = hc_bench_mark,
+	[HC_WORK_ARGS] = hc_work_args,
 };
 
 /* HC_GET_WORK with nothing to do parks the guest on its VMMCALL: RIP is

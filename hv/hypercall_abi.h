@@ -20,6 +20,7 @@ enum hc_number {
 	HC_INJECT_SELF = 6,	/* (vector, count): deliver count virtual interrupts */
 	HC_GET_INFO = 7,	/* (struct hc_guest_info *out) -> 0 */
 	HC_BENCH_MARK = 8,	/* (): exits from here on count for the next samples */
+	HC_WORK_ARGS = 9,	/* (struct hc_work *out) -> 0: the work item being run */
 	HC_COUNT
 };
 
@@ -45,6 +46,8 @@ enum hc_selftest_id {
 	ST_IRQ,			/* device interrupts end to end (82574) */
 	ST_GUARD_FORGE,		/* hostile: forged console lines */
 	ST_GUARD_FLOOD,		/* hostile: console flooding exits */
+	ST_NATIVE_DMA,		/* hostile: DMA-written MSIs at the hv's IRTEs
+				   (iters = IRT handle, warmup = sink vector) */
 	ST_COUNT
 };
 

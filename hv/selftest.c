@@ -92,6 +92,11 @@ static void run_by_name(struct guest *g, const struct selftest *t)
 		run_in_guest(g, t);
 }
 
+static void run_native_dma(struct guest *g, const struct selftest *t)
+{
+	vtd_test_native_dma(g, t->id);
+}
+
 static void run_native(struct guest *g, const struct selftest *t)
 {
 	(void)g;
@@ -113,6 +118,7 @@ static const struct selftest tests[] = {
 	{ "vtd.dma-domain", 0, run_native, vtd_test_dma_domain },
 	{ "vtd.dma-blocked", 0, run_native, vtd_test_dma_blocked },
 	{ "vtd.native-cleanup", 0, run_native, vtd_test_native_cleanup },
+	{ "vtd.native-dma", ST_NATIVE_DMA, run_native_dma, NULL },
 	{ "msix", ST_MSIX, run_in_guest, NULL },
 	{ "irq", ST_IRQ, run_irq, NULL },
 	{ "guard.forge", ST_GUARD_FORGE, run_by_name, NULL },
@@ -123,7 +129,7 @@ const char *selftest_names(void)
 {
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
-	       "vtd.dma-domain, vtd.dma-blocked, vtd.native-cleanup), msix, irq; by name only: guard "
+	       "vtd.dma-domain, vtd.dma-blocked, vtd.native-cleanup, vtd.native-dma), msix, irq; by name only: guard "
 	       "(guard.forge, guard.flood)";
 }
 

@@ -16,5 +16,10 @@ void vtd_test_dma_blocked(void);
  * irte-update`): none of its IRTEs present, and the device sending the
  * hv's handles delivers nothing. */
 void vtd_test_native_cleanup(void);
+/* The guest's own device DMA-writes remappable-format MSIs at the hv's
+ * native IRTEs (guest test id): they must arrive while the IRTEs are live
+ * (the control) and never after native_dev_put. */
+struct guest;
+void vtd_test_native_dma(struct guest *g, unsigned id);
 
 #endif
