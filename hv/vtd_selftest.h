@@ -3,6 +3,8 @@
 #ifndef HV_VTD_SELFTEST_H
 #define HV_VTD_SELFTEST_H
 
+struct guest;
+
 /* Each prints its own PASS/FAIL/SKIP line. */
 void vtd_test_remap(void);
 void vtd_test_bad_sid(void);
@@ -19,7 +21,6 @@ void vtd_test_native_cleanup(void);
 /* The guest's own device DMA-writes remappable-format MSIs at the hv's
  * native IRTEs (guest test id): they must arrive while the IRTEs are live
  * (the control) and never after native_dev_put. */
-struct guest;
 void vtd_test_native_dma(struct guest *g, unsigned id);
 
 #endif
