@@ -1,5 +1,6 @@
 /* `selftest vtd`: interrupt and DMA remapping checked natively on the
- * assigned device, before any guest owns it. */
+ * assigned device (vtd.native-dma also attacks the hv's IRTEs from the
+ * guest through that device). */
 #ifndef HV_VTD_SELFTEST_H
 #define HV_VTD_SELFTEST_H
 
