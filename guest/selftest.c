@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "guest/devtest.h"
+#include "guest/guard.h"
 #include "guest/guest.h"
 #include "drivers/cpu.h"
 
@@ -122,6 +123,8 @@ void selftest_run(unsigned long id)
 		[ST_SPIN] = spin_selftest,
 		[ST_GUARD_MMIO] = guard_mmio_selftest, [ST_GUARD_MSI] = guard_msi_selftest,
 		[ST_GUARD_BAR] = guard_bar_selftest,
+		[ST_GUARD_FORGE] = forge_selftest, [ST_GUARD_FLOOD] = flood_selftest,
+		[ST_NATIVE_DMA] = native_dma_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

@@ -5,7 +5,9 @@
 #include "hv/bench.h"
 #include "hv/guest.h"
 #include "hv/hv.h"
+#include "hv/ratelimit.h"
 #include "hv/report.h"
+#include "hv/safe_text.h"
 #include "hv/stats.h"
 
 #define JSON_MAX	768
@@ -40,31 +42,25 @@ void bench_mark(struct guest *g)
 	memcpy(exits_mark, g->vcpu.exits, sizeof(exits_mark));
 }
 
-/* Exits per sample by reason, as a JSON object; the HC_SAMPLES call that
- * delivers the samples is not part of the measurement. */
-static int exits_json(struct guest *g, size_t n, char *buf, size_t len)
+/* Exits per sample by reason (those that occurred); the HC_SAMPLES call
+ * that delivers the samples is not part of the measurement. */
+static size_t exits_rates(struct guest *g, size_t n, struct result_rate *out)
 {
 	uint64_t delta[EXIT_REASONS];
-	int off = snprintf(buf, len, "{");
+	size_t k = 0;
 	unsigned r;
-	bool first = true;
 
 	for (r = 0; r < EXIT_REASONS; r++)
 		delta[r] = g->vcpu.exits[r] - exits_mark[r];
-	delta[EXIT_HYPERCALL]--;
-	for (r = 0; r < EXIT_REASONS && off < (int)len; r++) {
-		uint64_t milli = delta[r] * 1000 / n;
-		char num[32];
-
+	if (delta[EXIT_HYPERCALL])
+		delta[EXIT_HYPERCALL]--;
+	for (r = 0; r < EXIT_REASONS; r++) {
 		if (!delta[r])
 			continue;
-		stats_format_milli(milli, num, sizeof(num));
-		off += snprintf(buf + off, len - (size_t)off, "%s\"%s\":%s",
-				first ? "" : ",", exit_reason_name(r), num);
-		first = false;
+		out[k].key = exit_reason_name(r);
+		out[k++].milli = delta[r] * 1000 / n;
 	}
-	off += snprintf(buf + off, len - (size_t)off, "}");
-	return off;
+	return k;
 }
 
 #define REMEMBER_MAX	32
@@ -110,37 +106,65 @@ static void latency_ratio(void)
 	       "%ld ticks\n", guest, native, ratio, (long)(guest - native));
 }
 
-int bench_emit(const char *name, const char *mode, uint64_t *samples, size_t n,
-	       const char *exits)
+/* The table row's exits: "hypercall 1.000, io 0.500" or "none". */
+static void exits_text(const struct result_desc *d, char *buf, size_t len)
 {
-	char json[JSON_MAX], mean[32];
+	size_t i, off = 0;
+	char num[32];
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < d->nexits && off < len; i++) {
+		stats_format_milli(d->exits[i].milli, num, sizeof(num));
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %s", i ? ", " : "",
+					d->exits[i].key, num);
+	}
+}
+
+int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
+{
+	static struct ratelimit rl = RATELIMIT_INIT("refused-result");
+	char json[JSON_MAX], mean[32], exits[JSON_MAX], shown[RESULT_NAME_MAX + 1];
 	struct stats st;
+	int err;
 
 	if (stats_compute(samples, n, &st))
 		return -EINVAL;
-	stats_format_milli(st.mean_milli, mean, sizeof(mean));
-	snprintf(json, sizeof(json),
-		 "{\"bench\":\"%s\",\"mode\":%s,\"unit\":\"tsc_ticks\","
-		 "\"count\":%lu,\"min\":%lu,\"p50\":%lu,\"p90\":%lu,\"p99\":%lu,"
-		 "\"max\":%lu,\"mean\":%s,\"exits_per_iter\":%s}",
-		 name, mode, st.count, st.min, st.p50, st.p90, st.p99, st.max, mean, exits);
+	d->st = &st;
+	err = result_json(json, sizeof(json), d);
+	if (err) {
+		safe_name_copy(shown, sizeof(shown), d->bench);
+		if (ratelimit_allow(&rl))
+			printf("hv: result \"%s\" refused (error %d): %s%d%s\n", shown, err,
+			       err == -EINVAL ? "names are 1.." : "its line passes ",
+			       err == -EINVAL ? RESULT_NAME_MAX : JSON_MAX,
+			       err == -EINVAL ? " of A-Z a-z 0-9 . _ -" : " bytes");
+		return err;
+	}
 	report_result_line(json);
-	bench_remember(name, st.p50);
+	bench_remember(d->bench, st.p50);
+	stats_format_milli(st.mean_milli, mean, sizeof(mean));
+	exits_text(d, exits, sizeof(exits));
 	printf("  %-20s %8lu samples  min %6lu  p50 %6lu  p90 %6lu  p99 %6lu  max %8lu  mean %s ticks\n",
-	       name, st.count, st.min, st.p50, st.p90, st.p99, st.max, mean);
-	printf("  %-20s exits per iteration %s\n", "", exits);
+	       d->bench, st.count, st.min, st.p50, st.p90, st.p99, st.max, mean);
+	printf("  %-20s exits per iteration: %s\n", "", exits);
 	return 0;
 }
 
 int bench_report(struct guest *g, const char *name, uint64_t *samples, size_t n)
 {
-	char exits[256], mode[128];
+	struct result_rate rates[EXIT_REASONS];
+	const struct result_str mode[] = {
+		{ "cpu", g->vcpu.ops->name }, { "msix", "trap" },
+		{ "delivery", "inject" }, { "eoi", "trap" },
+	};
+	struct result_desc d = { .bench = name, .mode = mode, .nmode = ARRAY_SIZE(mode),
+				 .exits = rates };
 	int err;
 
-	exits_json(g, n, exits, sizeof(exits));
-	snprintf(mode, sizeof(mode), "{\"cpu\":\"%s\",\"msix\":\"trap\","
-		 "\"delivery\":\"inject\",\"eoi\":\"trap\"}", g->vcpu.ops->name);
-	err = bench_emit(name, mode, samples, n, exits);
+	if (!n)
+		return -EINVAL;
+	d.nexits = exits_rates(g, n, rates);
+	err = bench_emit(&d, samples, n);
 	bench_mark(g);
 	return err;
 }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/result_json.h"
 
 struct guest;
 
@@ -16,10 +17,11 @@ int bench_run(struct guest *g, const char *name, uint32_t iters, uint32_t warmup
 void bench_mark(struct guest *g);
 /* Summarise one sample set from the guest (HC_SAMPLES); sorts samples. */
 int bench_report(struct guest *g, const char *name, uint64_t *samples, size_t n);
-/* Summarise a sample set: RESULT line and table row. mode and exits are
- * JSON objects. Sorts samples. 0 or -EINVAL for no samples. */
-int bench_emit(const char *name, const char *mode, uint64_t *samples, size_t n,
-	       const char *exits);
+/* Summarise a sample set: RESULT line (hv/result_json.h: every name
+ * validated) and table row. d names the bench, mode and exits; d->st is set
+ * here. Sorts samples. 0; -EINVAL for no samples or a name outside the safe
+ * set, -ENOSPC for a line too long (both refused with a console line). */
+int bench_emit(struct result_desc *d, uint64_t *samples, size_t n);
 /* Names for `help`. */
 const char *bench_names(void);
 

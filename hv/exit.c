@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "hv/guest.h"
 #include "hv/insn.h"
+#include "hv/ratelimit.h"
 #include "hv/vuart.h"
 #include "hv/msr.h"
 #include "hv/cpuid.h"
@@ -65,9 +66,12 @@ static uint64_t io_mask(uint8_t size)
 }
 
 /* An I/O port with nothing behind it reads as all ones and ignores
- * writes, as on a real bus; each such port is reported once. */
+ * writes, as on a real bus. Each port is reported once (the first
+ * IO_LOG_PORTS of them are remembered once shown), and every report is
+ * rate-limited. */
 static void io_unclaimed(const struct vcpu_exit *e)
 {
+	static struct ratelimit rl = RATELIMIT_INIT("unclaimed-port");
 	static uint16_t logged[IO_LOG_PORTS];
 	static unsigned nlogged;
 	unsigned i;
@@ -77,6 +81,8 @@ static void io_unclaimed(const struct vcpu_exit *e)
 	for (i = 0; i < nlogged; i++)
 		if (logged[i] == e->io.port)
 			return;
+	if (!ratelimit_allow(&rl))
+		return;
 	if (nlogged < IO_LOG_PORTS)
 		logged[nlogged++] = e->io.port;
 	printf("hv: guest %s port 0x%x (size %u): no device, %s\n",

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "hv/guest.h"
+#include "hv/ratelimit.h"
 #include "hv/report.h"
 #include "hv/bench.h"
 #include "hv/vuart.h"
@@ -112,6 +113,11 @@ static long hc_work_done(struct guest *g, struct vcpu_regs *r)
 	return 0;
 }
 
+static long hc_work_args(struct guest *g, struct vcpu_regs *r)
+{
+	return guest_write_gva(g, r->rdi, &g->work, sizeof(g->work)) ? -HC_EFAULT : 0;
+}
+
 static long hc_bench_mark(struct guest *g, struct vcpu_regs *r)
 {
 	(void)r;
@@ -131,12 +137,14 @@ static const hc_fn hc_table[HC_COUNT] = {
 	[HC_BENCH_MARK] = hc_bench_mark,
 	[HC_RAISE_HOST_IRQ] = hc_raise_host_irq,
 	[HC_EXIT_COUNT] = hc_exit_count,
+	[HC_WORK_ARGS] = hc_work_args,
 };
 
 /* HC_GET_WORK with nothing to do parks the guest on its VMMCALL: RIP is
  * not advanced, so the next resume asks again. */
 int hypercall_handle(struct guest *g, const struct vcpu_exit *e)
 {
+	static struct ratelimit unknown_rl = RATELIMIT_INIT("unknown-hypercall");
 	struct vcpu_regs *r = &g->vcpu.regs;
 	uint64_t nr = r->rax;
 
@@ -147,7 +155,8 @@ int hypercall_handle(struct guest *g, const struct vcpu_exit *e)
 	if (nr < HC_COUNT && hc_table[nr]) {
 		r->rax = (uint64_t)hc_table[nr](g, r);
 	} else {
-		printf("hv: guest made unknown hypercall %lu: -ENOSYS\n", nr);
+		if (ratelimit_allow(&unknown_rl))
+			printf("hv: guest made unknown hypercall %lu: -ENOSYS\n", nr);
 		r->rax = (uint64_t)-HC_ENOSYS;
 	}
 	return exit_skip_insn(g, e, g->vcpu.ops->hypercall_insn,

@@ -23,6 +23,7 @@ enum hc_number {
 	HC_RAISE_HOST_IRQ = 9,	/* (entry): make the host interrupt of the guest's MSI-X
 				   entry pending in the hv, taken just before re-entry */
 	HC_EXIT_COUNT = 10,	/* (enum hc_exit_kind) -> exits of that kind so far */
+	HC_WORK_ARGS = 11,	/* (struct hc_work *out) -> 0: the work item being run */
 	HC_COUNT
 };
 
@@ -52,6 +53,10 @@ enum hc_selftest_id {
 	ST_GUARD_MMIO,		/* hostile accesses to the trapped MSI-X pages */
 	ST_GUARD_MSI,		/* NMI/SMI/INIT/level/logical MSI-X messages (82574) */
 	ST_GUARD_BAR,		/* BAR move attempts */
+	ST_GUARD_FORGE,		/* hostile: forged console lines */
+	ST_GUARD_FLOOD,		/* hostile: console flooding exits */
+	ST_NATIVE_DMA,		/* hostile: DMA-written MSIs at the hv's IRTEs
+				   (iters = IRT handle, warmup = sink vector) */
 	ST_COUNT
 };
 

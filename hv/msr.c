@@ -2,6 +2,7 @@
  * kept in the backend; anything else raises #GP, as for a missing MSR. */
 #include <stdio.h>
 #include "hv/msr.h"
+#include "hv/ratelimit.h"
 #include "hv/vcpu.h"
 #include "drivers/cpu.h"
 
@@ -73,12 +74,14 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 
 int msr_emulate(struct vcpu *v, bool write)
 {
+	static struct ratelimit refused_rl = RATELIMIT_INIT("refused-msr");
 	uint32_t msr = (uint32_t)v->regs.rcx;
 	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 
 	if (write ? msr_write(v, msr, val) : msr_read(v, msr, &val)) {
-		printf("hv: guest %s of MSR 0x%x: not emulated, #GP injected\n",
-		       write ? "WRMSR" : "RDMSR", msr);
+		if (ratelimit_allow(&refused_rl))
+			printf("hv: guest %s of MSR 0x%x: not emulated, #GP injected\n",
+			       write ? "WRMSR" : "RDMSR", msr);
 		v->ops->inject(v, EVENT_EXCEPTION, VEC_GP, true, 0);
 		return 1;
 	}

@@ -8,10 +8,36 @@
 #include "hv/irq.h"
 #include "hv/native_dev.h"
 #include "hv/report.h"
+#include "drivers/bits.h"
 #include "drivers/cpu.h"
 
-#define NATIVE_MODE	"{\"path\":\"native\",\"intremap\":\"on\"}"
 #define WHY_MAX		160
+
+static const struct result_str native_mode[] = {
+	{ "path", "native" }, { "intremap", "on" },
+};
+
+static void native_emit(const char *name, uint64_t *samples, uint32_t iters)
+{
+	struct result_desc d = { .bench = name, .mode = native_mode,
+				 .nmode = ARRAY_SIZE(native_mode) };
+
+	bench_emit(&d, samples, iters);
+}
+
+/* The end of every native benchmark, on every path: the device's IRTEs
+ * are cleared before the guest can have the device again. */
+static void bench_done(const char *name, struct native_dev *n, uint64_t *samples)
+{
+	char why[WHY_MAX];
+	int err = native_dev_put(n);
+
+	free(samples);
+	if (err) {
+		snprintf(why, sizeof(why), "clearing the native IRTEs failed (error %d)", err);
+		report_verdict(HC_FAIL, name, why);
+	}
+}
 
 static struct native_dev *bench_dev(const char *name, uint64_t **samples, uint32_t iters)
 {
@@ -25,6 +51,7 @@ static struct native_dev *bench_dev(const char *name, uint64_t **samples, uint32
 	*samples = malloc(sizeof(**samples) * iters);
 	if (!*samples) {
 		report_verdict(HC_FAIL, name, "no memory for the samples");
+		native_dev_put(n);
 		return NULL;
 	}
 	return n;
@@ -82,14 +109,13 @@ void bench_native_irq(uint32_t iters, uint32_t warmup)
 		if (err) {
 			snprintf(why, sizeof(why), "interrupt %u did not arrive (error %d)", i, err);
 			report_verdict(HC_FAIL, "native-irq", why);
-			free(s);
-			return;
+			return bench_done("native-irq", n, s);
 		}
 		if (i >= warmup)
 			s[i - warmup] = ticks;
 	}
-	bench_emit("native-irq", NATIVE_MODE, s, iters, "{}");
-	free(s);
+	native_emit("native-irq", s, iters);
+	bench_done("native-irq", n, s);
 }
 
 /* Retarget entry 0 between two host vectors while it stays live, then
@@ -116,7 +142,7 @@ void bench_irte_update(uint32_t iters, uint32_t warmup)
 		snprintf(why, sizeof(why), "IRTE update or delivery after it failed (error %d)", err);
 		report_verdict(HC_FAIL, "irte-update", why);
 	} else {
-		bench_emit("irte-update", NATIVE_MODE, s, iters, "{}");
+		native_emit("irte-update", s, iters);
 	}
-	free(s);
+	bench_done("irte-update", n, s);
 }

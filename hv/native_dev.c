@@ -86,6 +86,29 @@ static int native_claim(struct native_dev *n, char *why, size_t len)
 	return err;
 }
 
+int native_dev_put(struct native_dev *n)
+{
+	union vtd_irte none = { .lo = 0, .hi = 0 };
+	int err, first = 0;
+	unsigned k;
+
+	for (k = 0; k < NATIVE_VECTORS && k < n->nic.msix.nvec; k++) {
+		err = msix_entry_mask(&n->nic.msix, k, true);
+		if (err)
+			printf("native: masking MSI-X entry %u failed (error %d)\n", k, err);
+		first = first ?: err;
+	}
+	for (k = 0; k < NATIVE_VECTORS; k++) {
+		err = vtd_irt_update(&n->unit->irt, NATIVE_IRT_OWNER, n->irte + k, &none);
+		if (err)
+			printf("native: clearing IRTE %u failed (error %d): it may stay live\n",
+			       n->irte + k, err);
+		first = first ?: err;
+	}
+	n->ready = false;
+	return first;
+}
+
 struct native_dev *native_dev_get(char *why, size_t len)
 {
 	static int alloc_err = 1;
@@ -96,8 +119,10 @@ struct native_dev *native_dev_get(char *why, size_t len)
 	}
 	if (alloc_err > 0)
 		alloc_err = native_alloc(&native, native.why, sizeof(native.why));
-	if (!alloc_err && native_claim(&native, native.why, sizeof(native.why)))
+	if (!alloc_err && native_claim(&native, native.why, sizeof(native.why))) {
+		native_dev_put(&native);
 		alloc_err = -EIO;
+	}
 	native.ready = !alloc_err;
 	if (!native.ready)
 		snprintf(why, len, "%s", native.why);

@@ -30,6 +30,14 @@ struct native_dev {
  * unmasked (vectors and IRTEs are allocated on the first call). NULL with
  * why filled when it cannot be done. */
 struct native_dev *native_dev_get(char *why, size_t len);
+/* End of the hv's own use, on every path (the device goes back to the
+ * guest): every MSI-X entry masked, and each of the NATIVE_VECTORS IRTEs
+ * cleared to not present with an index-selective IEC invalidation and its
+ * bounded wait, so nothing the device sends with the hv's handles (which
+ * it could also DMA itself) reaches the hv's vectors. The IRTEs stay
+ * reserved for the next native_dev_get. 0, or the first error (each also
+ * printed). */
+int native_dev_put(struct native_dev *n);
 /* Rewrite IRTE irte + k: vector, and source-id validation as given (the
  * device's own when sid is NULL). Flushes the IEC. */
 int native_route(struct native_dev *n, unsigned k, uint8_t vector,

@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hv/report.h"
+#include "hv/safe_text.h"
 
 #define RESULTS_MAX	256
+#define NAME_SHOWN_MAX	80
+#define WHY_SHOWN_MAX	256
 
 static unsigned counts[3];
 static unsigned failures_total;
@@ -22,18 +25,24 @@ void report_begin(void)
 	memset(counts, 0, sizeof(counts));
 }
 
+/* Names and reasons may come from the guest: names keep only the name
+ * set, reasons only printable characters, so neither can start a line. */
 void report_verdict(enum hc_verdict v, const char *name, const char *why)
 {
+	char n[NAME_SHOWN_MAX], w[WHY_SHOWN_MAX];
+
+	safe_name_copy(n, sizeof(n), name);
+	safe_text_copy(w, sizeof(w), why && *why ? why : "no reason given");
 	switch (v) {
 	case HC_PASS:
-		printf("PASS: %s\n", name);
+		printf("PASS: %s\n", n);
 		break;
 	case HC_SKIP:
-		printf("SKIP: %s: %s\n", name, why && *why ? why : "no reason given");
+		printf("SKIP: %s: %s\n", n, w);
 		break;
 	default:
 		v = HC_FAIL;
-		printf("FAIL: %s: %s\n", name, why && *why ? why : "no reason given");
+		printf("FAIL: %s: %s\n", n, w);
 		failures_total++;
 		break;
 	}

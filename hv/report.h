@@ -11,7 +11,8 @@
 void report_print_line(void *ctx, const char *msg);
 /* Start counting for one selftest/bench command. */
 void report_begin(void);
-/* Print one verdict line and count it. */
+/* Print one verdict line and count it. name and why may be the guest's:
+ * they are sanitized (hv/safe_text.h) so they cannot forge a line. */
 void report_verdict(enum hc_verdict v, const char *name, const char *why);
 /* "SUMMARY: N passed, N failed, N skipped" for the current command. */
 void report_summary(void);

@@ -123,6 +123,19 @@ static void run_watchdog(struct guest *g, const struct selftest *t)
 	report_verdict(HC_PASS, t->name, NULL);
 }
 
+/* Hostile-guest tests flood or garble the console on purpose: they run
+ * only when named (`selftest guard`, `selftest guard.forge`). */
+static void run_by_name(struct guest *g, const struct selftest *t)
+{
+	if (!all_requested)
+		run_in_guest(g, t);
+}
+
+static void run_native_dma(struct guest *g, const struct selftest *t)
+{
+	vtd_test_native_dma(g, t->id);
+}
+
 static void run_native(struct guest *g, const struct selftest *t)
 {
 	(void)g;
@@ -143,6 +156,8 @@ static const struct selftest tests[] = {
 	{ "vtd.ir-faults", 0, run_native, vtd_test_ir_faults },
 	{ "vtd.dma-domain", 0, run_native, vtd_test_dma_domain },
 	{ "vtd.dma-blocked", 0, run_native, vtd_test_dma_blocked },
+	{ "vtd.native-cleanup", 0, run_native, vtd_test_native_cleanup },
+	{ "vtd.native-dma", ST_NATIVE_DMA, run_native_dma, NULL },
 	{ "msix", ST_MSIX, run_in_guest, NULL },
 	{ "irq", ST_IRQ, run_irq, NULL },
 	{ "entry-irq", ST_ENTRY_IRQ, run_in_guest, NULL },
@@ -151,15 +166,18 @@ static const struct selftest tests[] = {
 	{ "guard.mmio-bounds", ST_GUARD_MMIO, run_in_guest, NULL },
 	{ "guard.msi-modes", ST_GUARD_MSI, run_in_guest, NULL },
 	{ "guard.bar-move", ST_GUARD_BAR, run_in_guest, NULL },
+	{ "guard.forge", ST_GUARD_FORGE, run_by_name, NULL },
+	{ "guard.flood", ST_GUARD_FLOOD, run_by_name, NULL },
 };
 
 const char *selftest_names(void)
 {
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
-	       "vtd.dma-domain, vtd.dma-blocked), msix, irq, entry-irq, exc.db, "
-	       "guard (guard.mmio-bounds, guard.msi-modes, guard.bar-move), "
-	       "watchdog (by name only: spins until the watchdog stops the guest)";
+	       "vtd.dma-domain, vtd.dma-blocked, vtd.native-cleanup, vtd.native-dma), msix, irq, "
+	       "entry-irq, exc.db, guard (guard.mmio-bounds, guard.msi-modes, guard.bar-move); "
+	       "by name only: guard.forge, guard.flood, watchdog (spins until the watchdog "
+	       "stops the guest)";
 }
 
 /* NAME selects one test; a group name ("vtd") selects every "vtd.*". */

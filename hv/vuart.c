@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "hv/vuart.h"
 #include "hv/hypercall_abi.h"
+#include "hv/safe_text.h"
 
 #define VUART_PORTS	8
 #define REG_THR		0
@@ -33,7 +34,7 @@ static void vuart_putc(char c)
 		return;
 	if (line_len == LINE_MAX)
 		vuart_flush();
-	line[line_len++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '?';
+	line[line_len++] = safe_text_char(c);
 }
 
 bool vuart_io(uint16_t port, bool in, uint8_t size, uint32_t *val)

@@ -1,0 +1,40 @@
+/* The JSON object of a RESULT line, built only from validated fields: every
+ * name (bench, mode keys and values, exit reasons) must be in the safe name
+ * set (hv/safe_text.h), every number is formatted here. Nothing is copied
+ * raw, so a guest-chosen name cannot close the object or start a line.
+ * Pure: no hardware access. */
+#ifndef HV_RESULT_JSON_H
+#define HV_RESULT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hv/stats.h"
+
+#define RESULT_NAME_MAX		48	/* longest bench name, key or value */
+
+struct result_str {
+	const char *key, *val;
+};
+
+struct result_rate {
+	const char *key;
+	uint64_t milli;			/* value * 1000, printed as "1.000" */
+};
+
+struct result_desc {
+	const char *bench;
+	const struct result_str *mode;	/* "mode": {key: "val", ...} */
+	size_t nmode;
+	const struct stats *st;
+	const struct result_rate *exits;	/* "exits_per_iter": {key: 1.000, ...} */
+	size_t nexits;
+};
+
+/* {"bench":..,"mode":{..},"unit":"tsc_ticks","count":..,"min":..,"p50":..,
+ * "p90":..,"p99":..,"max":..,"mean":..,"exits_per_iter":{..}} into buf.
+ * 0; -EINVAL when a name is empty, longer than RESULT_NAME_MAX or has a
+ * character outside the set; -ENOSPC when len is too small. buf holds ""
+ * on error (len > 0). */
+int result_json(char *buf, size_t len, const struct result_desc *d);
+
+#endif

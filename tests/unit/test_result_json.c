@@ -1,0 +1,122 @@
+/* Unit tests of hv/result_json.c: RESULT JSON only from validated names and
+ * hv-formatted numbers; never a byte past the buffer, whatever the input. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "drivers/bits.h"
+#include "hv/result_json.h"
+
+static const struct stats st = {
+	.count = 500, .min = 1, .p50 = 2, .p90 = 3, .p99 = 4, .max = 18446744073709551615ULL,
+	.mean_milli = 2500,
+};
+static const struct result_str mode[] = {
+	{ "cpu", "svm" }, { "msix", "trap" }, { "delivery", "inject" }, { "eoi", "trap" },
+};
+static const struct result_rate exits[] = { { "npf", 1000 }, { "intr", 1500 } };
+
+static void test_well_formed(void **state)
+{
+	struct result_desc d = { .bench = "irq-latency", .mode = mode, .nmode = ARRAY_SIZE(mode),
+				 .st = &st, .exits = exits, .nexits = ARRAY_SIZE(exits) };
+	char buf[512];
+
+	(void)state;
+	assert_int_equal(result_json(buf, sizeof(buf), &d), 0);
+	assert_string_equal(buf,
+		"{\"bench\":\"irq-latency\",\"mode\":{\"cpu\":\"svm\",\"msix\":\"trap\","
+		"\"delivery\":\"inject\",\"eoi\":\"trap\"},\"unit\":\"tsc_ticks\",\"count\":500,"
+		"\"min\":1,\"p50\":2,\"p90\":3,\"p99\":4,\"max\":18446744073709551615,"
+		"\"mean\":2.500,\"exits_per_iter\":{\"npf\":1.000,\"intr\":1.500}}");
+}
+
+static void test_empty_objects(void **state)
+{
+	struct result_desc d = { .bench = "vmexit.baseline", .st = &st };
+	char buf[512];
+
+	(void)state;
+	assert_int_equal(result_json(buf, sizeof(buf), &d), 0);
+	assert_non_null(strstr(buf, "\"mode\":{},"));
+	assert_non_null(strstr(buf, "\"exits_per_iter\":{}}"));
+}
+
+/* Every name position refuses what could close a string or start a line. */
+static void test_hostile_names_refused(void **state)
+{
+	static const char *const bad[] = {
+		"x\",\"count\":1}\nRESULT {\"bench\":\"forged", "a\nb", "a\"b", "a b", "a\\b",
+		"", "a{b}", "0123456789012345678901234567890123456789012345678",
+	};
+	struct result_str m[1];
+	struct result_rate r[1];
+	struct result_desc d;
+	char buf[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		d = (struct result_desc){ .bench = bad[i], .st = &st };
+		memset(buf, 'Z', sizeof(buf));
+		assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
+		assert_string_equal(buf, "");
+		m[0] = (struct result_str){ "cpu", bad[i] };
+		d = (struct result_desc){ .bench = "b", .mode = m, .nmode = 1, .st = &st };
+		assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
+		m[0] = (struct result_str){ bad[i], "svm" };
+		assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
+		r[0] = (struct result_rate){ bad[i], 1000 };
+		d = (struct result_desc){ .bench = "b", .st = &st, .exits = r, .nexits = 1 };
+		assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
+	}
+	d = (struct result_desc){ .bench = NULL, .st = &st };
+	assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
+}
+
+/* The old exits builder added snprintf's would-be length to its offset and
+ * then passed len - off (wrapped) on: here every length from 0 to the whole
+ * line is tried, with a canary after the buffer. */
+static void test_never_past_the_buffer(void **state)
+{
+	struct result_rate many[64];
+	struct result_desc d = { .bench = "irq-latency", .mode = mode, .nmode = ARRAY_SIZE(mode),
+				 .st = &st, .exits = many, .nexits = ARRAY_SIZE(many) };
+	char full[4096], buf[4096 + 16];
+	size_t i, need, len;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(many); i++)
+		many[i] = (struct result_rate){ "hypercall", UINT64_MAX };
+	assert_int_equal(result_json(full, sizeof(full), &d), 0);
+	need = strlen(full) + 1;
+	assert_true(need > 1500);
+	for (len = 0; len <= need; len++) {
+		memset(buf, 'Z', sizeof(buf));
+		if (len < need) {
+			assert_int_equal(result_json(buf, len, &d), -ENOSPC);
+			if (len)
+				assert_string_equal(buf, "");
+		} else {
+			assert_int_equal(result_json(buf, len, &d), 0);
+			assert_string_equal(buf, full);
+		}
+		for (i = len; i < len + 16; i++)
+			assert_int_equal(buf[i], 'Z');
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_well_formed),
+		cmocka_unit_test(test_empty_objects),
+		cmocka_unit_test(test_hostile_names_refused),
+		cmocka_unit_test(test_never_past_the_buffer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
