@@ -5,6 +5,15 @@
 #include "hv/iommu.h"
 #include "drivers/vtd_regs.h"
 
+static unsigned irt_in_use(const struct vtd_irt *t)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < t->size; i++)
+		n += t->owner[i] != 0;
+	return n;
+}
+
 /* The state is read from the unit's status register, not from what the
  * hv meant to set up. */
 static void unit_print(const struct vtd_unit *u)
@@ -17,8 +26,8 @@ static void unit_print(const struct vtd_unit *u)
 	vtd_caps_describe(u->ver, u->cap, u->ecap, line, sizeof(line));
 	printf("iommu:   %s\n", line);
 	vtd_status_describe(vtd_status_read(u->reg_base), state, sizeof(state));
-	printf("iommu:   %s; %u IRT entries; faults: %lu DMA, %lu IR, %lu other, "
-	       "%lu overflows, %lu events\n", state, u->irt.size, f->dma, f->ir, f->other,
+	printf("iommu:   %s; %u IRT entries, %u in use; faults: %lu DMA, %lu IR, %lu other, "
+	       "%lu overflows, %lu events\n", state, u->irt.size, irt_in_use(&u->irt), f->dma, f->ir, f->other,
 	       f->overflow, f->events);
 }
 
