@@ -17,6 +17,11 @@
 #define IRQ_STRESS_STEPS	2000
 #define IRQ_STRESS_SEED		0x9e3779b97f4a7c15ull
 #define IRQ_STORM_RAISES	60	/* irq.storm: raises per entry */
+#define IRQ_PENDED_ENTRY	4	/* Other: the cause a link change raises */
+#define IRQ_AUTONEG_MS		500	/* QEMU 7.2: e1000x_restart_autoneg's timer */
+#define IRQ_PENDED_WAIT_MS	3000	/* a real PHY negotiates within this */
+#define IRQ_PENDED_CALIB	4	/* timed mask writes before the real one */
+#define NS_PER_MS		1000000ull
 #define IRQ_TIMEOUT_MS		100	/* a message that should land */
 #define IRQ_QUIET_MS		2	/* window in which nothing may land */
 
@@ -388,6 +393,84 @@ static void irq_storm(struct irqsrc *s)
 	report(HC_PASS, name, NULL);
 }
 
+/* Shortest round trip of a single trapped write of entry k's mask bit. */
+static uint64_t irq_mask_round_trip(struct irqsrc *s, volatile uint32_t *ctrl)
+{
+	uint64_t t0, d, best = ~0ull;
+	unsigned n;
+
+	for (n = 0; n < IRQ_PENDED_CALIB; n++) {
+		t0 = cpu_rdtsc();
+		*ctrl = MSIX_ENTRY_CTRL_MASKBIT;
+		d = cpu_rdtsc() - t0;
+		if (d < best)
+			best = d;
+		*ctrl = 0;
+	}
+	(void)s;
+	return best;
+}
+
+/*
+ * The hv's pended path, which nothing else reaches under QEMU: a message
+ * arriving while the guest's entry is masked only virtually (its mask
+ * write has trapped, the hv has not yet masked the physical entry) becomes
+ * the virtual pending bit and is delivered on the unmask. QEMU delivers a
+ * device message the instant it is raised, and a raise by a guest register
+ * write exits before the guest's next instruction, so only a message the
+ * device times itself can land inside the hv's handling of a trapped
+ * write. The link change that ends auto-negotiation is one: QEMU 7.2 sends
+ * it at the virtual millisecond boundary 500 ms after the restart's, and
+ * under -icount shift=0 the TSC is that clock in ns. The mask write is
+ * placed so the message lands a quarter into its trapped round trip;
+ * wherever it lands, the entry's vector must get it exactly once, after
+ * the unmask at the latest, with nothing left pending. The hv says how it
+ * went (selftest irq prints its pended count).
+ */
+static void irq_pended(struct irqsrc *s)
+{
+	const char *name = "irq.pended";
+	const unsigned k = IRQ_PENDED_ENTRY;
+	volatile uint32_t *ctrl = s->e.msix.table + k * 4 + MSIX_ENTRY_CTRL / 4;
+	uint64_t rt, t0, t1, due, aim;
+	unsigned v = s->vector[k], u;
+	int p;
+
+	rt = irq_mask_round_trip(s, ctrl);
+	irqsrc_space(s, k);	/* the vector's throttle timer has run out */
+	e1000e_arm(&s->e, k);
+	while (cpu_rdtsc() % NS_PER_MS >= NS_PER_MS / 2)
+		cpu_pause();	/* the restart's millisecond is then the read's */
+	t0 = cpu_rdtsc();
+	if (irqsrc_link_restart(s))
+		return report(HC_FAIL, name, "restarting auto-negotiation failed");
+	due = (t0 / NS_PER_MS + IRQ_AUTONEG_MS) * NS_PER_MS;
+	s->fired[k]++;
+	aim = due - rt / 4;
+	cpu_cli();
+	while (cpu_rdtsc() < aim)
+		cpu_pause();
+	*ctrl = MSIX_ENTRY_CTRL_MASKBIT;
+	t1 = cpu_rdtsc();
+	s->masked[k] = true;
+	irqsrc_settle(s->spacing);
+	cpu_cli();
+	irqsrc_mask(s, k, false);
+	if (!irqsrc_wait(&irqsrc_count[v], 1, IRQ_PENDED_WAIT_MS * s->ms))
+		return report(HC_FAIL, name, "the link change was not delivered within %u ms of "
+			      "the unmask", IRQ_PENDED_WAIT_MS);
+	irqsrc_settle(irq_quiet(s) + s->spacing);
+	if ((p = msix_pending(&s->e.msix, k)) != 0)
+		return report(HC_FAIL, name, "entry %u: PBA bit reads %d after delivery", k, p);
+	for (u = IRQSRC_VEC_BASE; u < IRQSRC_VEC_END; u++)
+		if (irqsrc_count[u] != (u == v))
+			return report(HC_FAIL, name, "vector 0x%x: %u deliveries, expected %u", u,
+				      irqsrc_count[u], u == v);
+	printf("irq.pended: link change due at tick %lu; mask write from tick %lu to %lu "
+	       "(round trip %lu); delivered at tick %lu\n", due, aim, t1, rt, irqsrc_stamp[v]);
+	report(HC_PASS, name, NULL);
+}
+
 void irq_selftest(void)
 {
 	static struct irqsrc s;
@@ -414,6 +497,8 @@ void irq_selftest(void)
 	irq_stress(&s);
 	irq_reset(&s);
 	irq_storm(&s);
+	irq_reset(&s);
+	irq_pended(&s);
 	irq_reset(&s);
 	if (guest_lapic_spurious())
 		printf("irq: %u spurious-vector interrupts\n", guest_lapic_spurious());

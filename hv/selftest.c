@@ -85,13 +85,20 @@ static bool all_requested;
 
 static void run_irq(struct guest *g, const struct selftest *t)
 {
+	uint64_t pended;
+
 	if (all_requested && hv_on_qemu() && !icount_exact()) {
 		report_verdict(HC_SKIP, t->name, "QEMU 7.2's e1000e may send each MSI-X message "
 			       "twice once a throttle timer fired late, and the TSC does not count "
 			       "instructions here (no -icount shift=0) (run `selftest irq` by name)");
 		return;
 	}
+	pended = g ? g->pt.vm.stats.pended : 0;
 	run_in_guest(g, t);
+	if (g && g->pt.active)
+		printf("hv: irq: %lu device interrupt(s) arrived while their entry was masked "
+		       "only virtually and were held for the unmask (pended)\n",
+		       g->pt.vm.stats.pended - pended);
 }
 
 static void run_native(struct guest *g, const struct selftest *t)
