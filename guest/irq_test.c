@@ -393,8 +393,8 @@ static void irq_storm(struct irqsrc *s)
 	report(HC_PASS, name, NULL);
 }
 
-/* Shortest round trip of a single trapped write of entry k's mask bit. */
-static uint64_t irq_mask_round_trip(struct irqsrc *s, volatile uint32_t *ctrl)
+/* Shortest round trip of a single trapped write of an entry's mask bit. */
+static uint64_t irq_mask_round_trip(volatile uint32_t *ctrl)
 {
 	uint64_t t0, d, best = ~0ull;
 	unsigned n;
@@ -407,7 +407,6 @@ static uint64_t irq_mask_round_trip(struct irqsrc *s, volatile uint32_t *ctrl)
 			best = d;
 		*ctrl = 0;
 	}
-	(void)s;
 	return best;
 }
 
@@ -436,7 +435,7 @@ static void irq_pended(struct irqsrc *s)
 	unsigned v = s->vector[k], u;
 	int p;
 
-	rt = irq_mask_round_trip(s, ctrl);
+	rt = irq_mask_round_trip(ctrl);
 	irqsrc_space(s, k);	/* the vector's throttle timer has run out */
 	e1000e_arm(&s->e, k);
 	while (cpu_rdtsc() % NS_PER_MS >= NS_PER_MS / 2)
