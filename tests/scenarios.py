@@ -19,8 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
 DEFAULT_TIMEOUT = 300
-# A self-test's SKIP line as hv/report.c prints it: "SKIP: name: why".
 STDERR_SHOWN = 20  # last lines of QEMU's stderr shown with a FAIL
+# A self-test's SKIP line as hv/report.c prints it: "SKIP: name: why".
 SKIP_LINE = re.compile(r"^SKIP: (\S+?): ", re.MULTILINE)
 
 
