@@ -143,7 +143,7 @@ unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
 scenarios: all $(USB_IMG)
-	@tests/run-scenarios.sh
+	@python3 tests/scenarios.py
 
 test: deps
 	@$(MAKE) --no-print-directory all $(USB_IMG) $(UNIT_BINS)

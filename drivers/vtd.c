@@ -327,3 +327,26 @@ int vtd_dma_enable(struct vtd_unit *u, uint64_t rtaddr)
 	u->dma_on = !err;
 	return err;
 }
+
+uint32_t vtd_status_read(uint64_t reg_base)
+{
+	return *(volatile uint32_t *)(uintptr_t)(reg_base + VTD_GSTS);
+}
+
+/* VT-d 5.1.2.1: with IR on, a compatibility-format interrupt is blocked
+ * unless CFIS is set; with IR off nothing is remapped and it passes. */
+static const char *vtd_compat_state(uint32_t gsts)
+{
+	if (!(gsts & VTD_GSTS_IRES))
+		return "compatibility format not remapped: it passes";
+	if (gsts & VTD_GSTS_CFIS)
+		return "compatibility format passes: GSTS.CFIS set";
+	return "compatibility format blocked: GSTS.CFIS clear";
+}
+
+void vtd_status_describe(uint32_t gsts, char *buf, size_t len)
+{
+	snprintf(buf, len, "QI %s, IR %s (%s), DMA remapping %s",
+		 gsts & VTD_GSTS_QIES ? "on" : "off", gsts & VTD_GSTS_IRES ? "on" : "off",
+		 vtd_compat_state(gsts), gsts & VTD_GSTS_TES ? "on" : "off");
+}

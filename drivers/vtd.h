@@ -6,6 +6,7 @@
 #define DRIVERS_VTD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "drivers/vtd_irte.h"
 #include "drivers/vtd_qi.h"
@@ -64,5 +65,11 @@ int vtd_dma_enable(struct vtd_unit *u, uint64_t rtaddr);
 int vtd_dma_flush(struct vtd_unit *u);
 /* Index-selective IEC invalidation and wait (the IRT's flush). */
 int vtd_iec_flush(struct vtd_unit *u, uint16_t index, uint8_t mask);
+/* The global status register (GSTS) of the unit whose registers are at
+ * reg_base, brought up or not: what the hardware says is on now. */
+uint32_t vtd_status_read(uint64_t reg_base);
+/* Describe the QI, IR (with what happens to compatibility-format
+ * interrupts, VT-d 5.1.2.1) and DMA-remapping state that gsts shows. */
+void vtd_status_describe(uint32_t gsts, char *buf, size_t len);
 
 #endif

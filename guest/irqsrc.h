@@ -62,5 +62,9 @@ bool irqsrc_wait(volatile uint32_t *ctr, uint32_t want, uint64_t ticks);
 bool irqsrc_wait_entry(const struct irqsrc *s, unsigned i, uint32_t want, uint64_t ticks);
 /* Spin with IF=1 for ticks: whatever is in flight lands meanwhile. */
 void irqsrc_settle(uint64_t ticks);
+/* Restart the PHY's auto-negotiation; when it completes, the link change
+ * (ICR.LSC) raises the Other cause, a message the device times itself.
+ * 0, or -EIO when the MDIC access did not complete. */
+int irqsrc_link_restart(struct irqsrc *s);
 
 #endif

@@ -12,6 +12,8 @@
 #include "drivers/lapic.h"
 #include "drivers/power.h"
 
+#define PAGE_BYTES	4096
+
 static void info_cpu(void)
 {
 	struct cpuid_regs r;
@@ -56,6 +58,10 @@ static void info_memory(void)
 	       "pages %lu KiB, of which own page tables %lu KiB)\n",
 	       size, u.pool_base, (u.image + u.heap + u.pages) >> 10, u.image >> 10,
 	       u.heap >> 10, u.pages >> 10, mmu_pages() * 4);
+	/* Exact figures, so two `info`s can show that nothing leaked. */
+	printf("memory: exact: heap %lu bytes in use (%lu bytes taken from the pool), "
+	       "%lu pages allocated\n", mem_heap_in_use(), u.heap,
+	       u.pages / PAGE_BYTES);
 	options_format_size(hv.bi->guest_size, size, sizeof(size));
 	printf("memory: guest RAM %s at host 0x%lx, %u firmware memory map entries\n",
 	       size, hv.bi->guest_base, hv.bi->nmem);

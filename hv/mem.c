@@ -1,5 +1,6 @@
 /* The hv pool (see mem.h). */
 #include <errno.h>
+#include <reent.h>
 #include <string.h>
 #include "hv/mem.h"
 #include "hv/bootinfo.h"
@@ -51,4 +52,19 @@ void mem_usage(struct mem_usage *u)
 	u->image = pool.image;
 	u->heap = pool.brk - pool.base - pool.image;
 	u->pages = pool.base + pool.size - pool.pages_low;
+}
+
+/* newlib 3.3's mallocr.c fills a struct mallinfo of int fields (its
+ * _mallinfo_r stores 40 bytes), while the malloc.h it installs declares
+ * size_t ones: the figures are read with the layout the library has. */
+struct newlib_mallinfo {
+	int arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks;
+	int uordblks;	/* bytes in allocated chunks */
+	int fordblks, keepcost;
+};
+struct newlib_mallinfo _mallinfo_r(struct _reent *r);
+
+uint64_t mem_heap_in_use(void)
+{
+	return (unsigned)_mallinfo_r(_REENT).uordblks;
 }

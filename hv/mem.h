@@ -1,6 +1,6 @@
 /* The hv pool: the image at its start, the C heap growing up after it and
  * page-granular allocations (page tables, VMCBs, bitmaps) coming down from
- * its end. Nothing is ever freed: the hv allocates what it needs at start. */
+ * its end. Pages are never freed: the hv allocates them at start. */
 #ifndef HV_MEM_H
 #define HV_MEM_H
 
@@ -21,5 +21,7 @@ struct mem_usage {
 	uint64_t image, heap, pages;	/* bytes in use by each */
 };
 void mem_usage(struct mem_usage *u);
+/* Bytes the C heap has handed out and not had back (malloc's own count). */
+uint64_t mem_heap_in_use(void);
 
 #endif

@@ -4,7 +4,8 @@
 Used by `make run`, `make shell`, `make bench` and the scenario runner
 (tests/scenarios.py). Exit status of `run`: 0 when the hv powered off with
 no failure (isa-debug-exit value 0), 1 when it reported failures, 2 on a
-QEMU or usage error, 124 on timeout.
+QEMU or usage error, 124 on timeout. QEMU's stderr goes to a file (a pipe
+nobody reads would block QEMU once full) and is shown on failure.
 """
 import argparse
 import os
@@ -20,6 +21,7 @@ ROOT = os.path.dirname(HERE)
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 DEFAULT_DEVICES = "-device e1000e,romfile="
+DEFAULT_IOMMU = "intremap=on"
 # isa-debug-exit: value v -> status (v << 1) | 1
 STATUS = {1: 0, 3: 1}
 
@@ -28,10 +30,12 @@ class Machine:
     """One QEMU boot with its own ESP folder, firmware variables and log."""
 
     def __init__(self, efi=None, cfg_text=None, devices=DEFAULT_DEVICES,
-                 icount=False, usb=None, memory=512, extra=None, cmdline=None):
+                 icount=False, usb=None, memory=512, extra=None, cmdline=None,
+                 iommu=DEFAULT_IOMMU):
         self.work = tempfile.mkdtemp(prefix="irqvisor-")
         self.efi = efi or os.path.join(ROOT, "build", "irqvisor.efi")
         self.log_path = os.path.join(self.work, "serial.log")
+        self.stderr_path = os.path.join(self.work, "qemu.stderr")
         self.sock_path = os.path.join(self.work, "serial.sock")
         vars_fd = os.path.join(self.work, "vars.fd")
         shutil.copy(OVMF_VARS, vars_fd)
@@ -40,7 +44,7 @@ class Machine:
                 "-display", "none", "-no-reboot", "-monitor", "none",
                 "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}",
-                "-device", "intel-iommu,intremap=on"]
+                "-device", f"intel-iommu,{iommu}"]
         args += devices.split()
         args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if usb:
@@ -73,6 +77,14 @@ class Machine:
     def cleanup(self):
         shutil.rmtree(self.work, ignore_errors=True)
 
+    def stderr_text(self):
+        """What QEMU wrote to stderr in the last run ("" before one)."""
+        try:
+            with open(self.stderr_path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
     def interactive(self):
         os.execvp(self.args[0], self.args + ["-serial", "mon:stdio"])
 
@@ -82,10 +94,11 @@ class Machine:
         srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         srv.bind(self.sock_path)
         srv.listen(1)
-        proc = subprocess.Popen(
-            self.args + ["-chardev", f"socket,id=ser0,path={self.sock_path}",
-                         "-serial", "chardev:ser0"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with open(self.stderr_path, "wb") as err:
+            proc = subprocess.Popen(
+                self.args + ["-chardev", f"socket,id=ser0,path={self.sock_path}",
+                             "-serial", "chardev:ser0"],
+                stdout=subprocess.DEVNULL, stderr=err)
         srv.settimeout(30)
         log = bytearray()
         pending = list(inputs)
@@ -95,7 +108,8 @@ class Machine:
             conn, _ = srv.accept()
         except socket.timeout:
             proc.kill()
-            return 2, "QEMU never connected its serial port\n" + proc.stderr.read().decode()
+            proc.wait()
+            return 2, "QEMU never connected its serial port\n" + self.stderr_text()
         conn.settimeout(0.2)
         status = None
         with open(self.log_path, "wb") as logf:
@@ -130,10 +144,10 @@ class Machine:
         srv.close()
         if status is None:
             status = STATUS.get(proc.returncode, 2)
-        if status == 2:
-            log += f"\n[qemu exited with {proc.returncode}: {proc.stderr.read().decode()}]".encode()
         with open(self.log_path, "rb") as f:
             text = f.read().decode(errors="replace")
+        if status == 2:
+            text += f"\n[qemu exited with {proc.returncode}: {self.stderr_text()}]"
         return status, text
 
 
@@ -187,11 +201,14 @@ def main():
         m.interactive()
     try:
         status, text = m.run(a.timeout, follow=None if a.quiet else sys.stdout)
+        stderr = m.stderr_text()
         if a.log:
             with open(a.log, "w") as f:
                 f.write(text)
     finally:
         m.cleanup()
+    if status != 0 and stderr:
+        print(f"\nqemu.py: QEMU's stderr:\n{stderr}", file=sys.stderr, end="")
     if status == 124:
         print(f"\nqemu.py: timed out after {a.timeout}s", file=sys.stderr)
     elif status == 2:

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Run the emulator scenarios of tests/scenarios.cfg.
 
-Prints PASS:/FAIL: per scenario and a closing "N passed, N failed" line;
-exits non-zero when any failed. Logs of failed scenarios go to
-build/scenarios/NAME.log. Usage: scenarios.py [NAME ...]
+Prints PASS:/FAIL: per scenario and a closing line "scenarios: N passed,
+N failed, N skipped", where skipped counts the SKIP: lines of the self-tests
+in every scenario's log. Each scenario declares the SKIPs it expects
+(`skips`); one more, one fewer or another name fails it. Exits non-zero when
+any failed. Logs go to build/scenarios/NAME.log, QEMU's stderr to
+NAME.stderr. Usage: scenarios.py [NAME ...]
 """
+import collections
 import configparser
 import concurrent.futures
 import os
@@ -15,11 +19,53 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
 DEFAULT_TIMEOUT = 300
+STDERR_SHOWN = 20  # last lines of QEMU's stderr shown with a FAIL
+# A self-test's SKIP line as hv/report.c prints it: "SKIP: name: why".
+SKIP_LINE = re.compile(r"^SKIP: (\S+?): ", re.MULTILINE)
 
 
 def unescape(text):
     text = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
     return text.replace("\\r", "\r").replace("\\b", "\b").replace("\\n", "\n")
+
+
+def lines(sc, key):
+    return [line.strip() for line in sc.get(key, "").splitlines() if line.strip()]
+
+
+def skips_found(log):
+    """Names of the SKIP: lines in the log, in order."""
+    return SKIP_LINE.findall(log)
+
+
+def check_skips(sc, log):
+    """The log's SKIPs must be exactly those the scenario declares: each
+    `skips` line names one SKIP (a name listed twice expects two)."""
+    want = collections.Counter(lines(sc, "skips"))
+    got = collections.Counter(skips_found(log))
+    if want == got:
+        return None
+    extra = sorted((got - want).elements())
+    missing = sorted((want - got).elements())
+    parts = []
+    if extra:
+        parts.append(f"undeclared SKIP(s) {extra}")
+    if missing:
+        parts.append(f"declared SKIP(s) {missing} did not appear")
+    return "; ".join(parts)
+
+
+def check_same(sc, log):
+    """Each `same` regex must match at least twice, every match capturing
+    the same values (e.g. a figure before and after a run)."""
+    for pattern in lines(sc, "same"):
+        found = [m.groups() or (m.group(0),) for m in re.finditer(pattern, log)]
+        if len(found) < 2:
+            return f"/{pattern}/ matched {len(found)} time(s), needs at least 2"
+        for other in found[1:]:
+            if other != found[0]:
+                return f"/{pattern}/ captured {found[0]} first, then {other}"
+    return None
 
 
 def check(sc, status, log):
@@ -38,7 +84,7 @@ def check(sc, status, log):
     want = int(sc.get("status", "0"))
     if status != want:
         return f"exit status {status}, expected {want}"
-    return None
+    return check_skips(sc, log) or check_same(sc, log)
 
 
 def run(name, sc, logdir):
@@ -52,17 +98,21 @@ def run(name, sc, logdir):
                      devices=sc.get("devices", qemu.DEFAULT_DEVICES),
                      usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,
                      cmdline=sc.get("cmdline"),
+                     iommu=sc.get("iommu", qemu.DEFAULT_IOMMU),
                      icount=sc.getboolean("icount", False),
                      memory=int(sc.get("memory", "512")))
     try:
         status, log = m.run(int(sc.get("timeout", DEFAULT_TIMEOUT)), inputs=inputs)
+        stderr = m.stderr_text()
     finally:
         m.cleanup()
     why = check(sc, status, log)
     path = os.path.join(logdir, name + ".log")
     with open(path, "w") as f:
         f.write(log)
-    return name, why, path
+    with open(os.path.join(logdir, name + ".stderr"), "w") as f:
+        f.write(stderr)
+    return name, why, path, len(skips_found(log)), stderr
 
 
 def main():
@@ -76,19 +126,23 @@ def main():
     logdir = os.path.join(qemu.ROOT, "build", "scenarios")
     os.makedirs(logdir, exist_ok=True)
     jobs = int(os.environ.get("SCENARIO_JOBS", os.cpu_count() or 1))
-    passed = failed = 0
+    passed = failed = skipped = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(run, n, cfg[n], logdir) for n in names]
         for fut in futures:
-            name, why, path = fut.result()
+            name, why, path, nskips, stderr = fut.result()
+            skipped += nskips
             if why:
                 failed += 1
                 print(f"FAIL: scenario {name}: {why} (log: {os.path.relpath(path, qemu.ROOT)})")
+                for line in stderr.splitlines()[-STDERR_SHOWN:]:
+                    print(f"  qemu stderr: {line}")
             else:
                 passed += 1
-                print(f"PASS: scenario {name}")
+                print(f"PASS: scenario {name}" + (f" ({nskips} SKIP(s), as declared)"
+                                                  if nskips else ""))
             sys.stdout.flush()
-    print(f"scenarios: {passed} passed, {failed} failed")
+    print(f"scenarios: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 
 
