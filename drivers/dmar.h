@@ -186,7 +186,7 @@ typedef void (*dmar_report_fn)(void *ctx, const char *msg);
 /* Validate the table (len bytes mapped) and parse it into out. Returns 0, or
  * -EINVAL when the table is refused as a whole: bad signature or checksum,
  * length < 48 or > len, a structure of length 0, below its minimum or past
- * the end, a bad scope length, overlapping DRHD registers, a DRHD after its
+ * the end, a bad scope length, DRHD registers overlapping or past 2^64, a DRHD after its
  * segment's INCLUDE_PCI_ALL unit (VT-d 8.3), RMRR limit < base or not 4 KiB
  * granular. Unknown types and overflowing arrays are reported, skipped and
  * counted in ndropped. Every report names the offset. */
