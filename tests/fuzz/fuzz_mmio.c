@@ -6,7 +6,7 @@
  *
  * Length decoder, every mode: a length is 1..15 and within the bytes
  * offered; the same bytes cut to that length decode the same, one byte
- * shorter is -ENODATA; in 64-bit mode, for the instructions whose length
+ * shorter is -ENODATA; in every mode, for the instructions whose length
  * the hv needs (those that exit: CPUID, HLT, IN/OUT/INS/OUTS, RDMSR/WRMSR,
  * VMMCALL, and the MOVs an MMIO access decodes), Capstone agrees on the
  * length. (Elsewhere the two may differ on what is #UD anyway, e.g. UD0.)
@@ -25,7 +25,10 @@
 #include "hv/mmio.h"
 #include "tests/fuzz/fuzz.h"
 
-static csh cs;
+/* Capstone in each mode, indexed by enum insn_mode. */
+static csh cs[3];
+_Static_assert(INSN_MODE_16 == 0 && INSN_MODE_32 == 1 && INSN_MODE_64 == 2,
+	       "cs[] is indexed by enum insn_mode");
 
 /* Capstone's names for each struct vcpu_regs index, by width 8, 4, 2, 1. */
 static const x86_reg gpr_names[MMIO_NR_REGS][4] = {
@@ -130,9 +133,7 @@ static void check_length(const uint8_t *b, size_t avail, enum insn_mode mode)
 		   "cut to its length %d it decodes as %d", len, l2);
 	l2 = insn_decode(b, (size_t)len - 1, mode, &again);
 	FUZZ_CHECK(l2 == -ENODATA, "one byte short of %d decodes as %d", len, l2);
-	if (mode != INSN_MODE_64)
-		return;
-	n = cs_disasm(cs, b, avail, 0x1000, 1, &ci);
+	n = cs_disasm(cs[mode], b, avail, 0x1000, 1, &ci);
 	if (n == 1 && exits_or_mmio(ci->id)) {
 		FUZZ_CHECK(ci->size == (unsigned)len, "length %d, Capstone %u (%s %s)",
 			   len, ci->size, ci->mnemonic, ci->op_str);
@@ -173,7 +174,7 @@ static void check_mmio(const uint8_t *b, size_t avail, uint64_t load_value)
 	len = mmio_decode(b, avail, &regs, &a);
 	if (len < 0)
 		return;
-	n = cs_disasm(cs, b, avail, 0x1000, 1, &ci);
+	n = cs_disasm(cs[INSN_MODE_64], b, avail, 0x1000, 1, &ci);
 	FUZZ_CHECK(n == 1, "accepted (length %d) but Capstone does not decode it", len);
 	x = &ci->detail->x86;
 	FUZZ_CHECK(ci->id == X86_INS_MOV || ci->id == X86_INS_MOVZX ||
@@ -235,9 +236,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t avail;
 	uint8_t *b;
 
-	if (!cs) {
-		FUZZ_CHECK(cs_open(CS_ARCH_X86, CS_MODE_64, &cs) == CS_ERR_OK, "cs_open");
-		cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	if (!cs[INSN_MODE_64]) {
+		FUZZ_CHECK(cs_open(CS_ARCH_X86, CS_MODE_16, &cs[INSN_MODE_16]) == CS_ERR_OK &&
+			   cs_open(CS_ARCH_X86, CS_MODE_32, &cs[INSN_MODE_32]) == CS_ERR_OK &&
+			   cs_open(CS_ARCH_X86, CS_MODE_64, &cs[INSN_MODE_64]) == CS_ERR_OK,
+			   "cs_open");
+		cs_option(cs[INSN_MODE_64], CS_OPT_DETAIL, CS_OPT_ON);
 	}
 	if (size < 2)
 		return 0;
