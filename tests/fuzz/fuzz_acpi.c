@@ -9,9 +9,11 @@
  *
  * Invariants beyond memory safety: the parse succeeds (the root is valid);
  * every count is within its array and every recorded table is one the
- * harness placed, with its length; a recorded DSDT, DMAR or \_S5 really is
- * there; CPUs are unique; strings are printable and terminated; every
- * report is one printable line; a second parse gives the same answer.
+ * harness placed, with its length; a recorded DSDT or DMAR really is there;
+ * \_S5 is found, with its sleep types, exactly when a reference AML decoder
+ * written here from ACPI 6.5 20.2 finds it; CPUs are unique; strings are
+ * printable and terminated; every report is one printable line; a second
+ * parse gives the same answer.
  */
 #include <errno.h>
 
@@ -135,14 +137,72 @@ static void check_str(const char *s, size_t n)
 	FUZZ_CHECK(memchr(s, '\0', n + 1) && fuzz_printable_line(s, n), "string \"%s\"", s);
 }
 
-/* Is there a Name(_S5_, Package...) (or Name(\_S5_, ...)) in the DSDT? */
-static bool has_s5_name(const struct region *d)
+/* An AML integer (ACPI 6.5 20.2.3: ZeroOp, OneOp, OnesOp, Byte/Word/DWord/
+ * QWordPrefix + data) at p, of at most n bytes; its length, 0 if none. */
+static size_t ref_integer(const uint8_t *p, size_t n, uint64_t *v)
+{
+	static const uint8_t prefix_len[16] = { [0x0a] = 1, [0x0b] = 2, [0x0c] = 4, [0x0e] = 8 };
+	size_t k, len;
+
+	if (n < 1)
+		return 0;
+	if (p[0] == 0x00 || p[0] == 0x01 || p[0] == 0xff) {
+		*v = p[0] == 0xff ? ~0ull : p[0];
+		return 1;
+	}
+	len = p[0] < 16 ? prefix_len[p[0]] : 0;
+	if (!len || 1 + len > n)
+		return 0;
+	for (*v = 0, k = 0; k < len; k++)
+		*v |= (uint64_t)p[1 + k] << (8 * k);
+	return 1 + len;
+}
+
+/* Package(n){a, b, ...} (20.2.5.4 DefPackage, 20.2.4 PkgLength) at p, with
+ * n bytes left in the table; the sleep types, or false if malformed. */
+static bool ref_package(const uint8_t *p, size_t n, uint8_t *a, uint8_t *b)
+{
+	size_t lead, pkglen, end, pos, used, k;
+	uint64_t typ[2] = { 0, 0 };
+	unsigned nelem;
+
+	if (n < 2 || p[0] != 0x12)
+		return false;
+	lead = 1 + (p[1] >> 6);
+	if (1 + lead > n)
+		return false;
+	pkglen = lead == 1 ? p[1] & 0x3f : p[1] & 0x0f;
+	for (k = 1; k < lead; k++)
+		pkglen |= (size_t)p[1 + k] << (4 + 8 * (k - 1));
+	end = 1 + pkglen;		/* PkgLength counts itself */
+	if (end > n || pkglen < lead + 1)
+		return false;
+	pos = 1 + lead;
+	nelem = p[pos++];
+	for (k = 0; k < nelem && k < 2; k++) {
+		used = pos < end ? ref_integer(p + pos, end - pos, &typ[k]) : 0;
+		if (!used)
+			return false;
+		pos += used;
+	}
+	if (!nelem)
+		return false;
+	if (nelem == 1)		/* both types in one value, as acpi.c documents */
+		typ[1] = typ[0] >> 8;
+	*a = typ[0] & 7;
+	*b = typ[1] & 7;
+	return true;
+}
+
+/* The first Name(_S5_, Package) or Name(\_S5_, Package) that decodes. */
+static bool ref_s5(const uint8_t *t, size_t len, uint8_t *a, uint8_t *b)
 {
 	size_t i;
 
-	for (i = sizeof(struct acpi_sdt_header) + 1; i + 5 <= d->len; i++)
-		if (!memcmp(d->buf + i, "_S5_\x12", 5) &&
-		    (d->buf[i - 1] == 0x08 || (d->buf[i - 1] == '\\' && d->buf[i - 2] == 0x08)))
+	for (i = sizeof(struct acpi_sdt_header) + 1; i + 4 <= len; i++)
+		if (!memcmp(t + i, "_S5_", 4) &&
+		    (t[i - 1] == 0x08 || (t[i - 1] == '\\' && t[i - 2] == 0x08)) &&
+		    ref_package(t + i + 4, len - i - 4, a, b))
 			return true;
 	return false;
 }
@@ -179,12 +239,20 @@ static void check_tables(const struct acpi_info *ai, const struct mem *m)
 static void check_fadt(const struct acpi_info *ai, const struct mem *m)
 {
 	const struct region *r;
+	uint8_t a = 0, b = 0;
+	uint32_t hlen;
+	bool want;
 
 	if (ai->dsdt_pa) {
 		r = placed(m, ai->dsdt_pa);
 		FUZZ_CHECK(r && !memcmp(r->buf, "DSDT", 4) && ai->has_fadt,
 			   "DSDT at 0x%llx", (unsigned long long)ai->dsdt_pa);
-		FUZZ_CHECK(!ai->has_s5 || has_s5_name(r), "\\_S5 found where there is none");
+		memcpy(&hlen, r->buf + 4, sizeof(hlen));
+		want = ref_s5(r->buf, hlen, &a, &b);
+		FUZZ_CHECK(ai->has_s5 == want && (!want || (ai->s5_slp_typa == a &&
+							    ai->s5_slp_typb == b)),
+			   "\\_S5: parsed %d %u/%u, the reference decodes %d %u/%u", ai->has_s5,
+			   ai->s5_slp_typa, ai->s5_slp_typb, want, a, b);
 	}
 	FUZZ_CHECK(!ai->has_s5 || (ai->dsdt_pa && ai->s5_slp_typa <= 7 && ai->s5_slp_typb <= 7),
 		   "_S5 %u %u", ai->s5_slp_typa, ai->s5_slp_typb);
