@@ -159,6 +159,64 @@ static uint64_t reference_load(const cs_insn *ci, uint64_t old, unsigned dst_siz
 	return (old & ~mask_of(dst_size)) | v;
 }
 
+/* Whether a LOCK, REP or REPNE byte is among the prefixes (Capstone 4
+ * drops a REP it finds meaningless from cs_x86.prefix). */
+static bool lock_or_rep(const uint8_t *b, size_t avail)
+{
+	static const uint8_t legacy[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67,
+					  0xf0, 0xf2, 0xf3 };
+	size_t i;
+
+	for (i = 0; i < avail; i++) {
+		if (b[i] == 0xf0 || b[i] == 0xf2 || b[i] == 0xf3)
+			return true;
+		if (!memchr(legacy, b[i], sizeof(legacy)) && (b[i] & 0xf0) != 0x40)
+			return false;
+	}
+	return false;
+}
+
+static bool is_mov(unsigned id)
+{
+	return id == X86_INS_MOV || id == X86_INS_MOVZX || id == X86_INS_MOVSX ||
+	       id == X86_INS_MOVSXD;
+}
+
+/* The decoder refused b: it may, for the forms mmio.h lists (LOCK/REP, no
+ * memory operand, AH..BH, RSP/SPL, MOVSXD without REX.W) and for anything
+ * not a MOV; a MOV of a GPR or an immediate to or from memory it must take,
+ * except the moffs forms A0-A3, which compilers do not emit for a pointer
+ * access. (Capstone 4 names MOVSXD's destination rax even without REX.W.) */
+static void check_refusal(const uint8_t *b, size_t avail, int err)
+{
+	const cs_x86_op *other = NULL;
+	bool has_mem = false;
+	const cs_x86 *x;
+	unsigned rsize;
+	cs_insn *ci;
+	int k, idx;
+	size_t n;
+
+	n = cs_disasm(cs[INSN_MODE_64], b, avail, 0x1000, 1, &ci);
+	if (n != 1)
+		return;
+	x = &ci->detail->x86;
+	if (is_mov(ci->id) && !lock_or_rep(b, avail) && x->op_count == 2 &&
+	    !(x->opcode[0] >= 0xa0 && x->opcode[0] <= 0xa3) &&
+	    !(ci->id == X86_INS_MOVSXD && !(x->rex & 8))) {
+		for (k = 0; k < 2; k++) {
+			if (x->operands[k].type == X86_OP_MEM)
+				has_mem = true;
+			else
+				other = &x->operands[k];
+		}
+		FUZZ_CHECK(!has_mem || !other || (other->type == X86_OP_REG &&
+						  !cs_reg_lookup(other->reg, &idx, &rsize)),
+			   "refused (%d) %s %s", err, ci->mnemonic, ci->op_str);
+	}
+	cs_free(ci, n);
+}
+
 static void check_mmio(const uint8_t *b, size_t avail, uint64_t load_value)
 {
 	struct vcpu_regs regs, after;
@@ -172,8 +230,10 @@ static void check_mmio(const uint8_t *b, size_t avail, uint64_t load_value)
 
 	regs_fill(&regs);
 	len = mmio_decode(b, avail, &regs, &a);
-	if (len < 0)
+	if (len < 0) {
+		check_refusal(b, avail, len);
 		return;
+	}
 	n = cs_disasm(cs[INSN_MODE_64], b, avail, 0x1000, 1, &ci);
 	FUZZ_CHECK(n == 1, "accepted (length %d) but Capstone does not decode it", len);
 	x = &ci->detail->x86;
