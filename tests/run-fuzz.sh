@@ -21,10 +21,13 @@ esac
 work=${FUZZ_WORK:-build/fuzz/work}
 passed=0 failed=0
 
-# Print why the run in $1 (a libFuzzer log) failed, in one line.
+# Print why the run in $1 (a libFuzzer log) failed, in one line: a broken
+# invariant, else UBSan's or the sanitizer's summary, else the first error.
 why() {
-	local line
-	line=$(grep -m1 -E '^(==[0-9]+==ERROR|SUMMARY: |.*runtime error:|INVARIANT|ERROR: libFuzzer|.*deadly signal)' "$1")
+	local pat line
+	for pat in '^INVARIANT ' 'runtime error:' '^SUMMARY: ' 'ERROR'; do
+		line=$(grep -m1 -E "$pat" "$1") && break
+	done
 	echo "${line:-exited with an error, see $1}"
 }
 
@@ -51,7 +54,8 @@ for bin in "$@"; do
 	cp "$seeds"/* "$dir/corpus/"
 	nseeds=$(ls "$seeds" | wc -l)
 	if [ "$ci" = 1 ] && ! "$bin" "$seeds"/* >"$dir/replay.log" 2>&1; then
-		fail "$name" "corpus replay: $(why "$dir/replay.log")" "$dir/replay.log"
+		input=$(sed -n 's/^Running: //p' "$dir/replay.log" | tail -1)
+		fail "$name" "$(why "$dir/replay.log") (input: $input)" "$dir/replay.log"
 		continue
 	fi
 	if ! "$bin" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
