@@ -17,7 +17,8 @@
  * MSI-X itself is masked or off; route, mask and deliver only touch
  * allocated IRTEs, routes only physically masked entries, and nothing is
  * freed while unmasked; table, control and PBA reads show exactly what the
- * ideal function holds; return codes match the ideal's.
+ * ideal function holds; return codes match the ideal's; the hv's delivery
+ * count is the number of deliveries it made.
  */
 #include <errno.h>
 
@@ -342,8 +343,13 @@ static void ctrl_write(struct fake *f, uint16_t v)
 
 static void check_counts(const struct fake *f)
 {
+	uint64_t all = 0;
 	unsigned i;
 
+	for (i = 0; i < f->nvec; i++)
+		all += f->delivered[i];
+	FUZZ_CHECK(f->m.stats.deliveries == all, "stats count %llu deliveries, %llu made",
+		   (unsigned long long)f->m.stats.deliveries, (unsigned long long)all);
 	for (i = 0; i < f->nvec; i++)
 		FUZZ_CHECK(f->delivered[i] == f->o.delivered[i],
 			   "entry %u: %u deliveries, the guest should have %u (%s)", i,
