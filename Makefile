@@ -39,7 +39,8 @@ EFI_APP    := $(BUILD)/irqvisor.efi
 USB_IMG    := $(BUILD)/irqvisor-usb.img
 
 .SECONDARY:
-.PHONY: all help deps run shell bench test unit scenarios usb clean distclean headers
+.PHONY: all help deps run shell bench test unit scenarios usb clean distclean headers \
+	fuzz fuzz-ci
 all: $(EFI_APP)
 
 help:
@@ -50,6 +51,8 @@ help:
 	@echo "make test       unit tests and emulator scenarios; ends with 'N passed, N failed, N skipped'"
 	@echo "make unit       host unit tests only"
 	@echo "make scenarios  emulator scenarios only (tests/scenarios.cfg)"
+	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
+	@echo "make fuzz-ci    replay every fuzz corpus, then a few seconds of fuzzing each"
 	@echo "make usb        $(USB_IMG): GPT + FAT32 ESP for a USB stick"
 	@echo "make headers    check that every header compiles on its own"
 	@echo "make deps       install the Debian packages the build and tests need"
@@ -142,6 +145,28 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
+# libFuzzer harnesses: tests/fuzz/NAME.mk adds NAME to FUZZERS and sets
+# NAME_FUZZ_SRCS (harness + sources under test) and optionally NAME_FUZZ_LIBS.
+FUZZERS :=
+include $(wildcard tests/fuzz/*.mk)
+FUZZ_CC     := clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I. $(WARN) -DUNIT_TEST
+FUZZ_SECONDS ?= 60
+FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
+define fuzz_rule
+$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_SRCS) $$(wildcard hv/*.h drivers/*.h tests/fuzz/*.h)
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZCC  $$@"
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$($(1)_FUZZ_SRCS) $$($(1)_FUZZ_LIBS) -o $$@
+endef
+$(foreach t,$(FUZZERS),$(eval $(call fuzz_rule,$(t))))
+
+fuzz: $(FUZZ_BINS)
+	@tests/run-fuzz.sh --seconds $(FUZZ_SECONDS) $(FUZZ_BINS)
+fuzz-ci: $(FUZZ_BINS)
+	@tests/run-fuzz.sh --ci $(FUZZ_BINS)
+
 scenarios: all $(USB_IMG)
 	@python3 tests/scenarios.py
 
@@ -155,7 +180,7 @@ headers: | $(NEWLIB)/lib/libc.a
 	done; echo "headers: all compile on their own"
 
 clean:
-	rm -rf $(BUILD)/hv-obj $(BUILD)/guest-obj $(BUILD)/boot-obj $(BUILD)/unit \
+	rm -rf $(BUILD)/hv-obj $(BUILD)/guest-obj $(BUILD)/boot-obj $(BUILD)/unit $(BUILD)/fuzz \
 		$(BUILD)/*.elf $(BUILD)/*.bin $(BUILD)/*.so $(BUILD)/*.efi $(BUILD)/*.img
 distclean:
 	rm -rf $(BUILD)

@@ -332,11 +332,15 @@ static void mcfg_parse(struct acpi_ctx *c, const struct acpi_sdt_header *h, uint
 #define AML_ONES_OP	0xff
 #define AML_ROOT_CHAR	'\\'
 
-/* PkgLength (20.2.4): 1 to 4 bytes; returns bytes used, 0 if truncated. */
+/* PkgLength (20.2.4): 1 to 4 bytes; returns bytes used, 0 if truncated
+ * (including avail == 0: the lead byte itself may lie past the table). */
 static size_t aml_pkg_length(const uint8_t *p, size_t avail, uint32_t *len)
 {
-	size_t n = (size_t)(p[0] >> 6) + 1, i;
+	size_t n, i;
 
+	if (!avail)
+		return 0;
+	n = (size_t)(p[0] >> 6) + 1;
 	if (n > avail)
 		return 0;
 	if (n == 1) {

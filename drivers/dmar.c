@@ -241,6 +241,12 @@ static int dmar_drhd(struct dmar_ctx *c, uint32_t off, uint16_t len)
 			    off, (unsigned long long)d.reg_base);
 		return -EINVAL;
 	}
+	if (dmar_drhd_end(&d) < d.reg_base) {
+		dmar_report(c, "DMAR: DRHD at 0x%x: registers at 0x%llx (%llu KiB) run past the top of the address space",
+			    off, (unsigned long long)d.reg_base,
+			    (unsigned long long)(VTD_PAGE_SIZE << FIELD_GET(DMAR_DRHD_SIZE, d.size)) / 1024);
+		return -EINVAL;
+	}
 	ret = dmar_drhd_check_prior(c, off, &d);
 	if (ret)
 		return ret;

@@ -186,11 +186,12 @@ typedef void (*dmar_report_fn)(void *ctx, const char *msg);
 /* Validate the table (len bytes mapped) and parse it into out. Returns 0, or
  * -EINVAL when the table is refused as a whole: bad signature or checksum,
  * length < 48 or > len, a structure of length 0, below its minimum or past
- * the end, a bad scope length, overlapping DRHD registers, a DRHD after its
- * segment's INCLUDE_PCI_ALL unit (VT-d 8.3), an RMRR whose limit is below
- * its base, is not 4 KiB granular, is 2^64-1, or that covers the interrupt
- * window 0xfee00000-0xfeefffff. Unknown types and overflowing arrays are reported, skipped and
- * counted in ndropped. Every report names the offset. */
+ * the end, a bad scope length, DRHD registers overlapping or past 2^64, a
+ * DRHD after its segment's INCLUDE_PCI_ALL unit (VT-d 8.3), an RMRR whose
+ * limit is below its base, is not 4 KiB granular, is 2^64-1, or that covers
+ * the interrupt window 0xfee00000-0xfeefffff. Unknown types and overflowing
+ * arrays are reported, skipped and counted in ndropped. Every report names
+ * the offset. */
 int dmar_parse(const void *table, size_t len, struct dmar_info *out,
 	       dmar_report_fn report, void *ctx);
 

@@ -70,7 +70,9 @@ uint16_t pci_rid(const struct pci_dev *d)
 	return (uint16_t)(d->bus << 8 | (d->dev & 0x1f) << 3 | (d->fn & 0x7));
 }
 
-uint8_t pci_cap_find(const struct pci_cfg_ops *ops, const struct pci_dev *d, uint8_t cap_id)
+/* Offset of the first capability with this ID in the list, 0 if none. */
+static uint8_t pci_cap_walk(const struct pci_cfg_ops *ops, const struct pci_dev *d,
+			    uint8_t cap_id)
 {
 	unsigned hops;
 	uint8_t ptr;
@@ -86,6 +88,49 @@ uint8_t pci_cap_find(const struct pci_cfg_ops *ops, const struct pci_dev *d, uin
 			return ptr;
 		ptr = FIELD_GET(PCI_CAP_NEXT, v) & PCI_CAP_PTR_MASK;
 	}
+	return 0;
+}
+
+/* Bytes of a capability the tree reads: PM 8 (PCI PM 1.2, 3.2), MSI at
+ * least 10 (PCI 6.8.1), MSI-X 12 (PCI 6.8.2), PCIe its flags (PCIe 7.5.3);
+ * the ID and next pointer of any other. */
+static unsigned pci_cap_len(uint8_t cap_id)
+{
+	switch (cap_id) {
+	case PCI_CAP_ID_PM:	return 8;
+	case PCI_CAP_ID_MSI:	return 10;
+	case PCI_CAP_ID_MSIX:	return 12;
+	case PCI_CAP_ID_PCIE:	return 4;
+	default:		return 2;
+	}
+}
+
+/* The list lives in the first 256 bytes (PCI 6.7): a capability whose
+ * registers run past them is malformed, and what lies beyond is extended
+ * configuration space, not the rest of it. */
+static bool pci_cap_fits(uint8_t ptr, uint8_t cap_id)
+{
+	return ptr + pci_cap_len(cap_id) <= PCI_CFG_LEGACY_SIZE;
+}
+
+uint8_t pci_cap_find(const struct pci_cfg_ops *ops, const struct pci_dev *d, uint8_t cap_id)
+{
+	uint8_t ptr = pci_cap_walk(ops, d, cap_id);
+
+	return ptr && pci_cap_fits(ptr, cap_id) ? ptr : 0;
+}
+
+/* pci_cap_find, reporting a capability ignored for running past 0xff. */
+static uint8_t pci_dev_cap(struct pci_scan *s, const struct pci_dev *d, uint8_t cap_id)
+{
+	uint8_t ptr = pci_cap_walk(s->ops, d, cap_id);
+	char bdf[PCI_BDF_STR_LEN];
+
+	if (!ptr || pci_cap_fits(ptr, cap_id))
+		return ptr;
+	pci_bdf_str(d, bdf);
+	pci_warn(s, "%s: capability 0x%02x at 0x%02x needs %u bytes, runs past 0x%02x, ignored",
+		 bdf, cap_id, ptr, pci_cap_len(cap_id), PCI_CFG_LEGACY_SIZE - 1);
 	return 0;
 }
 
@@ -125,9 +170,9 @@ static void pci_dev_read(struct pci_scan *s, struct pci_dev *d, bool multifuncti
 		d->secondary = FIELD_GET(PCI_BRIDGE_SECONDARY, buses);
 		d->subordinate = FIELD_GET(PCI_BRIDGE_SUBORDINATE, buses);
 	}
-	d->pcie_cap = pci_cap_find(s->ops, d, PCI_CAP_ID_PCIE);
-	d->msi_cap = pci_cap_find(s->ops, d, PCI_CAP_ID_MSI);
-	d->msix_cap = pci_cap_find(s->ops, d, PCI_CAP_ID_MSIX);
+	d->pcie_cap = pci_dev_cap(s, d, PCI_CAP_ID_PCIE);
+	d->msi_cap = pci_dev_cap(s, d, PCI_CAP_ID_MSI);
+	d->msix_cap = pci_dev_cap(s, d, PCI_CAP_ID_MSIX);
 	d->pcie_type = PCI_EXP_TYPE_NONE;
 	if (d->pcie_cap)
 		d->pcie_type = FIELD_GET(PCI_EXP_FLAGS_TYPE,

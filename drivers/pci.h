@@ -53,6 +53,7 @@
 #define PCI_CAP_NEXT		GENMASK(15, 8)
 #define PCI_CAP_PTR_MASK	0xfc	/* pointers are dword aligned */
 #define PCI_CAP_FIRST		0x40	/* capabilities live above the header */
+#define PCI_CFG_LEGACY_SIZE	0x100	/* ... and wholly below this (PCI 6.7) */
 #define PCI_CAP_MAX_HOPS	48	/* (256 - 64) / 4: more means a loop */
 #define PCI_CAP_ID_PM		0x01
 #define PCI_CAP_ID_MSI		0x05
@@ -131,7 +132,8 @@ int pci_enumerate(const struct pci_cfg_ops *ops, const struct pci_bus_range *ran
 		  pci_report_fn report, void *rctx);
 
 /* Offset of capability cap_id in d's list (status bit 4, pointer at 0x34,
- * at most PCI_CAP_MAX_HOPS hops so loops end), or 0 if absent. */
+ * at most PCI_CAP_MAX_HOPS hops so loops end), or 0 if absent or if the
+ * registers the tree reads of it would run past 0xff. */
 uint8_t pci_cap_find(const struct pci_cfg_ops *ops, const struct pci_dev *d, uint8_t cap_id);
 
 /* One line like "0000:00:02.0 8086:10d3 class 020000 [pcie endpoint]

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages irqvisor needs to build, run and test, if any
 # is missing: as root with apt-get; otherwise print the command to run.
+# The fuzzers (make fuzz) need clang with libFuzzer, whose runtime is in
+# libclang-rt-14-dev (only recommended by clang, and recommends are skipped).
 set -euo pipefail
 pkgs=(build-essential nasm gnu-efi newlib-source qemu-system-x86 ovmf
-      libcmocka-dev mtools dosfstools gdisk python3 xz-utils)
+      libcmocka-dev mtools dosfstools gdisk python3 xz-utils
+      clang libclang-rt-14-dev libcapstone-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

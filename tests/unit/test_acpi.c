@@ -661,6 +661,19 @@ static void test_dsdt_s5_truncated(void **state)
 	assert_int_equal(reported(f, "_S5_ at offset 37 is not a package"), 1);
 }
 
+/* Found by fuzzing: the table ends right after the PackageOp, so there is
+ * no PkgLength byte to read (the decoder read one byte past the table). */
+static void test_dsdt_s5_package_op_at_end(void **state)
+{
+	struct fake *f = *state;
+	static const uint8_t aml[] = { 0x08, '_', 'S', '5', '_', 0x12 };
+
+	dsdt_replace(f, aml, sizeof(aml));
+	assert_int_equal(parse(f), 0);
+	assert_false(f->ai.has_s5);
+	assert_int_equal(reported(f, "_S5_ at offset 37 is not a package"), 1);
+}
+
 static void test_dsdt_s5_not_a_name(void **state)
 {
 	struct fake *f = *state;
@@ -751,6 +764,7 @@ int main(void)
 		Q35_TEST(test_fadt_too_short),
 		Q35_TEST(test_dsdt_s5_byte_values),
 		Q35_TEST(test_dsdt_s5_truncated),
+		Q35_TEST(test_dsdt_s5_package_op_at_end),
 		Q35_TEST(test_dsdt_s5_not_a_name),
 		Q35_TEST(test_spcr),
 		Q35_TEST(test_mcfg_bad_entries),

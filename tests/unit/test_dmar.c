@@ -687,6 +687,29 @@ static void test_drhd_overlap(void **state)
 	assert_reported(&r, "DRHD at 0x30", "register base 0xfed90800", NULL);
 }
 
+/* Found by the fuzz harness's invariant: a register set running past 2^64
+ * wrapped, so the overlap check let a second unit share its registers. */
+static void test_drhd_wraps(void **state)
+{
+	static struct dmar_info di;
+	static struct tb t;
+	struct reports r;
+	uint32_t s;
+
+	(void)state;
+	tb_init(&t, 39, 0);
+	s = tb_drhd(&t, 0, 0, 0xfffffffffffff000ull);
+	t.b[s + 5] = 1;
+	tb_drhd(&t, 0, 1, 0xfffffffffffff000ull);
+	assert_int_equal(tb_parse(&t, &di, &r), -EINVAL);
+	assert_reported(&r, "DRHD at 0x30", "registers at 0xfffffffffffff000",
+			"(8 KiB) run past the top of the address space", NULL);
+	/* the last 4 KiB page itself is a valid place */
+	tb_init(&t, 39, 0);
+	tb_drhd(&t, 0, 0, 0xfffffffffffff000ull);
+	assert_int_equal(tb_parse(&t, &di, &r), 0);
+}
+
 static void test_include_all_not_last(void **state)
 {
 	static struct dmar_info di;
@@ -1067,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(test_scope_past_structure),
 		cmocka_unit_test(test_scope_bad_length),
 		cmocka_unit_test(test_drhd_overlap),
+		cmocka_unit_test(test_drhd_wraps),
 		cmocka_unit_test(test_include_all_not_last),
 		cmocka_unit_test(test_two_include_all),
 		cmocka_unit_test(test_rmrr_bad_range),

@@ -411,6 +411,30 @@ static void test_bad_msix_bir(void **state)
 				  "not a BAR"), 1);
 }
 
+/* Found by fuzzing: a capability list entry at 0xfc whose registers run
+ * past 0xff, into extended config space (here an AER header), where the
+ * MSI-X table and PBA registers would have been read from. */
+static void test_cap_past_end_ignored(void **state)
+{
+	struct fake *f = *state;
+	uint8_t *c = add_fn(f, 0, 0, 0x1e, 0, 0x1af4, 0x1041, 0x020000, 0);
+	const struct pci_dev *d;
+	int n;
+
+	add_cap(c, 0xf0, PCI_CAP_ID_PM, 0xfc);
+	add_msix_cap(c, 0xfc, 4, 3, 0x1003, 0);
+	put32(c, 0x100, 0x14010001);	/* AER, version 1, next 0x140 */
+	n = enumerate(f, MAX_DEVS);
+	d = find(f, n, 0, 0x1e, 0);
+	assert_non_null(d);
+	assert_int_equal(d->msix_cap, 0);
+	assert_int_equal(d->msix_table_size, 0);
+	assert_int_equal(pci_cap_find(&f->ops, d, PCI_CAP_ID_MSIX), 0);
+	assert_int_equal(pci_cap_find(&f->ops, d, PCI_CAP_ID_PM), 0xf0);
+	assert_int_equal(reported(f, "0000:00:1e.0: capability 0x11 at 0xfc needs 12 bytes, "
+				  "runs past 0xff, ignored"), 1);
+}
+
 static void test_rid_and_describe(void **state)
 {
 	struct fake *f = *state;
@@ -449,6 +473,7 @@ int main(void)
 		PCI_TEST(test_max_devices),
 		PCI_TEST(test_ranges),
 		PCI_TEST(test_bad_msix_bir),
+		PCI_TEST(test_cap_past_end_ignored),
 		PCI_TEST(test_rid_and_describe),
 	};
 
