@@ -48,7 +48,7 @@ help:
 	@echo "make run        install what is missing, build, boot in QEMU, run info; selftest; bench all; poweroff"
 	@echo "make shell      boot in QEMU with the interactive console on this terminal"
 	@echo "make bench      the benchmark suite under QEMU with -icount shift=0"
-	@echo "make test       unit tests and emulator scenarios; ends with 'N passed, N failed, N skipped'"
+	@echo "make test       unit tests, fuzz corpus replay, emulator scenarios; ends with 'N passed, N failed, N skipped'"
 	@echo "make unit       host unit tests only"
 	@echo "make scenarios  emulator scenarios only (tests/scenarios.cfg)"
 	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60) each"
@@ -171,8 +171,8 @@ scenarios: all $(USB_IMG)
 	@python3 tests/scenarios.py
 
 test: deps
-	@$(MAKE) --no-print-directory all $(USB_IMG) $(UNIT_BINS)
-	@tests/run-all.sh $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all $(USB_IMG) $(UNIT_BINS) $(FUZZ_BINS)
+	@FUZZ_BINS="$(FUZZ_BINS)" tests/run-all.sh $(UNIT_BINS)
 
 headers: | $(NEWLIB)/lib/libc.a
 	@for h in hv/*.h drivers/*.h guest/*.h; do \
