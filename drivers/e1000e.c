@@ -314,3 +314,22 @@ int e1000e_dma_probe(struct e1000e *e, uint64_t dev_addr, void *cpu)
 	return e1000e_dma_probe_prepare(e, dev_addr, cpu) ?:
 	       e1000e_dma_probe_run(e, dev_addr, cpu);
 }
+
+int e1000e_phy_write(struct e1000e *e, unsigned reg, uint16_t val)
+{
+	uint64_t start = cpu_rdtsc();
+	uint32_t m;
+
+	e1000e_write(e, E1000_MDIC, (uint32_t)(FIELD_PREP(E1000_MDIC_DATA, val) |
+					       FIELD_PREP(E1000_MDIC_REG, reg) |
+					       FIELD_PREP(E1000_MDIC_PHY, E1000_PHY_ADDR)) |
+		     E1000_MDIC_OP_WRITE);
+	do {
+		m = e1000e_read(e, E1000_MDIC);
+		if (m & E1000_MDIC_ERROR)
+			return -EIO;
+		if (m & E1000_MDIC_READY)
+			return 0;
+	} while (cpu_rdtsc() - start < e->timeout_tsc);
+	return -ETIMEDOUT;
+}

@@ -2,7 +2,7 @@
  * Intel 82574L (QEMU "e1000e", 8086:10d3) as an interrupt source: reset,
  * MSI-X with its five causes routed one per vector, causes raised on demand
  * through ICS, and a one-descriptor transmit for DMA tests. Not a network
- * driver: no receive path, no PHY setup.
+ * driver: no receive path; PHY writes only for link and loopback tests.
  * Register names and bits: 82574 GbE Controller Family datasheet (rev 3.x),
  * its register chapter (10.2.4: the interrupt registers), the interrupt and
  * the transmit-descriptor chapters.
@@ -37,6 +37,13 @@
 #define  E1000_CTRL_EXT_EIAME	BIT(24)		/* MSI-X: clear IAM bits on message */
 #define  E1000_CTRL_EXT_IAME	BIT(27)		/* auto-mask on ICR access */
 #define  E1000_CTRL_EXT_PBA_CLR	BIT(31)		/* IMS write clears MSI-X PBA */
+#define E1000_MDIC		0x00020		/* PHY access (10.2.2.7) */
+#define  E1000_MDIC_DATA	GENMASK(15, 0)
+#define  E1000_MDIC_REG		GENMASK(20, 16)
+#define  E1000_MDIC_PHY		GENMASK(25, 21)
+#define  E1000_MDIC_OP_WRITE	BIT(26)
+#define  E1000_MDIC_READY	BIT(28)
+#define  E1000_MDIC_ERROR	BIT(30)
 #define E1000_ICR		0x000c0		/* read-to-clear, write-1-to-clear */
 #define E1000_ICS		0x000c8		/* write 1: set the cause */
 #define E1000_IMS		0x000d0		/* write 1: enable the cause */
@@ -93,6 +100,17 @@ _Static_assert(sizeof(union e1000_tx_desc) == 16, "TX descriptor is 16 bytes");
 #define E1000_DMA_PROBE_FRAME	60
 #define E1000_DMA_PROBE_SIZE	(E1000_DMA_PROBE_BUF + E1000_DMA_PROBE_FRAME)
 
+
+/* ---- The internal PHY (address 1), reached through MDIC; IEEE 802.3
+ * 22.2.4.1 control register ---- */
+#define E1000_PHY_ADDR		1
+#define E1000_PHY_CTRL		0
+#define  E1000_PHY_CTRL_1000_FD	(BIT(6) | BIT(8))	/* speed 1000, full duplex */
+#define  E1000_PHY_CTRL_RESTART_AN BIT(9)
+#define  E1000_PHY_CTRL_AN_ENABLE BIT(12)
+#define  E1000_PHY_CTRL_LOOPBACK BIT(14)
+#define  E1000_PHY_CTRL_DEFAULT	(E1000_PHY_CTRL_1000_FD | E1000_PHY_CTRL_AN_ENABLE)
+
 struct e1000e {
 	struct msix msix;
 	volatile uint8_t *regs;		/* BAR0, identity-mapped */
@@ -135,6 +153,9 @@ int e1000e_trigger(struct e1000e *e, unsigned vector);
 int e1000e_dma_probe_prepare(struct e1000e *e, uint64_t dev_addr, void *cpu);
 int e1000e_dma_probe_run(struct e1000e *e, uint64_t dev_addr, void *cpu);
 int e1000e_dma_probe(struct e1000e *e, uint64_t dev_addr, void *cpu);
+/* Write a PHY register through MDIC and wait (timeout_tsc) for the PHY:
+ * 0, -EIO when MDIC reports an error, -ETIMEDOUT. */
+int e1000e_phy_write(struct e1000e *e, unsigned reg, uint16_t val);
 /* Raw register access for tests. */
 uint32_t e1000e_read(const struct e1000e *e, uint32_t reg);
 void e1000e_write(struct e1000e *e, uint32_t reg, uint32_t v);

@@ -13,18 +13,7 @@
 #include "drivers/cpu.h"
 #include "drivers/e1000e.h"
 
-/* 82574 datasheet 10.2: receive and PHY registers this test alone uses. */
-#define E1000_MDIC		0x00020
-#define  MDIC_DATA		GENMASK(15, 0)
-#define  MDIC_REG		GENMASK(20, 16)
-#define  MDIC_PHY		GENMASK(25, 21)
-#define  MDIC_OP_WRITE		BIT(26)
-#define  MDIC_READY		BIT(28)
-#define  MDIC_ERROR		BIT(30)
-#define  PHY_ADDR		1
-#define  PHY_BMCR		0		/* IEEE 802.3 22.2.4.1 */
-#define   BMCR_LOOPBACK		BIT(14)
-#define   BMCR_DEFAULT		0x1140		/* autoneg, full duplex, 1000 */
+/* 82574 datasheet 10.2: the receive registers this test alone uses. */
 #define E1000_RCTL		0x00100
 #define  RCTL_EN		BIT(1)
 #define  RCTL_UPE		BIT(3)
@@ -61,23 +50,6 @@ _Static_assert(sizeof(union rx_desc) == 16, "RX descriptor is 16 bytes");
 static union rx_desc rx_ring[RX_DESCS] __attribute__((aligned(128)));
 static uint8_t tx_area[E1000_DMA_PROBE_SIZE] __attribute__((aligned(128)));
 
-static int phy_write(struct e1000e *e, unsigned reg, uint16_t val)
-{
-	uint64_t t0 = cpu_rdtsc();
-	uint32_t m;
-
-	e1000e_write(e, E1000_MDIC, FIELD_PREP(MDIC_DATA, val) | FIELD_PREP(MDIC_REG, reg) |
-		     FIELD_PREP(MDIC_PHY, PHY_ADDR) | MDIC_OP_WRITE);
-	do {
-		m = e1000e_read(e, E1000_MDIC);
-		if (m & MDIC_ERROR)
-			return -1;
-		if (m & MDIC_READY)
-			return 0;
-	} while (cpu_rdtsc() - t0 < e->timeout_tsc);
-	return -2;
-}
-
 static void frame_words(uint8_t *frame, uint8_t sink)
 {
 	unsigned off;
@@ -111,7 +83,8 @@ static void attack(struct e1000e *e, uint16_t handle, uint8_t sink)
 	e1000e_write(e, E1000_RDH, 0);
 	e1000e_write(e, E1000_RDT, 1);
 	e1000e_write(e, E1000_RCTL, RCTL_EN | RCTL_UPE | RCTL_MPE | RCTL_BAM | RCTL_SECRC);
-	err = phy_write(e, PHY_BMCR, BMCR_DEFAULT | BMCR_LOOPBACK) ?:
+	err = e1000e_phy_write(e, E1000_PHY_CTRL,
+			       E1000_PHY_CTRL_DEFAULT | E1000_PHY_CTRL_LOOPBACK) ?:
 	      e1000e_dma_probe_prepare(e, tx, tx_area);
 	if (err)
 		return report(HC_FAIL, "vtd.native-dma", "PHY loopback or TX set-up failed (%d)",
@@ -119,7 +92,7 @@ static void attack(struct e1000e *e, uint16_t handle, uint8_t sink)
 	frame_words(tx_area + E1000_DMA_PROBE_BUF, sink);
 	err = e1000e_dma_probe_run(e, tx, tx_area) ?: rx_wait(e->timeout_tsc);
 	e1000e_write(e, E1000_RCTL, 0);
-	phy_write(e, PHY_BMCR, BMCR_DEFAULT);
+	e1000e_phy_write(e, E1000_PHY_CTRL, E1000_PHY_CTRL_DEFAULT);
 	if (err)
 		return report(HC_FAIL, "vtd.native-dma", "the loopback frame was not received "
 			      "(error %d)", err);

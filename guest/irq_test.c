@@ -297,6 +297,23 @@ static void irq_stress_step(struct irqsrc *s, uint64_t r, struct irq_stress *st)
 	}
 }
 
+/* The end of a random run: every entry unmasked (its held messages go out
+ * on the vector it targets now), then, with IF=0, wait until each entry's
+ * raises are in and the device is quiet. */
+static void irq_stress_finish(struct irqsrc *s, struct irq_stress *st)
+{
+	unsigned i;
+
+	for (i = 0; i < IRQSRC_NVEC; i++) {
+		irqsrc_mask(s, i, false);
+		irq_stress_release(s, st, i);
+	}
+	cpu_cli();
+	for (i = 0; i < IRQSRC_NVEC; i++)
+		irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
+	irqsrc_settle(irq_quiet(s) + s->spacing);
+}
+
 /* Random raise/mask/unmask/retarget/function-mask steps with IF=1. After
  * unmasking everything nothing may be pending (a message left in the PBA
  * after its unmask is lost), and each vector must have exactly the
@@ -314,14 +331,7 @@ static void irq_stress(struct irqsrc *s)
 	for (step = 0; step < IRQ_STRESS_STEPS; step++)
 		irq_stress_step(s, xorshift64(&x), &st);
 	irq_stress_fmask(s, &st, false);
-	for (i = 0; i < IRQSRC_NVEC; i++) {
-		irqsrc_mask(s, i, false);
-		irq_stress_release(s, &st, i);
-	}
-	cpu_cli();
-	for (i = 0; i < IRQSRC_NVEC; i++)
-		irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
-	irqsrc_settle(irq_quiet(s) + s->spacing);
+	irq_stress_finish(s, &st);
 	for (i = 0; i < IRQSRC_NVEC; i++) {
 		raised += s->fired[i];
 		delivered += irqsrc_delivered(s, i);
@@ -371,14 +381,7 @@ static void irq_storm(struct irqsrc *s)
 		st.masks++;
 		st.unmasks++;
 	}
-	for (i = 0; i < IRQSRC_NVEC; i++) {
-		irqsrc_mask(s, i, false);
-		irq_stress_release(s, &st, i);
-	}
-	cpu_cli();
-	for (i = 0; i < IRQSRC_NVEC; i++)
-		irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
-	irqsrc_settle(irq_quiet(s) + s->spacing);
+	irq_stress_finish(s, &st);
 	for (i = 0; i < IRQSRC_NVEC; i++)
 		if ((p = msix_pending(&s->e.msix, i)) != 0)
 			return report(HC_FAIL, name, "entry %u: PBA bit reads %d after the final "

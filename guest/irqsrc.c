@@ -19,21 +19,6 @@
  * the timer still running is held, and QEMU 7.2 then sends extra messages
  * at later expiries (observed as one raise delivered twice). */
 #define SPACING_FACTOR		2
-/* MDIC (82574 datasheet 10.2.2.7) and the PHY control register it writes
- * (IEEE 802.3 22.2.4.1): PHY address 1, register 0. */
-#define MDIC			0x00020
-#define  MDIC_DATA		GENMASK(15, 0)
-#define  MDIC_REG		GENMASK(20, 16)
-#define  MDIC_PHY		GENMASK(25, 21)
-#define  MDIC_OP_WRITE		BIT(26)
-#define  MDIC_READY		BIT(28)
-#define  MDIC_ERROR		BIT(30)
-#define PHY_ADDR		1
-#define PHY_CTRL		0
-#define  PHY_CTRL_RESTART_AN	BIT(9)
-#define  PHY_CTRL_AN_ENABLE	BIT(12)
-#define  PHY_CTRL_1000_FD	(BIT(6) | BIT(8))	/* speed 1000, full duplex */
-#define MDIC_WAIT_MS		10
 
 volatile uint32_t irqsrc_count[256];
 volatile uint64_t irqsrc_stamp[256];
@@ -261,21 +246,10 @@ int irqsrc_trigger(struct irqsrc *s, unsigned i)
 
 int irqsrc_link_restart(struct irqsrc *s)
 {
-	uint64_t start;
-	uint32_t v;
+	int err = e1000e_phy_write(&s->e, E1000_PHY_CTRL, E1000_PHY_CTRL_DEFAULT |
+				   E1000_PHY_CTRL_RESTART_AN);
 
-	e1000e_write(&s->e, MDIC, (uint32_t)(FIELD_PREP(MDIC_DATA, PHY_CTRL_1000_FD |
-							PHY_CTRL_AN_ENABLE |
-							PHY_CTRL_RESTART_AN) |
-					     FIELD_PREP(MDIC_REG, PHY_CTRL) |
-					     FIELD_PREP(MDIC_PHY, PHY_ADDR)) | MDIC_OP_WRITE);
-	start = cpu_rdtsc();
-	while (!((v = e1000e_read(&s->e, MDIC)) & MDIC_READY))
-		if (cpu_rdtsc() - start > MDIC_WAIT_MS * s->ms)
-			break;
-	if ((v & (MDIC_READY | MDIC_ERROR)) != MDIC_READY) {
-		printf("irqsrc: MDIC write of the PHY control register: MDIC reads 0x%08x\n", v);
-		return -EIO;
-	}
-	return 0;
+	if (err)
+		printf("irqsrc: MDIC write of the PHY control register failed (error %d)\n", err);
+	return err;
 }
