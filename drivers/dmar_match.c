@@ -51,20 +51,30 @@ static bool dmar_scope_covers(const struct dmar_scope *s, const struct dmar_topo
 	return sec && sec <= sub && bus >= sec && bus <= sub;
 }
 
+/* Does one of the n scopes from first (a unit's or an RMRR's) cover the device? */
+static bool dmar_scopes_cover(const struct dmar_info *di, unsigned first, unsigned n,
+			      const struct dmar_topo_ops *topo, uint16_t seg, uint8_t bus,
+			      uint8_t dev, uint8_t fn)
+{
+	unsigned k;
+
+	for (k = 0; k < n; k++)
+		if (dmar_scope_covers(&di->scopes[first + k], topo, seg, bus, dev, fn))
+			return true;
+	return false;
+}
+
 int dmar_unit_for_device(const struct dmar_info *di, const struct dmar_topo_ops *topo,
 			 uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 {
 	const struct dmar_unit *u;
-	unsigned i, k;
+	unsigned i;
 
 	for (i = 0; i < di->nunits; i++) {
 		u = &di->units[i];
-		if (u->segment != seg || u->include_all)
-			continue;
-		for (k = 0; k < u->nscopes; k++)
-			if (dmar_scope_covers(&di->scopes[u->first_scope + k], topo,
-					      seg, bus, dev, fn))
-				return (int)i;
+		if (u->segment == seg && !u->include_all &&
+		    dmar_scopes_cover(di, u->first_scope, u->nscopes, topo, seg, bus, dev, fn))
+			return (int)i;
 	}
 	for (i = 0; i < di->nunits; i++)
 		if (di->units[i].segment == seg && di->units[i].include_all)
@@ -76,16 +86,13 @@ int dmar_rmrr_for_device(const struct dmar_info *di, const struct dmar_topo_ops 
 			 uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 {
 	const struct dmar_rmrr *r;
-	unsigned i, k;
+	unsigned i;
 
 	for (i = 0; i < di->nrmrr; i++) {
 		r = &di->rmrr[i];
-		if (r->segment != seg)
-			continue;
-		for (k = 0; k < r->nscopes; k++)
-			if (dmar_scope_covers(&di->scopes[r->first_scope + k], topo,
-					      seg, bus, dev, fn))
-				return (int)i;
+		if (r->segment == seg &&
+		    dmar_scopes_cover(di, r->first_scope, r->nscopes, topo, seg, bus, dev, fn))
+			return (int)i;
 	}
 	return -ENOENT;
 }
