@@ -9,6 +9,9 @@
  *
  * The rules, each enforced here and nowhere else:
  * - the guest never moves a BAR, never gets I/O decode, never gets INTx;
+ * - Memory Space Enable is the guest's only virtually: the hv keeps memory
+ *   decode on, since its own writes to the physical MSI-X table (masking,
+ *   routing) need it (PCI Local Bus 3.0, 6.2.2; PCIe Base 7.5.1.1.3);
  * - a trapped-page access goes to the hardware only when it lies wholly
  *   inside one BAR, wholly outside the table and PBA, within one page and
  *   naturally aligned; a table or PBA access goes to the virtual MSI-X;
@@ -27,8 +30,6 @@
 #include "hv/vmsix.h"
 
 #define PTEMU_PAGE		4096ULL
-/* Command register bits the guest may set; INTx stays disabled. */
-#define PTEMU_CMD_ALLOWED	(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER)
 
 struct ptemu_bar {
 	uint64_t base, size;
@@ -71,6 +72,7 @@ struct ptemu {
 	uint8_t msix_cap;		/* config offset of the MSI-X capability */
 	uint64_t table_gpa, table_len, pba_gpa, pba_len;
 	uint32_t cf8;			/* the CONFIG_ADDRESS latch */
+	bool mem_decode;		/* the guest's Memory Space Enable */
 	struct vmsix *vm;
 	const struct ptemu_ops *ops;
 	void *ctx;

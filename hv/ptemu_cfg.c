@@ -60,6 +60,9 @@ static uint32_t cfg_read(const struct ptemu *p, uint16_t off)
 		return cap;
 	case PCI_INTERRUPT_LINE:
 		return p->ops->cfg_read(p->ctx, off) & ~PCI_INTERRUPT_PIN;	/* no INTx */
+	case PCI_COMMAND:
+		return (p->ops->cfg_read(p->ctx, off) & ~(uint32_t)PCI_COMMAND_MEMORY) |
+		       (p->mem_decode ? PCI_COMMAND_MEMORY : 0);
 	}
 	if (off < CFG_HEADER_END)
 		return p->ops->cfg_read(p->ctx, off);
@@ -79,8 +82,11 @@ static void cfg_write(struct ptemu *p, uint16_t off, uint32_t v, int *moved)
 		if (bar_write(p, (off - PCI_BAR0) / 4u, v))
 			*moved = (off - PCI_BAR0) / 4;
 	} else if (off == PCI_COMMAND) {
-		p->ops->cmd_update(p->ctx, PCI_COMMAND_IO | PTEMU_CMD_ALLOWED,
-				   (uint16_t)((v & PTEMU_CMD_ALLOWED) | PCI_COMMAND_INTX_DISABLE));
+		/* Bus mastering is the guest's; memory decode stays on. */
+		p->mem_decode = v & PCI_COMMAND_MEMORY;
+		p->ops->cmd_update(p->ctx, PCI_COMMAND_IO | PCI_COMMAND_MASTER,
+				   (uint16_t)((v & PCI_COMMAND_MASTER) | PCI_COMMAND_MEMORY |
+					      PCI_COMMAND_INTX_DISABLE));
 	} else if (off >= CFG_HEADER_END && off == p->msix_cap) {
 		vmsix_ctrl_write(p->vm, (uint16_t)(v >> 16));	/* errors: vm stats */
 	}

@@ -235,6 +235,7 @@ static void check_invariants(void)
 	CHECK(!memcmp(F.bar + b, F.shadow + b, F.p.pba_len));
 	CHECK(!(F.cmd & PCI_COMMAND_IO));
 	CHECK(F.cmd & PCI_COMMAND_INTX_DISABLE);
+	CHECK(F.cmd & PCI_COMMAND_MEMORY);	/* the hv's table writes need it */
 	for (unsigned i = 0; i < PCI_NUM_BARS; i++) {
 		CHECK(F.p.bar[i].base == F.bars0[i].base && F.p.bar[i].size == F.bars0[i].size);
 		CHECK(F.p.bar[i].flags == F.bars0[i].flags && F.p.bar[i].mem == F.bars0[i].mem);

@@ -153,6 +153,27 @@ static void test_bar_never_moves(void **state)
 	assert_int_equal(f.cmd_writes, 0);
 }
 
+/* A guest that turns memory decode off would make the device drop the
+ * hv's own writes to the physical table (its masks): the bit is virtual. */
+static void test_memory_decode_virtual(void **state)
+{
+	struct fake f;
+
+	(void)state;
+	fake_init(&f, 0);
+	f.cmd |= PCI_COMMAND_MEMORY;
+	cfg_wr(&f, PCI_COMMAND, PCI_COMMAND_MASTER);
+	assert_true(f.cmd & PCI_COMMAND_MEMORY);
+	assert_true(f.cmd & PCI_COMMAND_MASTER);
+	assert_int_equal(cfg_rd(&f, PCI_COMMAND) & (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER),
+			 PCI_COMMAND_MASTER);
+	cfg_wr(&f, PCI_COMMAND, PCI_COMMAND_MEMORY);
+	assert_int_equal(cfg_rd(&f, PCI_COMMAND) & (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER),
+			 PCI_COMMAND_MEMORY);
+	assert_false(f.cmd & PCI_COMMAND_MASTER);
+	assert_true(f.cmd & PCI_COMMAND_MEMORY);
+}
+
 static void test_command_keeps_io_and_intx(void **state)
 {
 	struct fake f;
@@ -162,9 +183,9 @@ static void test_command_keeps_io_and_intx(void **state)
 	(void)state;
 	fake_init(&f, 0);
 	cfg_wr(&f, PCI_COMMAND, 0xffff);
-	assert_int_equal(f.cmd, PTEMU_CMD_ALLOWED | PCI_COMMAND_INTX_DISABLE);
+	assert_int_equal(f.cmd, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE);
 	cfg_wr(&f, PCI_COMMAND, PCI_COMMAND_IO);
-	assert_int_equal(f.cmd, PCI_COMMAND_INTX_DISABLE);
+	assert_int_equal(f.cmd, PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
 	/* A byte write to the command register merges, and still no I/O. */
 	assert_true(ptemu_cfg_io(&f.p, GUEST_PCI_ADDR_PORT, false, 4, &a, NULL));
 	assert_true(ptemu_cfg_io(&f.p, GUEST_PCI_DATA_PORT, false, 1, &v, NULL));
@@ -359,6 +380,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bar_never_moves),
 		cmocka_unit_test(test_command_keeps_io_and_intx),
+		cmocka_unit_test(test_memory_decode_virtual),
 		cmocka_unit_test(test_other_functions_and_ports),
 		cmocka_unit_test(test_msix_ctrl_is_virtual),
 		cmocka_unit_test(test_page_end_refused),
