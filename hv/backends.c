@@ -7,7 +7,7 @@
 #include "hv/options.h"
 #include "drivers/cpu.h"
 
-const struct vcpu_ops *const vcpu_backends[] = { &svm_ops, NULL };
+const struct vcpu_ops *const vcpu_backends[] = { &svm_ops, &vmx_ops, NULL };
 
 static const struct vcpu_ops *backend_named(const char *name)
 {

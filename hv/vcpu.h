@@ -137,6 +137,7 @@ struct vcpu {
 };
 
 extern const struct vcpu_ops svm_ops;
+extern const struct vcpu_ops vmx_ops;
 
 /* Every backend of this build, NULL-terminated (hv/backends.c). */
 extern const struct vcpu_ops *const vcpu_backends[];

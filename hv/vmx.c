@@ -1,0 +1,726 @@
+/* Intel VMX backend: probe, VMXON, world switch, exit decoding and event
+ * injection only. Every exit is handled by the generic code in hv/exit.c
+ * (STYLE rule 1); the VMCS set-up is in hv/vmx_vmcs.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "hv/vmx.h"
+#include "hv/vmx_caps.h"
+#include "hv/vmx_decode.h"
+#include "hv/mem.h"
+#include "hv/trap.h"
+#include "drivers/cpu.h"
+
+#define MSR_STAR	0xc0000081
+#define MSR_LSTAR	0xc0000082
+#define MSR_CSTAR	0xc0000083
+#define MSR_SFMASK	0xc0000084
+#define DR6_INIT	0xffff0ff0ULL
+/* The allowed 1-settings of a capability MSR (appendix A.3). */
+#define ALLOWED1(cap)	((uint32_t)((cap) >> 32))
+/* Registers no VMCS field holds: the hv never uses SYSCALL, SWAPGS or
+ * these MSRs itself, so the guest's values stay in the CPU (every guest
+ * access to them exits through the MSR bitmap and comes back here). */
+static const uint32_t vmx_reg_msr[VREG_COUNT] = {
+	[VREG_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE, [VREG_STAR] = MSR_STAR,
+	[VREG_LSTAR] = MSR_LSTAR, [VREG_CSTAR] = MSR_CSTAR, [VREG_SFMASK] = MSR_SFMASK,
+};
+static const uint32_t vmx_reg_field[VREG_COUNT] = {
+	[VREG_RIP] = VMCS_GUEST_RIP, [VREG_RSP] = VMCS_GUEST_RSP,
+	[VREG_RFLAGS] = VMCS_GUEST_RFLAGS, [VREG_CR3] = VMCS_GUEST_CR3,
+	[VREG_EFER] = VMCS_GUEST_EFER, [VREG_CS_BASE] = VMCS_GUEST_CS_BASE,
+	[VREG_PAT] = VMCS_GUEST_PAT, [VREG_FS_BASE] = VMCS_GUEST_FS_BASE,
+	[VREG_GS_BASE] = VMCS_GUEST_GS_BASE, [VREG_SYSENTER_CS] = VMCS_GUEST_SYSENTER_CS,
+	[VREG_SYSENTER_ESP] = VMCS_GUEST_SYSENTER_ESP,
+	[VREG_SYSENTER_EIP] = VMCS_GUEST_SYSENTER_EIP,
+};
+
+struct vmx_caps vmx_caps;
+static struct vmx_vcpu vmx_bsp;
+static bool vmx_on;
+
+/* Returns VMX_OK when the guest ran and exited, else how the VMLAUNCH or
+ * VMRESUME failed (hv/vmx_run.asm). */
+enum vmx_status vmx_enter(struct vcpu_regs *regs, void *guest_fx, bool launched);
+
+static const struct vmx_ctl vmx_pin_ctls[] = {
+	{ PIN_EXTINT_EXITING, "external-interrupt exiting", VMX_CTL_REQUIRED },
+	{ PIN_NMI_EXITING, "NMI exiting", VMX_CTL_REQUIRED },
+	{ PIN_VIRTUAL_NMIS, "virtual NMIs", VMX_CTL_OPTIONAL },
+	{ PIN_PREEMPTION_TIMER, "activate VMX-preemption timer", VMX_CTL_OPTIONAL },
+};
+static const struct vmx_ctl vmx_proc_ctls[] = {
+	{ PROC_INTR_WINDOW, "interrupt-window exiting", VMX_CTL_REQUIRED },
+	{ PROC_HLT_EXITING, "HLT exiting", VMX_CTL_REQUIRED },
+	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", VMX_CTL_REQUIRED },
+	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", VMX_CTL_REQUIRED },
+	{ PROC_SECONDARY, "activate secondary controls", VMX_CTL_REQUIRED },
+	{ PROC_NMI_WINDOW, "NMI-window exiting", VMX_CTL_OPTIONAL },
+	{ PROC_CR3_LOAD_EXITING, "CR3-load exiting", VMX_CTL_FORBIDDEN },
+	{ PROC_CR3_STORE_EXITING, "CR3-store exiting", VMX_CTL_FORBIDDEN },
+};
+static const struct vmx_ctl vmx_proc2_ctls[] = {
+	{ PROC2_EPT, "enable EPT", VMX_CTL_REQUIRED },
+	{ PROC2_VPID, "enable VPID", VMX_CTL_OPTIONAL },
+	/* CPUID shows the guest RDTSCP and INVPCID as the CPU has them;
+	 * without these controls they would raise #UD (25.3). */
+	{ PROC2_RDTSCP, "enable RDTSCP", VMX_CTL_OPTIONAL },
+	{ PROC2_INVPCID, "enable INVPCID", VMX_CTL_OPTIONAL },
+};
+static const struct vmx_ctl vmx_exit_ctls[] = {
+	{ EXIT_HOST_64, "host address-space size", VMX_CTL_REQUIRED },
+	{ EXIT_ACK_INTR, "acknowledge interrupt on exit", VMX_CTL_REQUIRED },
+	{ EXIT_SAVE_PAT, "save IA32_PAT", VMX_CTL_REQUIRED },
+	{ EXIT_LOAD_PAT, "load IA32_PAT", VMX_CTL_REQUIRED },
+	{ EXIT_SAVE_EFER, "save IA32_EFER", VMX_CTL_REQUIRED },
+	{ EXIT_LOAD_EFER, "load IA32_EFER", VMX_CTL_REQUIRED },
+};
+static const struct vmx_ctl vmx_entry_ctls[] = {
+	{ ENTRY_IA32E_GUEST, "IA-32e mode guest", VMX_CTL_REQUIRED },
+	{ ENTRY_LOAD_PAT, "load IA32_PAT", VMX_CTL_REQUIRED },
+	{ ENTRY_LOAD_EFER, "load IA32_EFER", VMX_CTL_REQUIRED },
+};
+
+static uint64_t vmx_cap(uint32_t plain, uint32_t true_msr)
+{
+	return cpu_rdmsr(vmx_cap_msr(vmx_caps.basic, plain, true_msr));
+}
+
+/* Appendix A: each control field from its capability MSR. */
+static int vmx_probe_controls(struct vmx_caps *c, char *why, unsigned len)
+{
+	uint32_t pin, proc;
+	int err;
+
+	err = vmx_ctl_compute("pin-based", vmx_cap(MSR_VMX_PINBASED_CTLS, MSR_VMX_TRUE_PINBASED_CTLS),
+			      vmx_pin_ctls, ARRAY_SIZE(vmx_pin_ctls), &pin, why, len) ?:
+	      vmx_ctl_compute("processor-based", vmx_cap(MSR_VMX_PROCBASED_CTLS,
+							 MSR_VMX_TRUE_PROCBASED_CTLS),
+			      vmx_proc_ctls, ARRAY_SIZE(vmx_proc_ctls), &proc, why, len) ?:
+	      vmx_ctl_compute("secondary processor-based", cpu_rdmsr(MSR_VMX_PROCBASED_CTLS2),
+			      vmx_proc2_ctls, ARRAY_SIZE(vmx_proc2_ctls), &c->proc2, why, len) ?:
+	      vmx_ctl_compute("VM-exit", vmx_cap(MSR_VMX_EXIT_CTLS, MSR_VMX_TRUE_EXIT_CTLS),
+			      vmx_exit_ctls, ARRAY_SIZE(vmx_exit_ctls), &c->exit, why, len) ?:
+	      vmx_ctl_compute("VM-entry", vmx_cap(MSR_VMX_ENTRY_CTLS, MSR_VMX_TRUE_ENTRY_CTLS),
+			      vmx_entry_ctls, ARRAY_SIZE(vmx_entry_ctls), &c->entry, why, len);
+	if (err)
+		return err;
+	/* 26.2.1.1: NMI-window exiting needs virtual NMIs. */
+	c->nmi_window = (proc & PROC_NMI_WINDOW) && (pin & PIN_VIRTUAL_NMIS);
+	c->timer = pin & PIN_PREEMPTION_TIMER;
+	c->pin = pin & ~PIN_PREEMPTION_TIMER;
+	c->proc = proc & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW);
+	return 0;
+}
+
+/* 28.2.2 and 24.6.11: the EPT the guest code builds (4 levels, 2 MiB
+ * pages) with write-back paging structures, and INVEPT for restarts. */
+static int vmx_probe_ept(const struct vmx_caps *c, char *why, unsigned len)
+{
+	static const struct { uint64_t bit; const char *name; } need[] = {
+		{ EPT_CAP_WALK4, "4-level EPT walks" },
+		{ EPT_CAP_WB, "write-back EPT paging structures" },
+		{ EPT_CAP_2M, "2 MiB EPT pages" },
+		{ EPT_CAP_INVEPT, "INVEPT" },
+	};
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(need); i++) {
+		if (!(c->ept_vpid & need[i].bit)) {
+			snprintf(why, len, "IA32_VMX_EPT_VPID_CAP 0x%lx lacks %s", c->ept_vpid,
+				 need[i].name);
+			return -ENODEV;
+		}
+	}
+	if (!(c->ept_vpid & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL))) {
+		snprintf(why, len, "IA32_VMX_EPT_VPID_CAP 0x%lx has no INVEPT type", c->ept_vpid);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static bool vmx_cpuid_has_vmx(void)
+{
+	struct cpuid_regs r;
+
+	cpu_cpuid(1, 0, &r);
+	return r.ecx & CPUID1_ECX_VMX_BIT;
+}
+
+static int vmx_probe(char *why, unsigned len)
+{
+	struct vmx_caps *c = &vmx_caps;
+	uint64_t fc;
+
+	if (!vmx_cpuid_has_vmx()) {
+		snprintf(why, len, "CPUID.1:ECX.VMX is clear: no VT-x");
+		return -ENODEV;
+	}
+	/* SDM 23.7: with the lock bit set, VMXON outside SMX needs bit 2. */
+	fc = cpu_rdmsr(MSR_FEATURE_CONTROL);
+	if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMX)) {
+		snprintf(why, len, "IA32_FEATURE_CONTROL (0x%lx) is locked with VMX off: "
+			 "enable VT-x in the firmware setup", fc);
+		return -EPERM;
+	}
+	c->basic = cpu_rdmsr(MSR_VMX_BASIC);
+	if (FIELD_GET(VMX_BASIC_MEMTYPE, c->basic) != MEMTYPE_WB ||
+	    FIELD_GET(VMX_BASIC_VMCS_SIZE, c->basic) > 4096 || (c->basic & VMX_BASIC_32BIT_PA)) {
+		snprintf(why, len, "IA32_VMX_BASIC 0x%lx: the VMCS is not write-back, larger "
+			 "than a page or limited to 32-bit addresses", c->basic);
+		return -ENODEV;
+	}
+	if (!(ALLOWED1(cpu_rdmsr(MSR_VMX_PROCBASED_CTLS)) & PROC_SECONDARY)) {
+		snprintf(why, len, "the CPU has no secondary processor-based controls (so no EPT)");
+		return -ENODEV;
+	}
+	c->misc = cpu_rdmsr(MSR_VMX_MISC);
+	c->timer_rate = (uint8_t)FIELD_GET(VMX_MISC_TIMER_RATE, c->misc);
+	c->ept_vpid = cpu_rdmsr(MSR_VMX_EPT_VPID_CAP);
+	c->cr0_fixed0 = cpu_rdmsr(MSR_VMX_CR0_FIXED0);
+	c->cr0_fixed1 = cpu_rdmsr(MSR_VMX_CR0_FIXED1);
+	c->cr4_fixed0 = cpu_rdmsr(MSR_VMX_CR4_FIXED0);
+	c->cr4_fixed1 = cpu_rdmsr(MSR_VMX_CR4_FIXED1);
+	return vmx_probe_controls(c, why, len) ?: vmx_probe_ept(c, why, len);
+}
+
+/* SDM 24.2 and 24.11.5: the VMXON region and each VMCS start with the
+ * revision identifier. */
+static int vmx_alloc_region(uint64_t *pa)
+{
+	int err = mem_alloc_pages(1, pa);
+
+	if (err)
+		return err;
+	memset((void *)(uintptr_t)*pa, 0, 4096);
+	*(uint32_t *)(uintptr_t)*pa = (uint32_t)FIELD_GET(VMX_BASIC_REVISION, vmx_caps.basic);
+	return 0;
+}
+
+/* 23.7 and 23.8: IA32_FEATURE_CONTROL locked with VMX on (firmware that
+ * leaves it unlocked, as OVMF under Bochs does, hands the choice to the
+ * OS), CR0 and CR4 at their fixed bits with CR4.VMXE, then VMXON. */
+static int vmx_enable(void)
+{
+	uint64_t fc = cpu_rdmsr(MSR_FEATURE_CONTROL), region;
+	bool cf, zf;
+	int err;
+
+	if (!(fc & FEATURE_CONTROL_LOCK)) {
+		cpu_wrmsr(MSR_FEATURE_CONTROL, fc | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX);
+		printf("vmx: IA32_FEATURE_CONTROL was unlocked (0x%lx): locked with VMX on\n", fc);
+	}
+	cpu_write_cr0(vmx_cr_fixed(cpu_read_cr0(), vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1));
+	cpu_write_cr4(vmx_cr_fixed(cpu_read_cr4() | CR4_VMXE, vmx_caps.cr4_fixed0,
+				   vmx_caps.cr4_fixed1));
+	err = vmx_alloc_region(&region);
+	if (err)
+		return err;
+	__asm__ volatile("vmxon %2" : "=@ccc"(cf), "=@ccz"(zf) : "m"(region) : "memory");
+	if (cf || zf) {
+		printf("vmx: VMXON failed (%s)\n", cf ? "VMfailInvalid" : "VMfailValid");
+		return -EIO;
+	}
+	vmx_on = true;
+	return 0;
+}
+
+/* 24.6.4 and 24.6.9: all-ones bitmaps make every port and MSR exit. */
+static int vmx_alloc(struct vmx_vcpu *s)
+{
+	uint64_t fx_pa;
+	int err;
+
+	if (s->vmcs_pa)
+		return 0;	/* a guest built again reuses them */
+	if ((err = vmx_alloc_region(&s->vmcs_pa)) ||
+	    (err = mem_alloc_pages(1, &s->msr_bitmap_pa)) ||
+	    (err = mem_alloc_pages(1, &s->io_a_pa)) ||
+	    (err = mem_alloc_pages(1, &s->io_b_pa)) ||
+	    (err = mem_alloc_pages(1, &fx_pa)))
+		return err;
+	s->fx = (uint8_t *)(uintptr_t)fx_pa;
+	memset((void *)(uintptr_t)s->msr_bitmap_pa, 0xff, VMX_MSR_BITMAP_SIZE);
+	memset((void *)(uintptr_t)s->io_a_pa, 0xff, VMX_IO_BITMAP_SIZE);
+	memset((void *)(uintptr_t)s->io_b_pa, 0xff, VMX_IO_BITMAP_SIZE);
+	return 0;
+}
+
+static int vmx_init(struct vcpu *v)
+{
+	struct vmx_vcpu *s = &vmx_bsp;
+	int err;
+
+	err = (vmx_on ? 0 : vmx_enable()) ?: vmx_alloc(s);
+	if (err)
+		return err;
+	s->pin = vmx_caps.pin;
+	v->arch = s;
+	return 0;
+}
+
+static void vmx_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
+{
+	struct vmx_vcpu *s = v->arch;
+	unsigned i;
+
+	s->failed = false;
+	s->event = s->held = (struct vmx_event){ 0 };
+	vmx_vmcs_setup(s, bs);
+	for (i = 0; i < VREG_COUNT; i++)
+		if (vmx_reg_msr[i])
+			cpu_wrmsr(vmx_reg_msr[i], 0);
+	memset(&v->regs, 0, sizeof(v->regs));
+	/* FXSAVE image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
+	memset(s->fx, 0, 512);
+	s->fx[0] = 0x7f;
+	s->fx[1] = 0x03;
+	s->fx[24] = 0x80;
+	s->fx[25] = 0x1f;
+}
+
+static void vmx_report_write_fail(const struct vmx_vcpu *s)
+{
+	const char *op = s->fail_field == VMX_FAIL_VMPTRLD ? "VMCLEAR/VMPTRLD of the VMCS" : "VMWRITE";
+
+	if (s->fail_status == VMX_FAIL_INVALID)
+		printf("vmx: %s (field 0x%04x) failed: VMfailInvalid, no current VMCS\n",
+		       op, s->fail_field);
+	else
+		printf("vmx: %s (field 0x%04x) failed: VM-instruction error %u (%s)\n",
+		       op, s->fail_field, s->fail_error, vmx_insn_error_name(s->fail_error));
+}
+
+/* The exit timer: a preemption-timer count up to the deadline (0 when it
+ * has passed: the guest exits before its first instruction, 26.7.4). */
+static void vmx_timer_arm(struct vmx_vcpu *s)
+{
+	uint64_t now = cpu_rdtsc(), left = 0;
+
+	if ((int64_t)(s->timer_deadline - now) > 0)
+		left = (s->timer_deadline - now) >> vmx_caps.timer_rate;
+	vmx_write(s, VMCS_PREEMPTION_TIMER, left > UINT32_MAX ? UINT32_MAX : left);
+}
+
+/* The next deadline, one period on; after a long stay in the hv, one
+ * period from now rather than a burst of ticks in a row. */
+static void vmx_timer_expired(struct vmx_vcpu *s)
+{
+	uint64_t now = cpu_rdtsc();
+
+	s->timer_deadline += s->timer_period;
+	if ((int64_t)(s->timer_deadline - now) <= 0)
+		s->timer_deadline = now + s->timer_period;
+}
+
+static bool vmx_soft_event(uint32_t info)
+{
+	uint64_t type = FIELD_GET(INTR_INFO_TYPE, info);
+
+	return type == INTR_TYPE_SW_INT || type == INTR_TYPE_PRIV_SW_EXC || type == INTR_TYPE_SW_EXC;
+}
+
+static void vmx_window(struct vmx_vcpu *s, bool want)
+{
+	uint32_t proc = s->proc & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW);
+
+	/* While the guest blocks NMIs (its NMI handler runs), an interrupt
+	 * window would open and close at once: wait for its IRET instead
+	 * (NMI-window exiting, 25.2). */
+	if (want)
+		proc |= vmx_caps.nmi_window &&
+			(vmx_read(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_NMI) ?
+			PROC_NMI_WINDOW : PROC_INTR_WINDOW;
+	if (proc != s->proc) {
+		s->proc = proc;
+		vmx_write(s, VMCS_PROC_CTLS, proc);
+	}
+}
+
+/* The exception reflected on top of an interrupted event went in: the
+ * event goes next, or waits for an interrupt window when it is an
+ * external interrupt the guest cannot take yet (as svm_release_held). */
+static void vmx_release_held(struct vmx_vcpu *s)
+{
+	bool intr = FIELD_GET(INTR_INFO_TYPE, s->held.info) == INTR_TYPE_EXTINT;
+
+	if (intr && (!(vmx_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) ||
+		     (vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
+		      (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)))) {
+		vmx_window(s, true);
+		return;
+	}
+	s->event = s->held;
+	s->held.info = 0;
+	vmx_window(s, false);	/* the generic code asks again if it must */
+}
+
+/* 27.2.4: an event whose delivery the exit interrupted is in the
+ * IDT-vectoring information and must be injected again (29.2.1). */
+static void vmx_after_exit(struct vmx_vcpu *s)
+{
+	uint32_t idt = (uint32_t)vmx_read(VMCS_IDT_VECTORING_INFO);
+
+	s->idt_info = idt;
+	s->event.info = 0;
+	if (idt & INTR_INFO_VALID) {
+		s->event.info = idt & INTR_INFO_ENTRY_MASK;
+		s->event.error = idt & INTR_INFO_HAS_ERROR ?
+				 (uint32_t)vmx_read(VMCS_IDT_VECTORING_ERROR) : 0;
+		s->event.len = vmx_soft_event(idt) ? (uint32_t)vmx_read(VMCS_EXIT_INSN_LEN) : 0;
+	} else if (s->held.info) {
+		vmx_release_held(s);
+	}
+}
+
+/* The guest sees DR6 as the #DB would have left it: a #DB that exits
+ * leaves DR6 alone and reports its bits in the qualification (27.1). */
+static void vmx_db_dr6(uint64_t qual)
+{
+	uint64_t dr6 = DR6_INIT | (qual & DB_QUAL_DR6_BITS);
+
+	__asm__ volatile("mov %0, %%dr6" :: "r"(dr6));
+}
+
+static void vmx_decode_exc(struct vmx_vcpu *s, struct vcpu_exit *e)
+{
+	s->exit_intr_info = (uint32_t)vmx_read(VMCS_EXIT_INTR_INFO);
+	s->exit_intr_error = s->exit_intr_info & INTR_INFO_HAS_ERROR ?
+			     (uint32_t)vmx_read(VMCS_EXIT_INTR_ERROR) : 0;
+	vmx_decode_exception(s->exit_intr_info, s->exit_intr_error, e);
+	e->info2 = s->exit_intr_info;
+	s->exc_info = s->exit_intr_info & (INTR_INFO_VECTOR | INTR_INFO_TYPE);
+	s->exc_len = vmx_soft_event(s->exit_intr_info) ?
+		     (uint32_t)vmx_read(VMCS_EXIT_INSN_LEN) : 0;
+	if (e->reason == EXIT_DB)
+		vmx_db_dr6(s->exit_qual);
+}
+
+/* SDM 3.4.5 and 5.2.1: CS.L selects 64-bit mode under EFER.LMA, else CS.D
+ * the default size. */
+static void vmx_decode_where(struct vcpu_exit *e)
+{
+	uint64_t ar = vmx_read(VMCS_GUEST_CS_AR);
+
+	e->rip = vmx_read(VMCS_GUEST_RIP);
+	e->cs_base = vmx_read(VMCS_GUEST_CS_BASE);
+	e->cr3 = vmx_read(VMCS_GUEST_CR3);
+	if ((vmx_read(VMCS_GUEST_EFER) & EFER_LMA) && (ar & AR_L))
+		e->mode = INSN_MODE_64;
+	else
+		e->mode = (ar & AR_DB) ? INSN_MODE_32 : INSN_MODE_16;
+}
+
+static void vmx_decode(struct vmx_vcpu *s, uint32_t basic, struct vcpu_exit *e)
+{
+	vmx_decode_where(e);
+	e->code = basic;
+	e->info1 = s->exit_qual = vmx_read(VMCS_EXIT_QUALIFICATION);
+	e->info2 = 0;
+	e->next_rip = 0;
+	s->exc_info = 0;
+	switch (basic) {
+	case VMX_EXIT_EXC_NMI:
+		vmx_decode_exc(s, e);
+		return;
+	case VMX_EXIT_IO:
+		if (vmx_decode_io(s->exit_qual, e)) {
+			e->reason = EXIT_UNKNOWN;
+			return;
+		}
+		break;
+	case VMX_EXIT_EPT_VIOLATION:
+		e->info2 = vmx_read(VMCS_GUEST_PHYS_ADDR);
+		vmx_decode_ept(s->exit_qual, e->info2, e);
+		return;
+	case VMX_EXIT_EXTINT:
+		e->reason = EXIT_INTR;
+		e->info2 = s->exit_intr_info = (uint32_t)vmx_read(VMCS_EXIT_INTR_INFO);
+		return;
+	default:
+		e->reason = vmx_exit_reason(basic);
+		if (e->reason == EXIT_MSR)
+			e->msr.write = basic == VMX_EXIT_WRMSR;
+		if (e->reason != EXIT_CPUID && e->reason != EXIT_HYPERCALL &&
+		    e->reason != EXIT_HLT && e->reason != EXIT_MSR)
+			return;
+	}
+	/* 27.2.5: the length of the instruction that exited. */
+	e->next_rip = e->rip + vmx_read(VMCS_EXIT_INSN_LEN);
+}
+
+static bool vmx_enter_failed(struct vmx_vcpu *s, enum vmx_status st, struct vcpu_exit *e)
+{
+	const char *insn = s->launched ? "VMRESUME" : "VMLAUNCH";
+
+	e->reason = EXIT_INVALID;
+	e->info1 = e->info2 = e->next_rip = 0;
+	if (s->failed) {
+		vmx_report_write_fail(s);
+		e->code = s->fail_error;
+		e->info1 = s->fail_field;
+		s->failed = false;
+		return true;
+	}
+	if (st == VMX_FAIL_INVALID) {
+		printf("vmx: %s failed: VMfailInvalid (no current VMCS)\n", insn);
+		e->code = 0;
+		return true;
+	}
+	if (st == VMX_FAIL_VALID) {
+		e->code = vmx_read(VMCS_INSN_ERROR);
+		printf("vmx: %s failed: VM-instruction error %lu (%s)\n", insn, e->code,
+		       vmx_insn_error_name((uint32_t)e->code));
+		return true;
+	}
+	return false;
+}
+
+static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmx_vcpu *s = v->arch;
+	enum vmx_status st = VMX_OK;
+	uint32_t reason;
+
+	if (s->timer_period)
+		vmx_timer_arm(s);
+	if (s->event.info & INTR_INFO_VALID) {
+		vmx_write(s, VMCS_ENTRY_INTR_INFO, s->event.info);
+		if (s->event.info & INTR_INFO_HAS_ERROR)
+			vmx_write(s, VMCS_ENTRY_EXC_ERROR, s->event.error);
+		if (vmx_soft_event(s->event.info))
+			vmx_write(s, VMCS_ENTRY_INSN_LEN, s->event.len);
+	}
+	if (!s->failed)
+		st = vmx_enter(&v->regs, s->fx, s->launched);
+	if (vmx_enter_failed(s, st, e))
+		return;
+	s->launched = true;
+	reason = s->exit_reason = (uint32_t)vmx_read(VMCS_EXIT_REASON);
+	/* 26.8: a VM entry that failed after loading guest state. */
+	if (reason & EXIT_REASON_ENTRY_FAIL) {
+		s->exit_qual = vmx_read(VMCS_EXIT_QUALIFICATION);
+		printf("vmx: VM entry failed: exit reason %u (%s), qualification 0x%lx\n",
+		       reason & (uint32_t)EXIT_REASON_BASIC,
+		       vmx_exit_reason_name(reason & (uint32_t)EXIT_REASON_BASIC), s->exit_qual);
+		*e = (struct vcpu_exit){ .reason = EXIT_INVALID, .code = reason,
+					 .info1 = s->exit_qual };
+		return;
+	}
+	vmx_after_exit(s);
+	vmx_decode(s, reason & (uint32_t)EXIT_REASON_BASIC, e);
+	/* Acknowledge interrupt on exit (27.2.2): the vector is ours to
+	 * handle now, as svm_run takes its interrupt before returning. A
+	 * host NMI went to the guest's exit (NMI exiting) and goes to the
+	 * hv's own handler, as under SVM once GIF is set again. */
+	if (e->reason == EXIT_INTR)
+		trap_external((uint8_t)FIELD_GET(INTR_INFO_VECTOR, s->exit_intr_info));
+	else if (e->reason == EXIT_NMI)
+		__asm__ volatile("int $2");
+	else if (e->reason == EXIT_TIMER)
+		vmx_timer_expired(s);
+}
+
+static uint64_t vmx_get(struct vcpu *v, enum vcpu_reg r)
+{
+	struct vmx_vcpu *s = v->arch;
+	uint64_t ar;
+
+	switch (r) {
+	case VREG_CR0:
+		return (vmx_read(VMCS_GUEST_CR0) & ~s->cr0_mask) |
+		       (vmx_read(VMCS_CR0_SHADOW) & s->cr0_mask);
+	case VREG_CR4:
+		return (vmx_read(VMCS_GUEST_CR4) & ~s->cr4_mask) |
+		       (vmx_read(VMCS_CR4_SHADOW) & s->cr4_mask);
+	case VREG_CR2:
+		return cpu_read_cr2();	/* not switched by VMX (27.5.1) */
+	case VREG_CS_ATTR:
+		/* The SVM attribute layout (type:4 s:1 dpl:2 p:1 avl:1 l:1
+		 * db:1 g:1) from the VMX one (24.4.1). */
+		ar = vmx_read(VMCS_GUEST_CS_AR);
+		return (ar & 0xff) | ((ar >> 4) & 0xf00);
+	default:
+		if (vmx_reg_msr[r])
+			return cpu_rdmsr(vmx_reg_msr[r]);
+		return vmx_read(vmx_reg_field[r]);
+	}
+}
+
+static void vmx_set(struct vcpu *v, enum vcpu_reg r, uint64_t val)
+{
+	struct vmx_vcpu *s = v->arch;
+
+	switch (r) {
+	case VREG_CR0:
+		vmx_write_cr0(s, val);
+		break;
+	case VREG_CR4:
+		vmx_write_cr4(s, val);
+		break;
+	case VREG_CR2:
+		__asm__ volatile("mov %0, %%cr2" :: "r"(val));
+		break;
+	case VREG_CS_ATTR:
+		break;
+	case VREG_EFER:
+		/* 26.2.4: the IA-32e mode guest control follows EFER.LMA. */
+		vmx_write(s, VMCS_GUEST_EFER, val);
+		vmx_write(s, VMCS_ENTRY_CTLS, (val & EFER_LMA) ? vmx_caps.entry :
+			  vmx_caps.entry & ~ENTRY_IA32E_GUEST);
+		break;
+	default:
+		if (vmx_reg_msr[r])
+			cpu_wrmsr(vmx_reg_msr[r], val);
+		else
+			vmx_write(s, vmx_reg_field[r], val);
+	}
+}
+
+static bool vmx_interruptible(struct vcpu *v)
+{
+	struct vmx_vcpu *s = v->arch;
+
+	return (vmx_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+	       !(vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
+		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI)) &&
+	       !(s->event.info & INTR_INFO_VALID) && !s->held.info;
+}
+
+static void vmx_inject(struct vcpu *v, enum event_type t, uint8_t vector,
+		       bool has_error, uint32_t error)
+{
+	struct vmx_vcpu *s = v->arch;
+	uint32_t type = t == EVENT_NMI ? INTR_TYPE_NMI :
+			t == EVENT_EXCEPTION ? INTR_TYPE_HW_EXC : INTR_TYPE_EXTINT;
+	uint64_t queued = FIELD_GET(INTR_INFO_TYPE, s->event.info);
+	uint32_t len = 0;
+
+	/* As svm_inject: an exception raised while the CPU delivered an
+	 * event goes first; an interrupted exception is dropped (running
+	 * the instruction again raises it again), an interrupt or NMI is
+	 * held and goes next. */
+	if (t == EVENT_EXCEPTION && (s->event.info & INTR_INFO_VALID) &&
+	    (queued == INTR_TYPE_EXTINT || queued == INTR_TYPE_NMI))
+		s->held = s->event;
+	/* A reflected INT1 or INT3 keeps its type and length (26.6.1.1). */
+	if (t == EVENT_EXCEPTION && s->exc_info && vmx_soft_event(s->exc_info) &&
+	    FIELD_GET(INTR_INFO_VECTOR, s->exc_info) == vector) {
+		type = (uint32_t)FIELD_GET(INTR_INFO_TYPE, s->exc_info);
+		len = s->exc_len;
+	}
+	s->event = (struct vmx_event){
+		.info = (uint32_t)(FIELD_PREP(INTR_INFO_VECTOR, vector) |
+				   FIELD_PREP(INTR_INFO_TYPE, type) | INTR_INFO_VALID |
+				   (has_error ? INTR_INFO_HAS_ERROR : 0)),
+		.error = has_error ? error : 0,
+		.len = len,
+	};
+}
+
+static void vmx_irq_window(struct vcpu *v, bool want)
+{
+	vmx_window(v->arch, want);
+}
+
+static void vmx_dump(struct vcpu *v)
+{
+	struct vmx_vcpu *s = v->arch;
+	uint32_t basic = s->exit_reason & (uint32_t)EXIT_REASON_BASIC;
+
+	printf("  vmx: exit reason %u (%s)%s qualification 0x%lx intr info 0x%x error 0x%x "
+	       "idt-vectoring 0x%x\n", basic, vmx_exit_reason_name(basic),
+	       (s->exit_reason & EXIT_REASON_ENTRY_FAIL) ? " [entry failed]" : "",
+	       s->exit_qual, s->exit_intr_info, s->exit_intr_error, s->idt_info);
+	printf("  vm-instruction error %lu, pending event 0x%x\n", vmx_read(VMCS_INSN_ERROR),
+	       s->event.info);
+	printf("  rip %016lx rsp %016lx rflags %016lx interruptibility 0x%lx\n",
+	       vmx_read(VMCS_GUEST_RIP), vmx_read(VMCS_GUEST_RSP), vmx_read(VMCS_GUEST_RFLAGS),
+	       vmx_read(VMCS_GUEST_INTERRUPTIBILITY));
+	printf("  cr0 %016lx cr2 %016lx cr3 %016lx cr4 %016lx efer %lx\n",
+	       vmx_get(v, VREG_CR0), cpu_read_cr2(), vmx_read(VMCS_GUEST_CR3),
+	       vmx_get(v, VREG_CR4), vmx_read(VMCS_GUEST_EFER));
+	printf("  cs %04lx/%04lx ss %04lx idtr %lx/%lx gdtr %lx/%lx\n",
+	       vmx_read(VMCS_GUEST_CS_SEL), vmx_read(VMCS_GUEST_CS_AR), vmx_read(VMCS_GUEST_SS_SEL),
+	       vmx_read(VMCS_GUEST_IDTR_BASE), vmx_read(VMCS_GUEST_IDTR_LIMIT),
+	       vmx_read(VMCS_GUEST_GDTR_BASE), vmx_read(VMCS_GUEST_GDTR_LIMIT));
+}
+
+/* 25.5.1: the VMX-preemption timer counts down in VMX non-root operation
+ * at the TSC rate divided by 2^IA32_VMX_MISC[4:0] and exits at zero,
+ * whatever the guest does. It is loaded at every entry with what is left
+ * to a wall-clock deadline, so ticks keep the period across exits. */
+static int vmx_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsigned len)
+{
+	struct vmx_vcpu *s = v->arch;
+
+	if (!period_tsc) {
+		s->timer_period = 0;
+		s->pin &= ~PIN_PREEMPTION_TIMER;
+		vmx_write(s, VMCS_PIN_CTLS, s->pin);
+		return 0;
+	}
+	if (!vmx_caps.timer) {
+		snprintf(why, len, "the CPU has no VMX-preemption timer (pin-based control bit 6)");
+		return -ENODEV;
+	}
+	v->timer_fired = false;
+	s->timer_period = period_tsc;
+	s->timer_deadline = cpu_rdtsc() + period_tsc;
+	s->pin |= PIN_PREEMPTION_TIMER;
+	vmx_write(s, VMCS_PIN_CTLS, s->pin);
+	return 0;
+}
+
+static const char *yes(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+/* The feature line of `info`: only CPUID and, with VMX there, its MSRs. */
+static void vmx_info(void)
+{
+	uint64_t basic, pin, proc2 = 0, ept = 0, misc, fc;
+
+	if (!vmx_cpuid_has_vmx()) {
+		printf("cpu: VMX absent (CPUID.1:ECX.VMX clear)\n");
+		return;
+	}
+	basic = cpu_rdmsr(MSR_VMX_BASIC);
+	fc = cpu_rdmsr(MSR_FEATURE_CONTROL);
+	misc = cpu_rdmsr(MSR_VMX_MISC);
+	pin = cpu_rdmsr(vmx_cap_msr(basic, MSR_VMX_PINBASED_CTLS, MSR_VMX_TRUE_PINBASED_CTLS));
+	if (ALLOWED1(cpu_rdmsr(MSR_VMX_PROCBASED_CTLS)) & PROC_SECONDARY)
+		proc2 = ALLOWED1(cpu_rdmsr(MSR_VMX_PROCBASED_CTLS2));
+	if (proc2 & (PROC2_EPT | PROC2_VPID))
+		ept = cpu_rdmsr(MSR_VMX_EPT_VPID_CAP);
+	pin = ALLOWED1(pin);
+	printf("cpu: VMX rev 0x%lx, IA32_FEATURE_CONTROL 0x%lx, EPT %s (4-level %s, WB %s, "
+	       "2M %s), VPID %s, unrestricted guest %s\n",
+	       (uint64_t)FIELD_GET(VMX_BASIC_REVISION, basic), fc, yes(proc2 & PROC2_EPT),
+	       yes(ept & EPT_CAP_WALK4), yes(ept & EPT_CAP_WB), yes(ept & EPT_CAP_2M),
+	       yes(proc2 & PROC2_VPID), yes(proc2 & PROC2_UNRESTRICTED));
+	printf("cpu: VMX preemption timer %s (TSC/%lu), virtual NMIs %s, posted interrupts %s, "
+	       "controls from %s MSRs\n", yes(pin & PIN_PREEMPTION_TIMER),
+	       1UL << FIELD_GET(VMX_MISC_TIMER_RATE, misc), yes(pin & PIN_VIRTUAL_NMIS),
+	       yes(pin & PIN_POSTED_INTR),
+	       (basic & VMX_BASIC_TRUE_CTLS) ? "the TRUE_*" : "the plain (no TRUE_*)");
+}
+
+const struct vcpu_ops vmx_ops = {
+	.name = "vmx",
+	.hypercall_insn = { 0x0f, 0x01, 0xc1 },	/* VMCALL */
+	.slat_format = PT_FORMAT_EPT,
+	.probe = vmx_probe,
+	.init = vmx_init,
+	.reset = vmx_reset,
+	.run = vmx_run,
+	.get = vmx_get,
+	.set = vmx_set,
+	.interruptible = vmx_interruptible,
+	.inject = vmx_inject,
+	.irq_window = vmx_irq_window,
+	.dump = vmx_dump,
+	.exit_timer = vmx_exit_timer,
+	.info = vmx_info,
+};

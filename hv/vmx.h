@@ -1,0 +1,86 @@
+/* Intel VMX backend internals shared by hv/vmx.c (probe, run, exits) and
+ * hv/vmx_vmcs.c (VMCS set-up). Other code goes through vmx_ops. */
+#ifndef HV_VMX_H
+#define HV_VMX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hv/vcpu.h"
+#include "hv/vmcs.h"
+
+/* What the CPU offers, read once by the probe. */
+struct vmx_caps {
+	uint64_t basic, misc, ept_vpid;
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	/* Control values computed from the capability MSRs, without the
+	 * bits the backend switches at run time (windows, timer). */
+	uint32_t pin, proc, proc2, exit, entry;
+	bool timer, nmi_window;
+	uint8_t timer_rate;		/* the timer counts TSC >> timer_rate */
+};
+
+/* An event for the next VM entry (SDM 24.8.3). */
+struct vmx_event {
+	uint32_t info, error, len;
+};
+
+struct vmx_vcpu {
+	uint64_t vmcs_pa, msr_bitmap_pa, io_a_pa, io_b_pa;
+	uint8_t *fx;		/* guest FXSAVE area, 512 bytes, 16-aligned */
+	bool launched;		/* VMRESUME from now on */
+	uint32_t pin, proc;	/* current values, with run-time bits */
+	uint64_t cr0_mask, cr4_mask;
+	struct vmx_event event;	/* injected at the next entry */
+	/* An interrupted event that an exception reflected on top of it
+	 * displaced; injected again once that one is in (as svm.c). */
+	struct vmx_event held;
+	/* The last exception exit: a software one (INT1) is reflected with
+	 * its own type and instruction length. */
+	uint32_t exc_info, exc_len;
+	/* The first failed VMWRITE since the last report (its field, or
+	 * VMX_FAIL_VMPTRLD when VMCLEAR or VMPTRLD failed). */
+	bool failed;
+	uint32_t fail_field, fail_error;
+	enum vmx_status fail_status;
+	/* Exit timer: a wall-clock TSC deadline, re-armed at every entry. */
+	uint64_t timer_period, timer_deadline;
+	/* The last exit, for dumps. */
+	uint32_t exit_reason, exit_intr_info, exit_intr_error, idt_info;
+	uint64_t exit_qual;
+};
+
+#define VMX_FAIL_VMPTRLD	0xffffffffu
+
+extern struct vmx_caps vmx_caps;
+
+static inline uint64_t vmx_read(uint32_t field)
+{
+	uint64_t val;
+
+	__asm__ volatile("vmread %[field], %[val]"
+			 : [val] "=r"(val) : [field] "r"((uint64_t)field) : "cc");
+	return val;
+}
+
+static inline enum vmx_status vmx_write_raw(uint32_t field, uint64_t val)
+{
+	bool cf, zf;
+
+	__asm__ volatile("vmwrite %[val], %[field]"
+			 : "=@ccc"(cf), "=@ccz"(zf)
+			 : [field] "r"((uint64_t)field), [val] "rm"(val) : "memory");
+	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : VMX_OK;
+}
+
+/* VMWRITE; the first failure is kept in s and reported, with the field,
+ * before the next entry, which it prevents. */
+void vmx_write(struct vmx_vcpu *s, uint32_t field, uint64_t val);
+/* VMCLEAR and VMPTRLD of s's VMCS, then every control, host and guest
+ * field for a guest in the boot state. */
+void vmx_vmcs_setup(struct vmx_vcpu *s, const struct vcpu_boot_state *bs);
+/* Write the control register's guest value, adjusted to the VMX fixed
+ * bits, and its read shadow (the value the guest sees). */
+void vmx_write_cr0(struct vmx_vcpu *s, uint64_t val);
+void vmx_write_cr4(struct vmx_vcpu *s, uint64_t val);
+
+#endif
