@@ -8,6 +8,7 @@
 #include "hv/irq.h"
 #include "hv/trap.h"
 #include "hv/mmu.h"
+#include "hv/pci_cfg.h"
 #include "drivers/cpu.h"
 #include "drivers/lapic.h"
 #include "drivers/power.h"
@@ -66,6 +67,7 @@ static void info_memory(void)
 
 static void info_acpi(void)
 {
+	char line[256];
 	unsigned i;
 
 	printf("acpi: RSDP at 0x%lx rev %u OEM \"%s\"; tables:", hv.acpi.rsdp_pa,
@@ -81,6 +83,15 @@ static void info_acpi(void)
 		printf("acpi: ECAM segment %u buses %u-%u at 0x%lx\n", hv.acpi.ecam[i].segment,
 		       hv.acpi.ecam[i].bus_start, hv.acpi.ecam[i].bus_end, hv.acpi.ecam[i].base);
 	printf("acpi: power off via %s\n", power_method());
+	if (hv.acpi.pc_defaults) {
+		acpi_pc_defaults_describe(&hv.acpi, line, sizeof(line));
+		printf("%s\n", line);
+	}
+	if (hv.acpi.pc_defaults & ACPI_PC_CF8)
+		printf("acpi: PCI through ports 0xcf8/0xcfc, %u access(es) beyond 0xff refused\n",
+		       pci_cfg_cf8_refused());
+	if (!hv.acpi.dmar_pa)
+		printf("acpi: VT-d: absent (no DMAR table)\n");
 }
 
 static void info_pci(void)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hv/hv.h"
+#include "hv/acpi_fallback.h"
 #include "hv/conio.h"
 #include "hv/console.h"
 #include "hv/mem.h"
@@ -235,9 +236,8 @@ void hv_main(struct bootinfo *bi)
 		printf("hv: own page tables failed (error %d); staying on the firmware's\n", err);
 	hv.opts = bi->opts;
 	print_boot_diag();
-	if (acpi_parse(&hv.acpi, bi->rsdp_pa, &(struct acpi_mem){ .map = acpi_map },
-		       report_print_line, NULL))
-		printf("hv: ACPI tables unusable: no PCI, no IOMMU, no ACPI power off\n");
+	acpi_fallback(acpi_parse(&hv.acpi, bi->rsdp_pa, &(struct acpi_mem){ .map = acpi_map },
+				 report_print_line, NULL));
 	console_from_spcr();
 	power_init(&hv.acpi);
 	legacy_pic_disable();
