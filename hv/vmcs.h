@@ -272,6 +272,7 @@
 #define EPT_QUAL_WRITABLE		BIT(4)
 #define EPT_QUAL_EXECUTABLE		BIT(5)
 #define EPT_QUAL_LINEAR_VALID		BIT(7)
+#define EPT_QUAL_NMI_UNBLOCK		BIT(12)
 /* #DB exit qualification: the DR6 bits the exception would set (27.2.1) */
 #define DB_QUAL_DR6_BITS		(GENMASK(3, 0) | BIT(13) | BIT(14))
 

@@ -16,6 +16,7 @@
 #define MSR_CSTAR	0xc0000083
 #define MSR_SFMASK	0xc0000084
 #define DR6_INIT	0xffff0ff0ULL
+#define EXC_DF		8
 /* The allowed 1-settings of a capability MSR (appendix A.3). */
 #define ALLOWED1(cap)	((uint32_t)((cap) >> 32))
 /* Registers no VMCS field holds: the hv never uses SYSCALL, SWAPGS or
@@ -265,6 +266,7 @@ static void vmx_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	unsigned i;
 
 	s->failed = false;
+	s->have_exit = false;
 	s->event = s->held = (struct vmx_event){ 0 };
 	vmx_vmcs_setup(s, bs);
 	for (i = 0; i < VREG_COUNT; i++)
@@ -279,16 +281,17 @@ static void vmx_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	s->fx[25] = 0x1f;
 }
 
-static void vmx_report_write_fail(const struct vmx_vcpu *s)
+static void vmx_report_fail(const struct vmx_vcpu *s)
 {
-	const char *op = s->fail_field == VMX_FAIL_VMPTRLD ? "VMCLEAR/VMPTRLD of the VMCS" : "VMWRITE";
+	char field[32] = "";
 
+	if (!strcmp(s->fail_op, "VMWRITE"))
+		snprintf(field, sizeof(field), " of field 0x%04x", s->fail_field);
 	if (s->fail_status == VMX_FAIL_INVALID)
-		printf("vmx: %s (field 0x%04x) failed: VMfailInvalid, no current VMCS\n",
-		       op, s->fail_field);
+		printf("vmx: %s%s failed: VMfailInvalid (no current VMCS)\n", s->fail_op, field);
 	else
-		printf("vmx: %s (field 0x%04x) failed: VM-instruction error %u (%s)\n",
-		       op, s->fail_field, s->fail_error, vmx_insn_error_name(s->fail_error));
+		printf("vmx: %s%s failed: VM-instruction error %u (%s)\n", s->fail_op, field,
+		       s->fail_error, vmx_insn_error_name(s->fail_error));
 }
 
 /* The exit timer: a preemption-timer count up to the deadline (0 when it
@@ -382,6 +385,18 @@ static void vmx_db_dr6(uint64_t qual)
 	__asm__ volatile("mov %0, %%dr6" :: "r"(dr6));
 }
 
+/* 27.2.3 and 29.2.1: a fault on an IRET that had unblocked virtual NMIs
+ * (bit 12 of the exit's interruption info or EPT qualification) exits with
+ * them unblocked; the guest runs the IRET again, so the blocking it undid
+ * is set back first (unless an event was being delivered). */
+static void vmx_nmi_reblock(struct vmx_vcpu *s, bool unblocked)
+{
+	if (!unblocked || !(vmx_caps.pin & PIN_VIRTUAL_NMIS) || (s->idt_info & INTR_INFO_VALID))
+		return;
+	vmx_write(s, VMCS_GUEST_INTERRUPTIBILITY,
+		  vmx_read(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
+}
+
 static void vmx_decode_exc(struct vmx_vcpu *s, struct vcpu_exit *e)
 {
 	s->exit_intr_info = (uint32_t)vmx_read(VMCS_EXIT_INTR_INFO);
@@ -394,6 +409,8 @@ static void vmx_decode_exc(struct vmx_vcpu *s, struct vcpu_exit *e)
 		     (uint32_t)vmx_read(VMCS_EXIT_INSN_LEN) : 0;
 	if (e->reason == EXIT_DB)
 		vmx_db_dr6(s->exit_qual);
+	if (FIELD_GET(INTR_INFO_VECTOR, s->exit_intr_info) != EXC_DF)
+		vmx_nmi_reblock(s, s->exit_intr_info & INTR_INFO_NMI_UNBLOCK);
 }
 
 /* SDM 3.4.5 and 5.2.1: CS.L selects 64-bit mode under EFER.LMA, else CS.D
@@ -419,6 +436,7 @@ static void vmx_decode(struct vmx_vcpu *s, uint32_t basic, struct vcpu_exit *e)
 	e->info2 = 0;
 	e->next_rip = 0;
 	s->exc_info = 0;
+	s->exit_intr_info = s->exit_intr_error = 0;
 	switch (basic) {
 	case VMX_EXIT_EXC_NMI:
 		vmx_decode_exc(s, e);
@@ -432,6 +450,7 @@ static void vmx_decode(struct vmx_vcpu *s, uint32_t basic, struct vcpu_exit *e)
 	case VMX_EXIT_EPT_VIOLATION:
 		e->info2 = vmx_read(VMCS_GUEST_PHYS_ADDR);
 		vmx_decode_ept(s->exit_qual, e->info2, e);
+		vmx_nmi_reblock(s, s->exit_qual & EPT_QUAL_NMI_UNBLOCK);
 		return;
 	case VMX_EXIT_EXTINT:
 		e->reason = EXIT_INTR;
@@ -455,8 +474,9 @@ static bool vmx_enter_failed(struct vmx_vcpu *s, enum vmx_status st, struct vcpu
 
 	e->reason = EXIT_INVALID;
 	e->info1 = e->info2 = e->next_rip = 0;
+	s->have_exit = false;
 	if (s->failed) {
-		vmx_report_write_fail(s);
+		vmx_report_fail(s);
 		e->code = s->fail_error;
 		e->info1 = s->fail_field;
 		s->failed = false;
@@ -496,6 +516,7 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
 	if (vmx_enter_failed(s, st, e))
 		return;
 	s->launched = true;
+	s->have_exit = true;
 	reason = s->exit_reason = (uint32_t)vmx_read(VMCS_EXIT_REASON);
 	/* 26.8: a VM entry that failed after loading guest state. */
 	if (reason & EXIT_REASON_ENTRY_FAIL) {
@@ -628,10 +649,13 @@ static void vmx_dump(struct vcpu *v)
 	struct vmx_vcpu *s = v->arch;
 	uint32_t basic = s->exit_reason & (uint32_t)EXIT_REASON_BASIC;
 
-	printf("  vmx: exit reason %u (%s)%s qualification 0x%lx intr info 0x%x error 0x%x "
-	       "idt-vectoring 0x%x\n", basic, vmx_exit_reason_name(basic),
-	       (s->exit_reason & EXIT_REASON_ENTRY_FAIL) ? " [entry failed]" : "",
-	       s->exit_qual, s->exit_intr_info, s->exit_intr_error, s->idt_info);
+	if (s->have_exit)
+		printf("  vmx: exit reason %u (%s)%s qualification 0x%lx intr info 0x%x error 0x%x "
+		       "idt-vectoring 0x%x\n", basic, vmx_exit_reason_name(basic),
+		       (s->exit_reason & EXIT_REASON_ENTRY_FAIL) ? " [entry failed]" : "",
+		       s->exit_qual, s->exit_intr_info, s->exit_intr_error, s->idt_info);
+	else
+		printf("  vmx: no VM exit: the guest did not run\n");
 	printf("  vm-instruction error %lu, pending event 0x%x\n", vmx_read(VMCS_INSN_ERROR),
 	       s->event.info);
 	printf("  rip %016lx rsp %016lx rflags %016lx interruptibility 0x%lx\n",

@@ -37,19 +37,19 @@ struct vmx_vcpu {
 	/* The last exception exit: a software one (INT1) is reflected with
 	 * its own type and instruction length. */
 	uint32_t exc_info, exc_len;
-	/* The first failed VMWRITE since the last report (its field, or
-	 * VMX_FAIL_VMPTRLD when VMCLEAR or VMPTRLD failed). */
+	/* The first failed VMX instruction since the last report: which
+	 * one, the field for a VMWRITE, how it failed. */
 	bool failed;
+	const char *fail_op;
 	uint32_t fail_field, fail_error;
 	enum vmx_status fail_status;
 	/* Exit timer: a wall-clock TSC deadline, re-armed at every entry. */
 	uint64_t timer_period, timer_deadline;
-	/* The last exit, for dumps. */
+	/* The last exit, for dumps (have_exit: the last run made one). */
+	bool have_exit;
 	uint32_t exit_reason, exit_intr_info, exit_intr_error, idt_info;
 	uint64_t exit_qual;
 };
-
-#define VMX_FAIL_VMPTRLD	0xffffffffu
 
 extern struct vmx_caps vmx_caps;
 
@@ -72,8 +72,11 @@ static inline enum vmx_status vmx_write_raw(uint32_t field, uint64_t val)
 	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : VMX_OK;
 }
 
-/* VMWRITE; the first failure is kept in s and reported, with the field,
- * before the next entry, which it prevents. */
+/* Keep the first failure of a VMX instruction in s (op names it, field is
+ * the VMCS field of a VMWRITE): reported before the next entry, which it
+ * prevents. */
+void vmx_fail(struct vmx_vcpu *s, const char *op, uint32_t field, enum vmx_status st);
+/* VMWRITE, failures kept by vmx_fail. */
 void vmx_write(struct vmx_vcpu *s, uint32_t field, uint64_t val);
 /* VMCLEAR and VMPTRLD of s's VMCS, then every control, host and guest
  * field for a guest in the boot state. */

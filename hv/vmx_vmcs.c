@@ -31,16 +31,26 @@ _Static_assert(VMCS_GUEST_TR_LIMIT == VMCS_GUEST_ES_LIMIT + 2 * SEG_TR, "limit f
 _Static_assert(VMCS_GUEST_TR_AR == VMCS_GUEST_ES_AR + 2 * SEG_TR, "access-rights fields");
 _Static_assert(VMCS_GUEST_TR_BASE == VMCS_GUEST_ES_BASE + 2 * SEG_TR, "base fields");
 
-void vmx_write(struct vmx_vcpu *s, uint32_t field, uint64_t val)
+void vmx_fail(struct vmx_vcpu *s, const char *op, uint32_t field, enum vmx_status st)
 {
-	enum vmx_status st = vmx_write_raw(field, val);
-
 	if (st == VMX_OK || s->failed)
 		return;
 	s->failed = true;
+	s->fail_op = op;
 	s->fail_field = field;
 	s->fail_status = st;
+	/* 30.2: VMfailValid leaves the error number in the current VMCS. */
 	s->fail_error = st == VMX_FAIL_VALID ? (uint32_t)vmx_read(VMCS_INSN_ERROR) : 0;
+}
+
+void vmx_write(struct vmx_vcpu *s, uint32_t field, uint64_t val)
+{
+	vmx_fail(s, "VMWRITE", field, vmx_write_raw(field, val));
+}
+
+static enum vmx_status vmx_status(bool cf, bool zf)
+{
+	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : VMX_OK;
 }
 
 static void vmx_seg(struct vmx_vcpu *s, enum vmx_seg seg, uint16_t sel, uint32_t ar,
@@ -179,12 +189,15 @@ static void vmx_setup_guest(struct vmx_vcpu *s, const struct vcpu_boot_state *bs
 
 /* 28.3.3.1: cached guest-physical and combined mappings of an earlier
  * guest with the same EPT root and VPID would survive a restart. */
-static void vmx_invept(uint64_t eptp)
+static void vmx_invept(struct vmx_vcpu *s, uint64_t eptp)
 {
 	struct { uint64_t eptp, zero; } desc = { eptp, 0 };
 	uint64_t type = (vmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE) ? INVEPT_SINGLE : INVEPT_ALL;
+	bool cf, zf;
 
-	__asm__ volatile("invept %0, %1" :: "m"(desc), "r"(type) : "cc", "memory");
+	__asm__ volatile("invept %2, %3" : "=@ccc"(cf), "=@ccz"(zf)
+			 : "m"(desc), "r"(type) : "memory");
+	vmx_fail(s, "INVEPT", 0, vmx_status(cf, zf));
 }
 
 void vmx_vmcs_setup(struct vmx_vcpu *s, const struct vcpu_boot_state *bs)
@@ -198,15 +211,12 @@ void vmx_vmcs_setup(struct vmx_vcpu *s, const struct vcpu_boot_state *bs)
 	if (!cf && !zf)
 		__asm__ volatile("vmptrld %2" : "=@ccc"(cf), "=@ccz"(zf) : "m"(pa) : "memory");
 	if (cf || zf) {
-		s->failed = true;
-		s->fail_field = VMX_FAIL_VMPTRLD;
-		s->fail_status = cf ? VMX_FAIL_INVALID : VMX_FAIL_VALID;
-		s->fail_error = cf ? 0 : (uint32_t)vmx_read(VMCS_INSN_ERROR);
+		vmx_fail(s, "VMCLEAR/VMPTRLD of the VMCS", 0, vmx_status(cf, zf));
 		return;
 	}
 	s->launched = false;
 	vmx_setup_controls(s, bs);
 	vmx_setup_host(s);
 	vmx_setup_guest(s, bs);
-	vmx_invept(vmx_read(VMCS_EPTP));
+	vmx_invept(s, vmx_read(VMCS_EPTP));
 }
