@@ -53,6 +53,19 @@ struct vmx_vcpu {
 
 extern struct vmx_caps vmx_caps;
 
+/* vmx_ops.probe: CPUID, IA32_FEATURE_CONTROL and the capability MSRs;
+ * fills vmx_caps. */
+int vmx_probe(char *why, unsigned len);
+/* Lock IA32_FEATURE_CONTROL if firmware left it open, set the CR0/CR4
+ * fixed bits and CR4.VMXE, VMXON (once). */
+int vmx_enable(void);
+/* vmx_ops.info: the VMX feature lines; reads MSRs only when CPUID.1 shows
+ * VMX. */
+void vmx_info(void);
+/* A zeroed page holding the VMCS revision identifier (24.2): a VMXON
+ * region or a VMCS. */
+int vmx_alloc_region(uint64_t *pa);
+
 static inline uint64_t vmx_read(uint32_t field)
 {
 	uint64_t val;
