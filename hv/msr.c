@@ -2,6 +2,7 @@
  * kept in the backend; anything else raises #GP, as for a missing MSR. */
 #include <stdio.h>
 #include "hv/msr.h"
+#include "hv/msr_check.h"
 #include "hv/ratelimit.h"
 #include "hv/vcpu.h"
 #include "drivers/cpu.h"
@@ -66,6 +67,8 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	}
 	for (i = 0; i < ARRAY_SIZE(msr_regs); i++)
 		if (msr_regs[i].msr == msr) {
+			if (!msr_value_ok(msr, val))
+				return -1;
 			v->ops->set(v, msr_regs[i].reg, val);
 			return 0;
 		}
