@@ -46,6 +46,21 @@
 #define CR4_VMXE			BIT(13)
 #define CPUID1_ECX_VMX_BIT		BIT(5)
 
+/* Field encodings (SDM 24.11.2): access type in bit 0 (0: full), index in
+ * 9:1, type in 11:10, width in 14:13. */
+#define VMCS_ENC_TYPE			GENMASK(11, 10)
+#define  VMCS_TYPE_CONTROL		0
+#define  VMCS_TYPE_EXIT_INFO		1
+#define  VMCS_TYPE_GUEST		2
+#define  VMCS_TYPE_HOST			3
+#define VMCS_ENC_WIDTH			GENMASK(14, 13)
+#define  VMCS_WIDTH_16			0
+#define  VMCS_WIDTH_64			1
+#define  VMCS_WIDTH_32			2
+#define  VMCS_WIDTH_NATURAL		3
+#define VMCS_ENC_IS(f, type, width)	(FIELD_GET(VMCS_ENC_TYPE, f) == (type) && \
+					 FIELD_GET(VMCS_ENC_WIDTH, f) == (width) && !((f) & 1))
+
 /* 16-bit fields (SDM appendix B.1) */
 #define VMCS_VPID			0x0000
 #define VMCS_GUEST_ES_SEL		0x0800
@@ -282,6 +297,21 @@ enum vmx_status { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
 #define VMX_MSR_BITMAP_SIZE		4096
 #define VMX_IO_BITMAP_SIZE		4096	/* each of A (ports 0-7fff) and B */
 
+_Static_assert(VMCS_ENC_IS(VMCS_VPID, VMCS_TYPE_CONTROL, VMCS_WIDTH_16), "VPID");
+_Static_assert(VMCS_ENC_IS(VMCS_HOST_TR_SEL, VMCS_TYPE_HOST, VMCS_WIDTH_16), "host TR");
+_Static_assert(VMCS_ENC_IS(VMCS_EPTP, VMCS_TYPE_CONTROL, VMCS_WIDTH_64), "EPTP");
+_Static_assert(VMCS_ENC_IS(VMCS_GUEST_PHYS_ADDR, VMCS_TYPE_EXIT_INFO, VMCS_WIDTH_64), "GPA");
+_Static_assert(VMCS_ENC_IS(VMCS_LINK_POINTER, VMCS_TYPE_GUEST, VMCS_WIDTH_64), "link");
+_Static_assert(VMCS_ENC_IS(VMCS_HOST_EFER, VMCS_TYPE_HOST, VMCS_WIDTH_64), "host EFER");
+_Static_assert(VMCS_ENC_IS(VMCS_PROC_CTLS2, VMCS_TYPE_CONTROL, VMCS_WIDTH_32), "proc2");
+_Static_assert(VMCS_ENC_IS(VMCS_EXIT_INSN_LEN, VMCS_TYPE_EXIT_INFO, VMCS_WIDTH_32), "len");
+_Static_assert(VMCS_ENC_IS(VMCS_PREEMPTION_TIMER, VMCS_TYPE_GUEST, VMCS_WIDTH_32), "timer");
+_Static_assert(VMCS_ENC_IS(VMCS_HOST_SYSENTER_CS, VMCS_TYPE_HOST, VMCS_WIDTH_32), "sysenter");
+_Static_assert(VMCS_ENC_IS(VMCS_CR4_SHADOW, VMCS_TYPE_CONTROL, VMCS_WIDTH_NATURAL), "shadow");
+_Static_assert(VMCS_ENC_IS(VMCS_EXIT_QUALIFICATION, VMCS_TYPE_EXIT_INFO, VMCS_WIDTH_NATURAL),
+	       "qualification");
+_Static_assert(VMCS_ENC_IS(VMCS_GUEST_SYSENTER_EIP, VMCS_TYPE_GUEST, VMCS_WIDTH_NATURAL), "eip");
+_Static_assert(VMCS_ENC_IS(VMCS_HOST_RIP, VMCS_TYPE_HOST, VMCS_WIDTH_NATURAL), "host RIP");
 _Static_assert(FIELD_GET(VMX_BASIC_MEMTYPE, (uint64_t)MEMTYPE_WB << 50) == MEMTYPE_WB,
 	       "VMCS memory type field");
 _Static_assert((INTR_INFO_ENTRY_MASK & GENMASK(30, 12)) == 0,

@@ -121,6 +121,7 @@ static bool vmx_cpuid_has_vmx(void)
 int vmx_probe(char *why, unsigned len)
 {
 	struct vmx_caps *c = &vmx_caps;
+	uint16_t tr;
 	uint64_t fc;
 
 	if (!vmx_cpuid_has_vmx()) {
@@ -133,6 +134,13 @@ int vmx_probe(char *why, unsigned len)
 		snprintf(why, len, "IA32_FEATURE_CONTROL (0x%lx) is locked with VMX off: "
 			 "enable VT-x in the firmware setup", fc);
 		return -EPERM;
+	}
+	/* 26.2.3: a VM exit loads TR, so the host needs one (the hv loads
+	 * its own TSS in trap_init; OVMF under Bochs leaves none). */
+	__asm__ volatile("str %0" : "=r"(tr));
+	if (!tr) {
+		snprintf(why, len, "no TR loaded: a VM exit needs a host TSS");
+		return -ENODEV;
 	}
 	c->basic = cpu_rdmsr(MSR_VMX_BASIC);
 	if (FIELD_GET(VMX_BASIC_MEMTYPE, c->basic) != MEMTYPE_WB ||
