@@ -137,34 +137,41 @@ static bool vmx_soft_event(uint32_t info)
 	return type == INTR_TYPE_SW_INT || type == INTR_TYPE_PRIV_SW_EXC || type == INTR_TYPE_SW_EXC;
 }
 
+static bool vmx_held_is(const struct vmx_vcpu *s, uint32_t type)
+{
+	return s->held.info && FIELD_GET(INTR_INFO_TYPE, s->held.info) == type;
+}
+
+/* Exit when the guest can take an interrupt (interrupt window: IF=1, no
+ * STI or MOV SS shadow) or, for a held NMI, when its NMI handler's IRET
+ * unblocks NMIs (NMI window, 25.2). Without NMI-window exiting a held NMI
+ * waits for the guest's next exit. */
 static void vmx_window(struct vmx_vcpu *s, bool want)
 {
 	uint32_t proc = s->proc & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW);
 
-	/* While the guest blocks NMIs (its NMI handler runs), an interrupt
-	 * window would open and close at once: wait for its IRET instead
-	 * (NMI-window exiting, 25.2). */
-	if (want)
-		proc |= vmx_caps.nmi_window &&
-			(vmx_read(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_NMI) ?
-			PROC_NMI_WINDOW : PROC_INTR_WINDOW;
+	if (want || vmx_held_is(s, INTR_TYPE_EXTINT))
+		proc |= PROC_INTR_WINDOW;
+	if (vmx_caps.nmi_window && vmx_held_is(s, INTR_TYPE_NMI))
+		proc |= PROC_NMI_WINDOW;
 	if (proc != s->proc) {
 		s->proc = proc;
 		vmx_write(s, VMCS_PROC_CTLS, proc);
 	}
 }
 
-/* The exception reflected on top of an interrupted event went in: the
- * event goes next, or waits for an interrupt window when it is an
- * external interrupt the guest cannot take yet (as svm_release_held). */
+/* A held event goes in once the guest can take it: an external interrupt
+ * needs IF=1 and no shadow, an NMI no NMI blocking (26.3.1.5: an entry
+ * may not inject an NMI while virtual NMIs are blocked). */
 static void vmx_release_held(struct vmx_vcpu *s)
 {
-	bool intr = FIELD_GET(INTR_INFO_TYPE, s->held.info) == INTR_TYPE_EXTINT;
+	uint64_t block = vmx_read(VMCS_GUEST_INTERRUPTIBILITY);
 
-	if (intr && (!(vmx_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) ||
-		     (vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
-		      (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)))) {
-		vmx_window(s, true);
+	if (vmx_held_is(s, INTR_TYPE_NMI) ? (block & INTERRUPTIBILITY_NMI) :
+	    vmx_held_is(s, INTR_TYPE_EXTINT) &&
+	    (!(vmx_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) ||
+	     (block & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)))) {
+		vmx_window(s, s->proc & PROC_INTR_WINDOW);	/* exit when it can */
 		return;
 	}
 	s->event = s->held;
@@ -418,7 +425,7 @@ static bool vmx_interruptible(struct vcpu *v)
 
 	return (vmx_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 	       !(vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
-		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI)) &&
+		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) &&
 	       !(s->event.info & INTR_INFO_VALID) && !s->held.info;
 }
 
@@ -451,6 +458,13 @@ static void vmx_inject(struct vcpu *v, enum event_type t, uint8_t vector,
 		.error = has_error ? error : 0,
 		.len = len,
 	};
+	/* An NMI while the guest's NMI handler runs waits for its IRET. */
+	if (t == EVENT_NMI && !s->held.info &&
+	    (vmx_read(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_NMI)) {
+		s->held = s->event;
+		s->event.info = 0;
+		vmx_window(s, false);
+	}
 }
 
 static void vmx_irq_window(struct vcpu *v, bool want)

@@ -31,8 +31,9 @@ struct vmx_vcpu {
 	uint32_t pin, proc;	/* current values, with run-time bits */
 	uint64_t cr0_mask, cr4_mask;
 	struct vmx_event event;	/* injected at the next entry */
-	/* An interrupted event that an exception reflected on top of it
-	 * displaced; injected again once that one is in (as svm.c). */
+	/* An event waiting for its turn: an interrupted one that an
+	 * exception reflected on top of it displaced (as svm.c), or an NMI
+	 * while the guest still blocks NMIs. */
 	struct vmx_event held;
 	/* The last exception exit: a software one (INT1) is reflected with
 	 * its own type and instruction length. */
