@@ -9,10 +9,33 @@
 #include "hv/trap.h"
 #include "hv/mmu.h"
 #include "drivers/cpu.h"
+#include "drivers/cpu_info.h"
 #include "drivers/lapic.h"
 #include "drivers/power.h"
 
 #define PAGE_BYTES	4096
+
+/* What a figure depends on: the exact part and microcode, whether the TSC
+ * is invariant, and whether SMIs can be counted around a run. */
+static void info_cpu_id(void)
+{
+	const struct cpu_info *ci = cpu_info();
+	uint64_t smis;
+
+	printf("cpu: family 0x%x model 0x%x stepping %u (CPUID 1 EAX 0x%08x)%s, ",
+	       ci->sig.family, ci->sig.model, ci->sig.stepping, ci->signature,
+	       ci->hypervisor ? " under a hypervisor" : "");
+	if (ci->ucode_why)
+		printf("microcode unknown: %s\n", ci->ucode_why);
+	else
+		printf("microcode 0x%x\n", ci->ucode);
+	if (cpu_smi_count(&smis))
+		printf("cpu: SMI count unavailable: %s; RESULT lines carry \"smi\":null\n",
+		       ci->smi_why);
+	else
+		printf("cpu: SMI count %lu since reset (MSR_SMI_COUNT); each RESULT carries its run's\n",
+		       (unsigned long)(uint32_t)smis);
+}
 
 static void info_cpu(void)
 {
@@ -43,7 +66,9 @@ static void info_cpu(void)
 	}
 	printf("cpu: backend %s%s%s\n", hv.backend ? hv.backend->name : "none",
 	       hv.backend ? "" : ": ", hv.backend ? "" : hv.backend_why);
-	printf("tsc: %lu Hz from %s\n", hv.tsc.hz, hv.tsc.source);
+	info_cpu_id();
+	printf("tsc: %lu Hz from %s; invariant TSC %s\n", hv.tsc.hz, hv.tsc.source,
+	       cpu_info()->invariant_tsc ? "yes" : "no (CPUID 0x80000007 EDX bit 8 clear)");
 	printf("interrupts: %lu taken on vectors nobody claimed\n", trap_spurious_count());
 }
 

@@ -249,8 +249,7 @@ void hv_main(struct bootinfo *bi)
 	lapic_init(SPURIOUS_VECTOR);
 	ioapics_mask();
 	pci_cfg_scan();
-	if (tsc_calibrate(&hv.acpi, &hv.tsc))
-		printf("hv: TSC frequency unknown: figures stay in TSC ticks\n");
+	tsc_calibrate(&hv.acpi, &hv.tsc, report_print_line, NULL);
 	ratelimit_set_window(hv.tsc.hz);
 	iommu_init();
 	hv.assigned = assign_pick();
