@@ -27,8 +27,10 @@ static void info_cpu_id(void)
 	       ci->hypervisor ? " under a hypervisor" : "");
 	if (ci->ucode_why)
 		printf("microcode unknown: %s\n", ci->ucode_why);
-	else
+	else if (ci->ucode)
 		printf("microcode 0x%x\n", ci->ucode);
+	else
+		printf("microcode 0x0 (no update loaded, or an emulator lacking MSR 0x8b)\n");
 	if (cpu_smi_count(&smis))
 		printf("cpu: SMI count unavailable: %s; RESULT lines carry \"smi\":null\n",
 		       ci->smi_why);
@@ -56,6 +58,7 @@ static void info_cpu(void)
 	printf("cpu: %s \"%s\", %u CPU(s) in the MADT, hv on APIC id %u (%s)\n",
 	       vendor, brand, hv.acpi.ncpus, lapic_id(),
 	       lapic_x2apic() ? "x2APIC" : "xAPIC");
+	info_cpu_id();
 	if (r.eax >= 0x8000000a) {
 		cpu_cpuid(0x8000000a, 0, &r);
 		printf("cpu: SVM rev %u, %u ASIDs, NPT %s, NRIP save %s, decode assists %s, vGIF %s\n",
@@ -66,7 +69,6 @@ static void info_cpu(void)
 	}
 	printf("cpu: backend %s%s%s\n", hv.backend ? hv.backend->name : "none",
 	       hv.backend ? "" : ": ", hv.backend ? "" : hv.backend_why);
-	info_cpu_id();
 	printf("tsc: %lu Hz from %s; invariant TSC %s\n", hv.tsc.hz, hv.tsc.source,
 	       cpu_info()->invariant_tsc ? "yes" : "no (CPUID 0x80000007 EDX bit 8 clear)");
 	printf("interrupts: %lu taken on vectors nobody claimed\n", trap_spurious_count());
