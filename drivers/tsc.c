@@ -137,9 +137,13 @@ int tsc_calibrate(const struct acpi_info *ai, struct tsc_freq *out,
 		report(ctx, line);
 		return 0;
 	}
-	snprintf(line, sizeof(line), "tsc: frequency unknown (%s; no ACPI PM timer or HPET; "
-		 "PIT %s %lu Hz): figures stay in TSC ticks", cpuid_why,
-		 err ? "did not count, error" : "gave", err ? (unsigned long)-err : out->hz);
+	if (err)
+		snprintf(line, sizeof(line), "tsc: frequency unknown (%s; no ACPI PM timer or "
+			 "HPET; PIT channel 2 error %d): figures stay in TSC ticks", cpuid_why, err);
+	else
+		snprintf(line, sizeof(line), "tsc: frequency unknown (%s; no ACPI PM timer or "
+			 "HPET; PIT calibration gave %lu Hz): figures stay in TSC ticks", cpuid_why,
+			 out->hz);
 	report(ctx, line);
 	memset(out, 0, sizeof(*out));
 	snprintf(out->source, sizeof(out->source), "none");

@@ -165,7 +165,7 @@ int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 		return err;
 	}
 	report_result_line(json);
-	if (smi_run_disturbed(d->smi_known ? 0 : -ENODEV, d->smi))
+	if (smi_run_disturbed(d->smi_known, d->smi))
 		printf("bench: WARNING: %u SMIs during %s: figures disturbed\n", d->smi, d->bench);
 	bench_remember(d->bench, st.p50);
 	stats_format_milli(st.mean_milli, mean, sizeof(mean));

@@ -17,7 +17,7 @@ int smi_run_delta(const struct smi_run *r, int err, uint64_t count, uint32_t *de
 	return 0;
 }
 
-bool smi_run_disturbed(int delta_err, uint32_t delta)
+bool smi_run_disturbed(bool known, uint32_t delta)
 {
-	return !delta_err && delta;
+	return known && delta;
 }

@@ -18,7 +18,7 @@ struct smi_run {
 void smi_run_begin(struct smi_run *r, int err, uint64_t count);
 /* SMIs since the start into *delta: 0; -ENODEV when either read failed. */
 int smi_run_delta(const struct smi_run *r, int err, uint64_t count, uint32_t *delta);
-/* Whether a run whose delta is known (delta_err 0) was disturbed. */
-bool smi_run_disturbed(int delta_err, uint32_t delta);
+/* Whether a run was disturbed: its delta is known and not 0. */
+bool smi_run_disturbed(bool known, uint32_t delta);
 
 #endif

@@ -18,10 +18,10 @@ static void test_delta(void **state)
 	smi_run_begin(&r, 0, 40);
 	assert_int_equal(smi_run_delta(&r, 0, 40, &d), 0);
 	assert_int_equal(d, 0);
-	assert_false(smi_run_disturbed(0, d));
+	assert_false(smi_run_disturbed(true, d));
 	assert_int_equal(smi_run_delta(&r, 0, 43, &d), 0);
 	assert_int_equal(d, 3);
-	assert_true(smi_run_disturbed(0, d));
+	assert_true(smi_run_disturbed(true, d));
 }
 
 /* MSR_SMI_COUNT counts in bits 31:0; bits 63:32 are reserved. */
@@ -52,7 +52,7 @@ static void test_unknown(void **state)
 	assert_int_equal(smi_run_delta(&r, -ENODEV, 9, &d), -ENODEV);
 	assert_int_equal(d, 77);
 	/* An unknown count never claims a disturbed run. */
-	assert_false(smi_run_disturbed(-ENODEV, 4));
+	assert_false(smi_run_disturbed(false, 4));
 }
 
 int main(void)
