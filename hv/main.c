@@ -246,7 +246,7 @@ void hv_main(struct bootinfo *bi)
 	console_from_spcr();
 	power_init(&hv.acpi);
 	legacy_pic_disable();
-	lapic_init(SPURIOUS_VECTOR);
+	lapic_init(SPURIOUS_VECTOR, (enum lapic_want)hv.opts.apic);
 	ioapics_mask();
 	pci_cfg_scan();
 	if (tsc_calibrate(&hv.acpi, &hv.tsc))
