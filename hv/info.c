@@ -18,6 +18,7 @@
 static void info_cpu(void)
 {
 	struct cpuid_regs r;
+	const struct vcpu_ops *const *b;
 	char vendor[13], brand[49];
 	unsigned i;
 
@@ -34,14 +35,8 @@ static void info_cpu(void)
 	printf("cpu: %s \"%s\", %u CPU(s) in the MADT, hv on APIC id %u (%s)\n",
 	       vendor, brand, hv.acpi.ncpus, lapic_id(),
 	       lapic_x2apic() ? "x2APIC" : "xAPIC");
-	if (r.eax >= 0x8000000a) {
-		cpu_cpuid(0x8000000a, 0, &r);
-		printf("cpu: SVM rev %u, %u ASIDs, NPT %s, NRIP save %s, decode assists %s, vGIF %s\n",
-		       r.eax & 0xff, r.ebx, r.edx & CPUIDXA_EDX_NP ? "yes" : "no",
-		       r.edx & CPUIDXA_EDX_NRIPS ? "yes" : "no (next RIP decoded by the hv)",
-		       r.edx & CPUIDXA_EDX_DECODE ? "yes" : "no",
-		       r.edx & CPUIDXA_EDX_VGIF ? "yes" : "no");
-	}
+	for (b = vcpu_backends; *b; b++)
+		(*b)->info();
 	printf("cpu: backend %s%s%s\n", hv.backend ? hv.backend->name : "none",
 	       hv.backend ? "" : ": ", hv.backend ? "" : hv.backend_why);
 	printf("tsc: %lu Hz from %s\n", hv.tsc.hz, hv.tsc.source);
