@@ -121,6 +121,19 @@ static void info_acpi(void)
 		printf("acpi: VT-d: absent (no DMAR table)\n");
 }
 
+static void info_apic(void)
+{
+	const struct lapic_mode *m = lapic_mode();
+
+	if (lapic_x2apic())
+		printf("apic: x2APIC mode (%s), id 0x%08x (32-bit), registers as MSRs 0x800+\n",
+		       m->switched ? "switched from xAPIC by apic=x2apic" : "as firmware left it",
+		       lapic_id());
+	else
+		printf("apic: xAPIC mode (as firmware left it), id 0x%02x (8-bit), "
+		       "registers at 0x%lx\n", lapic_id(), lapic_base());
+}
+
 static void info_pci(void)
 {
 	char line[160];
@@ -166,6 +179,7 @@ void info_print(void)
 	info_cpu();
 	info_memory();
 	info_acpi();
+	info_apic();
 	iommu_info_print();
 	info_pci();
 	info_passthru();

@@ -241,7 +241,7 @@ void hv_main(struct bootinfo *bi)
 	console_from_spcr();
 	power_init(&hv.acpi);
 	legacy_pic_disable();
-	lapic_init(SPURIOUS_VECTOR);
+	lapic_init(SPURIOUS_VECTOR, (enum lapic_want)hv.opts.apic);
 	ioapics_mask();
 	pci_cfg_scan();
 	tsc_calibrate(&hv.acpi, &hv.tsc, report_print_line, NULL);
