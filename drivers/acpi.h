@@ -313,12 +313,6 @@ int acpi_parse(struct acpi_info *ai, uint64_t rsdp_pa, const struct acpi_mem *me
 #define ACPI_PC_CF8		BIT(3)	/* PCI configuration mechanism #1 */
 #define ACPI_PC_COM1		BIT(4)	/* console on COM1 (no tables, no SPCR) */
 #define ACPI_PC_IOAPIC_PA	0xfec00000u	/* PC/AT and ICH default */
-#define ACPI_PC_IOAPIC_ID	0x00	/* I/O APIC register: ID in 27:24 */
-#define  ACPI_PC_IOAPIC_ID_MASK	GENMASK(27, 24)
-#define ACPI_PC_IOAPIC_VER	0x01	/* version 7:0, max redirection 23:16 */
-#define  ACPI_PC_IOAPIC_VERSION	GENMASK(7, 0)
-#define  ACPI_PC_IOAPIC_MAXREDIR GENMASK(23, 16)
-#define ACPI_APIC_BASE_ADDR	GENMASK(51, 12)	/* IA32_APIC_BASE (SDM 11.4.4) */
 
 struct acpi_pc_probe {
 	uint64_t apic_base_msr;		/* IA32_APIC_BASE as read */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "drivers/acpi.h"
+#include "drivers/ioapic.h"
+#include "drivers/lapic_mode.h"
 
 #define IOAPIC_VER_82093AA_MIN	0x10	/* 0x1x: discrete I/O APICs */
 #define IOAPIC_VER_82093AA_MAX	0x1f
@@ -16,8 +18,8 @@
 
 bool acpi_ioapic_ver_plausible(uint32_t ver)
 {
-	uint32_t v = FIELD_GET(ACPI_PC_IOAPIC_VERSION, ver);
-	uint32_t pins = FIELD_GET(ACPI_PC_IOAPIC_MAXREDIR, ver) + 1;
+	uint32_t v = FIELD_GET(IOAPIC_VER_VERSION, ver);
+	uint32_t pins = FIELD_GET(IOAPIC_VER_MAXREDIR, ver) + 1;
 
 	if (ver == 0xffffffff || !ver)
 		return false;
@@ -33,17 +35,17 @@ static unsigned pc_apics(struct acpi_info *ai, const struct acpi_pc_probe *probe
 	uint32_t id;
 
 	if (!ai->lapic_pa) {
-		ai->lapic_pa = probe->apic_base_msr & ACPI_APIC_BASE_ADDR;
+		ai->lapic_pa = probe->apic_base_msr & APIC_BASE_ADDR;
 		used |= ACPI_PC_LAPIC;
 	}
 	if (ai->nioapics)
 		return used;
 	ai->pc_ioapic_ver = probe->ioapic_read(probe->ctx, ACPI_PC_IOAPIC_PA,
-					       ACPI_PC_IOAPIC_VER);
+					       IOAPIC_VER);
 	if (!acpi_ioapic_ver_plausible(ai->pc_ioapic_ver))
 		return used | ACPI_PC_NO_IOAPIC;
-	id = probe->ioapic_read(probe->ctx, ACPI_PC_IOAPIC_PA, ACPI_PC_IOAPIC_ID);
-	ai->ioapics[0].id = (uint8_t)FIELD_GET(ACPI_PC_IOAPIC_ID_MASK, id);
+	id = probe->ioapic_read(probe->ctx, ACPI_PC_IOAPIC_PA, IOAPIC_ID);
+	ai->ioapics[0].id = (uint8_t)FIELD_GET(IOAPIC_ID_MASK, id);
 	ai->ioapics[0].pa = ACPI_PC_IOAPIC_PA;
 	ai->ioapics[0].gsi_base = 0;
 	ai->nioapics = 1;
@@ -100,8 +102,8 @@ int acpi_pc_defaults_describe(const struct acpi_info *ai, char *buf, size_t len)
 	if (used & ACPI_PC_IOAPIC) {
 		append(buf, len, &pos, "%sI/O APIC id %u at 0x%x (version 0x%x, %u pins)", sep,
 		       ai->ioapics[0].id, ACPI_PC_IOAPIC_PA,
-		       (unsigned)FIELD_GET(ACPI_PC_IOAPIC_VERSION, ai->pc_ioapic_ver),
-		       (unsigned)FIELD_GET(ACPI_PC_IOAPIC_MAXREDIR, ai->pc_ioapic_ver) + 1);
+		       (unsigned)FIELD_GET(IOAPIC_VER_VERSION, ai->pc_ioapic_ver),
+		       (unsigned)FIELD_GET(IOAPIC_VER_MAXREDIR, ai->pc_ioapic_ver) + 1);
 		sep = ", ";
 	}
 	if (used & ACPI_PC_NO_IOAPIC) {

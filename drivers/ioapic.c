@@ -5,8 +5,6 @@
 
 #define IOREGSEL		0x00
 #define IOWIN			0x10
-#define IOAPIC_VER		0x01
-#define  IOAPIC_VER_MAXREDIR	GENMASK(23, 16)
 #define IOAPIC_REDTBL_LO(pin)	(0x10 + 2 * (pin))
 #define  REDTBL_MASKED		BIT(16)
 

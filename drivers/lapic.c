@@ -1,13 +1,12 @@
-/* Local APIC (SDM vol 3, chapter 11). */
+/* Local APIC (SDM vol 3, chapter 11): the same register offsets in both
+ * modes, as MMIO at the base (xAPIC) or as MSR 0x800 + offset / 16
+ * (x2APIC, SDM 11.12.1.2). */
+#include <stdio.h>
 #include "drivers/lapic.h"
 #include "drivers/cpu.h"
 
-#define APIC_BASE_BSP		BIT(8)
-#define APIC_BASE_X2APIC	BIT(10)
-#define APIC_BASE_ENABLE	BIT(11)
-#define APIC_BASE_ADDR		GENMASK(51, 12)
-
 #define APIC_ID			0x020
+#define APIC_TPR		0x080
 #define APIC_EOI		0x0b0
 #define APIC_SVR		0x0f0
 #define  SVR_ENABLE		BIT(8)
@@ -30,7 +29,13 @@
 static struct {
 	uint64_t base;
 	bool x2apic;
+	struct lapic_mode mode;
 } lapic;
+
+static const char *const want_names[] = {
+	[LAPIC_WANT_KEEP] = "auto", [LAPIC_WANT_XAPIC] = "xapic",
+	[LAPIC_WANT_X2APIC] = "x2apic",
+};
 
 static uint32_t lapic_read(unsigned reg)
 {
@@ -47,19 +52,51 @@ static void lapic_write(unsigned reg, uint32_t v)
 		*(volatile uint32_t *)(uintptr_t)(lapic.base + reg) = v;
 }
 
-void lapic_init(uint8_t spurious_vector)
+/* Into x2APIC mode (SDM 11.12.5): the register state carries over, the
+ * APIC ID becomes the 32-bit x2APIC ID. */
+static uint64_t lapic_enter_x2apic(uint64_t msr)
+{
+	uint64_t seq[2];
+	unsigned i, n = lapic_x2apic_sequence(msr, seq);
+
+	for (i = 0; i < n; i++)
+		cpu_wrmsr(MSR_APIC_BASE, seq[i]);
+	return n ? seq[n - 1] : msr;
+}
+
+int lapic_init(uint8_t spurious_vector, enum lapic_want want)
 {
 	uint64_t msr = cpu_rdmsr(MSR_APIC_BASE);
+	struct cpuid_regs r;
+	int err;
 
+	cpu_cpuid(1, 0, &r);
+	err = lapic_mode_choose(want, msr, r.ecx & CPUID1_ECX_X2APIC, &lapic.mode);
+	if (err)
+		printf("apic: apic=%s refused: %s\n",
+		       want < ARRAY_SIZE(want_names) ? want_names[want] : "?", lapic.mode.why);
+	if (lapic.mode.switched)
+		msr = lapic_enter_x2apic(msr);
+	else if (!(msr & APIC_BASE_ENABLE))
+		cpu_wrmsr(MSR_APIC_BASE, msr |= APIC_BASE_ENABLE);
 	lapic.base = msr & APIC_BASE_ADDR;
-	lapic.x2apic = msr & APIC_BASE_X2APIC;
-	if (!(msr & APIC_BASE_ENABLE))
-		cpu_wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
+	lapic.x2apic = lapic.mode.x2apic;
+	if (lapic.mode.switched)
+		printf("apic: switched from xAPIC to x2APIC mode (apic=x2apic), id 0x%x\n",
+		       lapic_id());
+	/* Accept every priority: the hv's vectors are all above 0x1f. */
+	lapic_write(APIC_TPR, 0);
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(APIC_LVT_LINT0, LVT_MASKED);
 	lapic_write(APIC_LVT_LINT1, LVT_MASKED);
 	lapic_write(APIC_LVT_ERROR, LVT_MASKED);
 	lapic_write(APIC_SVR, SVR_ENABLE | spurious_vector);
+	return err;
+}
+
+const struct lapic_mode *lapic_mode(void)
+{
+	return &lapic.mode;
 }
 
 uint32_t lapic_id(void)

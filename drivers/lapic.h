@@ -1,14 +1,21 @@
 /* Local APIC of the CPU the hv runs on (xAPIC MMIO or x2APIC MSRs, as the
- * firmware left it). */
+ * firmware left it or as apic= asks). */
 #ifndef DRIVERS_LAPIC_H
 #define DRIVERS_LAPIC_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Find the mode and base, enable the APIC with a spurious vector, mask the
- * timer, LINT0/1 and error LVTs. */
-void lapic_init(uint8_t spurious_vector);
+#include "drivers/lapic_mode.h"
+
+/* Find the mode firmware left and the base, switch to x2APIC if want asks
+ * and the CPU has it, enable the APIC with a spurious vector, TPR 0, mask
+ * the timer, LINT0/1 and error LVTs. Returns lapic_mode_choose()'s error
+ * (printed on the console; the APIC still runs in the firmware's mode). */
+int lapic_init(uint8_t spurious_vector, enum lapic_want want);
+/* The mode choice lapic_init made. */
+const struct lapic_mode *lapic_mode(void);
+/* 8-bit xAPIC id, or the 32-bit x2APIC id in x2APIC mode. */
 uint32_t lapic_id(void);
 bool lapic_x2apic(void);
 uint64_t lapic_base(void);

@@ -1,9 +1,13 @@
 /* TSC frequency (see tsc.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "drivers/tsc.h"
 #include "drivers/acpi.h"
 #include "drivers/cpu.h"
+#include "drivers/cpu_info.h"
+#include "drivers/pit.h"
+#include "drivers/tsc_cpuid.h"
 
 #define PM_TIMER_HZ		3579545ULL
 #define CALIBRATE_US		10000ULL
@@ -14,32 +18,28 @@
 #define HPET_COUNTER		0x0f0
 #define FS_PER_SEC		1000000000000000ULL
 
-/* SDM vol 3, 19.7.3: TSC = crystal * EBX / EAX from leaf 0x15; when the
- * crystal is not enumerated (ECX = 0), leaf 0x16 gives the base MHz. */
-static int tsc_from_cpuid(struct tsc_freq *out)
+/* CPUID's word where it gives one (SDM vol 3B, 19.7.3): no timer to wait on. */
+static int tsc_from_cpuid(struct tsc_freq *out, char *why, size_t len)
 {
+	const struct cpu_info *ci = cpu_info();
+	struct tsc_cpuid in = { .max_leaf = ci->max_leaf, .vendor = ci->vendor, .sig = ci->sig };
 	struct cpuid_regs r;
+	int err;
 
-	cpu_cpuid(0, 0, &r);
-	if (r.eax < 0x15)
-		return -ENODEV;
-	cpu_cpuid(0x15, 0, &r);
-	if (!r.eax || !r.ebx)
-		return -ENODEV;
-	if (r.ecx) {
-		out->hz = (uint64_t)r.ecx * r.ebx / r.eax;
-		out->source = "CPUID 0x15 (crystal ratio)";
-		return 0;
+	if (ci->max_leaf >= 0x15) {
+		cpu_cpuid(0x15, 0, &r);
+		in.l15_eax = r.eax;
+		in.l15_ebx = r.ebx;
+		in.l15_ecx = r.ecx;
 	}
-	cpu_cpuid(0, 0, &r);
-	if (r.eax < 0x16)
-		return -ENODEV;
-	cpu_cpuid(0x16, 0, &r);
-	if (!(r.eax & 0xffff))
-		return -ENODEV;
-	out->hz = (uint64_t)(r.eax & 0xffff) * 1000000ULL;
-	out->source = "CPUID 0x16 (base frequency)";
-	return 0;
+	if (ci->max_leaf >= 0x16) {
+		cpu_cpuid(0x16, 0, &r);
+		in.l16_eax = r.eax;
+	}
+	err = tsc_cpuid_hz(&in, &out->hz, why, len);
+	if (!err)
+		snprintf(out->source, sizeof(out->source), "%s", why);
+	return err;
 }
 
 /* Count TSC ticks across ref_ticks of a reference counter of width bits. */
@@ -78,7 +78,7 @@ static int tsc_from_pm_timer(const struct acpi_info *ai, struct tsc_freq *out)
 		return -ENODEV;
 	ticks = tsc_across(pm_read, &ai->pm_tmr_port, ref, ai->pm_tmr_32bit ? 32 : 24);
 	out->hz = ticks * 1000000ULL / CALIBRATE_US;
-	out->source = "ACPI PM timer calibration";
+	snprintf(out->source, sizeof(out->source), "ACPI PM timer calibration");
 	return 0;
 }
 
@@ -96,17 +96,57 @@ static int tsc_from_hpet(const struct acpi_info *ai, struct tsc_freq *out)
 	ref = CALIBRATE_US * 1000000000ULL / period_fs;
 	ticks = tsc_across(hpet_read, &ai->hpet_pa, ref, 64);
 	out->hz = ticks * 1000000ULL / CALIBRATE_US;
-	out->source = "HPET calibration";
+	snprintf(out->source, sizeof(out->source), "HPET calibration");
 	return 0;
 }
 
-int tsc_calibrate(const struct acpi_info *ai, struct tsc_freq *out)
+/* The last resort, and the only one on a machine with no ACPI tables. */
+static int tsc_from_pit(struct tsc_freq *out)
 {
+	uint64_t ticks;
+	int err = pit_tsc_across((uint16_t)(PIT_HZ * CALIBRATE_US / 1000000ULL), &ticks);
+
+	if (err)
+		return err;
+	out->hz = ticks * 1000000ULL / CALIBRATE_US;
+	snprintf(out->source, sizeof(out->source), "PIT channel 2 calibration (no ACPI timer)");
+	return 0;
+}
+
+int tsc_calibrate(const struct acpi_info *ai, struct tsc_freq *out,
+		  void (*report)(void *ctx, const char *msg), void *ctx)
+{
+	char cpuid_why[TSC_SOURCE_MAX], line[2 * TSC_SOURCE_MAX];
+	int err;
+
 	memset(out, 0, sizeof(*out));
-	if (!tsc_from_cpuid(out) || !tsc_from_pm_timer(ai, out) ||
-	    !tsc_from_hpet(ai, out))
+	err = tsc_from_cpuid(out, cpuid_why, sizeof(cpuid_why));
+	if (err == -ERANGE) {
+		snprintf(line, sizeof(line), "tsc: %s gives %lu Hz, outside %llu..%llu: calibrating",
+			 cpuid_why, out->hz, TSC_HZ_MIN, TSC_HZ_MAX);
+		report(ctx, line);
+	}
+	if (!err || !tsc_from_pm_timer(ai, out) || !tsc_from_hpet(ai, out)) {
+		snprintf(line, sizeof(line), "tsc: %lu Hz from %s", out->hz, out->source);
+		report(ctx, line);
 		return 0;
-	out->source = "none";
+	}
+	err = tsc_from_pit(out);
+	if (!err && out->hz >= TSC_HZ_MIN && out->hz <= TSC_HZ_MAX) {
+		snprintf(line, sizeof(line), "tsc: %lu Hz from %s", out->hz, out->source);
+		report(ctx, line);
+		return 0;
+	}
+	if (err)
+		snprintf(line, sizeof(line), "tsc: frequency unknown (%s; no ACPI PM timer or "
+			 "HPET; PIT channel 2 error %d): figures stay in TSC ticks", cpuid_why, err);
+	else
+		snprintf(line, sizeof(line), "tsc: frequency unknown (%s; no ACPI PM timer or "
+			 "HPET; PIT calibration gave %lu Hz): figures stay in TSC ticks", cpuid_why,
+			 out->hz);
+	report(ctx, line);
+	memset(out, 0, sizeof(*out));
+	snprintf(out->source, sizeof(out->source), "none");
 	return -ENODEV;
 }
 

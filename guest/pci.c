@@ -16,9 +16,9 @@ static bool gpci_addr(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn,
 {
 	if (seg || dev > 31 || fn > 7 || off >= GUEST_PCI_CFG_SIZE)
 		return false;
-	*cf8 = (uint32_t)(GUEST_PCI_CF8_ENABLE | FIELD_PREP(GUEST_PCI_CF8_BUS, bus) |
-			  FIELD_PREP(GUEST_PCI_CF8_DEV, dev) |
-			  FIELD_PREP(GUEST_PCI_CF8_FN, fn) | (off & GUEST_PCI_CF8_REG));
+	*cf8 = (uint32_t)(PCI_CF8_ENABLE | FIELD_PREP(PCI_CF8_BUS, bus) |
+			  FIELD_PREP(PCI_CF8_DEV, dev) |
+			  FIELD_PREP(PCI_CF8_FN, fn) | (off & PCI_CF8_REG));
 	return true;
 }
 

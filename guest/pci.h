@@ -5,13 +5,6 @@
 
 #include "drivers/pci.h"
 
-/* CONFIG_ADDRESS (port 0xCF8), PCI 3.0 3.2.2.3.2 figure 3-2. */
-#define GUEST_PCI_CF8_ENABLE	BIT(31)
-#define GUEST_PCI_CF8_BUS	GENMASK(23, 16)
-#define GUEST_PCI_CF8_DEV	GENMASK(15, 11)
-#define GUEST_PCI_CF8_FN	GENMASK(10, 8)
-#define GUEST_PCI_CF8_REG	GENMASK(7, 2)	/* dword offset, 256 bytes */
-
 /* Config ops over CF8/CFC for the drivers (segment 0 and offsets below 256
  * only; anything else reads all ones, writes are dropped). Not safe against
  * an interrupt handler that also touches config space: none does. */

@@ -8,7 +8,9 @@
 #include "hv/ratelimit.h"
 #include "hv/report.h"
 #include "hv/safe_text.h"
+#include "hv/smi_run.h"
 #include "hv/stats.h"
+#include "drivers/cpu_info.h"
 
 #define JSON_MAX	768
 
@@ -31,15 +33,36 @@ static const struct {
 };
 
 static uint64_t exits_mark[EXIT_REASONS];
+static struct smi_run smi_mark;
 
 const char *bench_names(void)
 {
 	return "native-irq, irte-update, vmexit, irq-latency, irq-rate, msix-update";
 }
 
+/* Each RESULT's SMI count covers the run since the last mark: the bench's
+ * start, the guest's HC_BENCH_MARK after its warm-up, or the previous
+ * RESULT. */
+static void bench_smi_mark(void)
+{
+	uint64_t count = 0;
+	int err = cpu_smi_count(&count);
+
+	smi_run_begin(&smi_mark, err, count);
+}
+
+static void bench_smi_end(struct result_desc *d)
+{
+	uint64_t count = 0;
+	int err = cpu_smi_count(&count);
+
+	d->smi_known = !smi_run_delta(&smi_mark, err, count, &d->smi);
+}
+
 void bench_mark(struct guest *g)
 {
 	memcpy(exits_mark, g->vcpu.exits, sizeof(exits_mark));
+	bench_smi_mark();
 }
 
 /* Exits per sample by reason (those that occurred); the HC_SAMPLES call
@@ -127,6 +150,7 @@ int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 	struct stats st;
 	int err;
 
+	bench_smi_end(d);
 	if (stats_compute(samples, n, &st))
 		return -EINVAL;
 	d->st = &st;
@@ -141,12 +165,15 @@ int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 		return err;
 	}
 	report_result_line(json);
+	if (smi_run_disturbed(d->smi_known, d->smi))
+		printf("bench: WARNING: %u SMIs during %s: figures disturbed\n", d->smi, d->bench);
 	bench_remember(d->bench, st.p50);
 	stats_format_milli(st.mean_milli, mean, sizeof(mean));
 	exits_text(d, exits, sizeof(exits));
 	printf("  %-20s %8lu samples  min %6lu  p50 %6lu  p90 %6lu  p99 %6lu  max %8lu  mean %s ticks\n",
 	       d->bench, st.count, st.min, st.p50, st.p90, st.p99, st.max, mean);
 	printf("  %-20s exits per iteration: %s\n", "", exits);
+	bench_smi_mark();
 	return 0;
 }
 
@@ -177,6 +204,7 @@ static int bench_one(struct guest *g, unsigned i, uint32_t iters, uint32_t warmu
 
 	printf("bench %s: %s, %u iterations after %u warm-up\n",
 	       benches[i].name, benches[i].what, iters, warmup);
+	bench_smi_mark();
 	if (benches[i].native) {
 		benches[i].native(iters, warmup);
 		return 0;

@@ -10,10 +10,35 @@
 #include "hv/mmu.h"
 #include "hv/pci_cfg.h"
 #include "drivers/cpu.h"
+#include "drivers/cpu_info.h"
 #include "drivers/lapic.h"
 #include "drivers/power.h"
 
 #define PAGE_BYTES	4096
+
+/* What a figure depends on: the exact part and microcode, whether the TSC
+ * is invariant, and whether SMIs can be counted around a run. */
+static void info_cpu_id(void)
+{
+	const struct cpu_info *ci = cpu_info();
+	uint64_t smis;
+
+	printf("cpu: family 0x%x model 0x%x stepping %u (CPUID 1 EAX 0x%08x)%s, ",
+	       ci->sig.family, ci->sig.model, ci->sig.stepping, ci->signature,
+	       ci->hypervisor ? " under a hypervisor" : "");
+	if (ci->ucode_why)
+		printf("microcode unknown: %s\n", ci->ucode_why);
+	else if (ci->ucode)
+		printf("microcode 0x%x\n", ci->ucode);
+	else
+		printf("microcode 0x0 (no update loaded, or an emulator lacking MSR 0x8b)\n");
+	if (cpu_smi_count(&smis))
+		printf("cpu: SMI count unavailable: %s; RESULT lines carry \"smi\":null\n",
+		       ci->smi_why);
+	else
+		printf("cpu: SMI count %lu since reset (MSR_SMI_COUNT); each RESULT carries its run's\n",
+		       (unsigned long)(uint32_t)smis);
+}
 
 static void info_cpu(void)
 {
@@ -35,11 +60,13 @@ static void info_cpu(void)
 	printf("cpu: %s \"%s\", %u CPU(s) in the MADT, hv on APIC id %u (%s)\n",
 	       vendor, brand, hv.acpi.ncpus, lapic_id(),
 	       lapic_x2apic() ? "x2APIC" : "xAPIC");
+	info_cpu_id();
 	for (b = vcpu_backends; *b; b++)
 		(*b)->info();
 	printf("cpu: backend %s%s%s\n", hv.backend ? hv.backend->name : "none",
 	       hv.backend ? "" : ": ", hv.backend ? "" : hv.backend_why);
-	printf("tsc: %lu Hz from %s\n", hv.tsc.hz, hv.tsc.source);
+	printf("tsc: %lu Hz from %s; invariant TSC %s\n", hv.tsc.hz, hv.tsc.source,
+	       cpu_info()->invariant_tsc ? "yes" : "no (CPUID 0x80000007 EDX bit 8 clear)");
 	printf("interrupts: %lu taken on vectors nobody claimed\n", trap_spurious_count());
 }
 
@@ -94,6 +121,19 @@ static void info_acpi(void)
 		printf("acpi: VT-d: absent (no DMAR table)\n");
 }
 
+static void info_apic(void)
+{
+	const struct lapic_mode *m = lapic_mode();
+
+	if (lapic_x2apic())
+		printf("apic: x2APIC mode (%s), id 0x%08x (32-bit), registers as MSRs 0x800+\n",
+		       m->switched ? "switched from xAPIC by apic=x2apic" : "as firmware left it",
+		       lapic_id());
+	else
+		printf("apic: xAPIC mode (as firmware left it), id 0x%02x (8-bit), "
+		       "registers at 0x%lx\n", lapic_id(), lapic_base());
+}
+
 static void info_pci(void)
 {
 	char line[160];
@@ -139,6 +179,7 @@ void info_print(void)
 	info_cpu();
 	info_memory();
 	info_acpi();
+	info_apic();
 	iommu_info_print();
 	info_pci();
 	info_passthru();

@@ -241,11 +241,10 @@ void hv_main(struct bootinfo *bi)
 	console_from_spcr();
 	power_init(&hv.acpi);
 	legacy_pic_disable();
-	lapic_init(SPURIOUS_VECTOR);
+	lapic_init(SPURIOUS_VECTOR, (enum lapic_want)hv.opts.apic);
 	ioapics_mask();
 	pci_cfg_scan();
-	if (tsc_calibrate(&hv.acpi, &hv.tsc))
-		printf("hv: TSC frequency unknown: figures stay in TSC ticks\n");
+	tsc_calibrate(&hv.acpi, &hv.tsc, report_print_line, NULL);
 	ratelimit_set_window(hv.tsc.hz);
 	iommu_init();
 	hv.assigned = assign_pick();

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "drivers/bits.h"
+#include "drivers/lapic_mode.h"
 #include "hv/options.h"
 
 enum opt_kind { OPT_KIND_ENUM, OPT_KIND_SIZE, OPT_KIND_UINT, OPT_KIND_STRING };
@@ -46,6 +47,15 @@ _Static_assert(OPT_CPU_AUTO == 0 && OPT_CPU_SVM == 1 && OPT_CPU_VMX == 2,
 	       "cpu_names[] is indexed by enum opt_cpu");
 
 static const char *const cpu_names[] = { "auto", "svm", "vmx", NULL };
+
+_Static_assert(sizeof(enum opt_apic) == sizeof(uint32_t), "enum opt_apic size");
+_Static_assert(OPT_APIC_AUTO == 0 && OPT_APIC_XAPIC == 1 && OPT_APIC_X2APIC == 2,
+	       "apic_names[] is indexed by enum opt_apic");
+
+_Static_assert(OPT_APIC_AUTO == (int)LAPIC_WANT_KEEP && OPT_APIC_XAPIC == (int)LAPIC_WANT_XAPIC &&
+	       OPT_APIC_X2APIC == (int)LAPIC_WANT_X2APIC, "apic= maps onto enum lapic_want");
+
+static const char *const apic_names[] = { "auto", "xapic", "x2apic", NULL };
 
 int options_parse_bdf(const char *s, struct opt_bdf *out)
 {
@@ -99,6 +109,10 @@ static const struct opt_desc opt_table[] = {
 	  .def = 1000, .min = 20, .max = 60000, .zero_off = true,
 	  .help = "ms a guest may run without an exit before it is stopped; "
 		  "Ctrl-C is read every quarter of it" },
+	{ .key = "apic", .kind = OPT_KIND_ENUM, OPT_FIELD(apic),
+	  .def = OPT_APIC_AUTO, .names = apic_names,
+	  .help = "the hv's local APIC mode; auto keeps what firmware left, x2apic "
+		  "switches to it (needs CPUID x2APIC), xapic cannot leave x2APIC" },
 	{ .key = "dev", .kind = OPT_KIND_STRING, OPT_FIELD(dev),
 	  .def_str = "auto", .check = opt_check_dev,
 	  .allowed = "auto or [SSSS:]BB:DD.F in hex, e.g. 01:00.0",

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 enum opt_cpu { OPT_CPU_AUTO, OPT_CPU_SVM, OPT_CPU_VMX };
+/* The hv's local APIC mode: auto keeps what firmware left. */
+enum opt_apic { OPT_APIC_AUTO, OPT_APIC_XAPIC, OPT_APIC_X2APIC };
 
 #define OPT_AUTORUN_MAX 512
 /* Enough for any message options_set() writes; longer ones are truncated. */
@@ -32,6 +34,7 @@ struct hv_options {
 	uint32_t warmup;	/* warmup=N, default 100, 0..100000 */
 	uint32_t watchdog_ms;	/* watchdog=MS, default 1000, 0 (off) or 20..60000 */
 	uint32_t irt_entries;	/* irt=N IRTEs per VT-d unit, default 256, 2..65536, power of 2 */
+	enum opt_apic apic;	/* apic=auto|xapic|x2apic, default auto */
 	char dev[OPT_DEV_MAX];	/* dev=auto|[SSSS:]BB:DD.F, default auto */
 	char autorun[OPT_AUTORUN_MAX];	/* autorun="cmd; cmd", default "" */
 };

@@ -5,11 +5,8 @@
 #include "hv/ptemu.h"
 #include "hv/hypercall_abi.h"
 #include "drivers/bits.h"
+#include "drivers/pci.h"
 
-#define CF8_ENABLE		BIT(31)
-#define CF8_BUS			GENMASK(23, 16)
-#define CF8_DEVFN		GENMASK(15, 8)
-#define CF8_REG			GENMASK(7, 2)
 #define CFG_HEADER_END		0x40
 #define PCI_ROM_ADDRESS		0x30
 #define PCI_INTERRUPT_PIN	GENMASK(15, 8)
@@ -97,9 +94,9 @@ static void cfg_access(struct ptemu *p, unsigned byte, uint8_t size, bool in, ui
 		       int *moved)
 {
 	uint32_t addr = p->cf8;
-	uint16_t off = (uint16_t)(FIELD_GET(CF8_REG, addr) << 2);
-	bool ours = (addr & CF8_ENABLE) && !FIELD_GET(CF8_BUS, addr) &&
-		    !FIELD_GET(CF8_DEVFN, addr);
+	uint16_t off = (uint16_t)(FIELD_GET(PCI_CF8_REG, addr) << 2);
+	bool ours = (addr & PCI_CF8_ENABLE) && !FIELD_GET(PCI_CF8_BUS, addr) &&
+		    !FIELD_GET(PCI_CF8_DEV, addr) && !FIELD_GET(PCI_CF8_FN, addr);
 	uint32_t mask = size == 4 ? 0xffffffff : (1u << (size * 8)) - 1;
 	uint32_t cur;
 

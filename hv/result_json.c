@@ -89,6 +89,12 @@ int result_json(char *buf, size_t len, const struct result_desc *d)
 	jw_u64(&w, false, "p99", st->p99);
 	jw_u64(&w, false, "max", st->max);
 	jw_milli(&w, false, "mean", st->mean_milli);
+	if (d->smi_known) {
+		jw_u64(&w, false, "smi", d->smi);
+	} else {
+		jw_key(&w, false, "smi");
+		jw_raw(&w, "null");
+	}
 	jw_key(&w, false, "exits_per_iter");
 	jw_raw(&w, "{");
 	for (i = 0; i < d->nexits; i++)

@@ -6,6 +6,7 @@
 #ifndef HV_RESULT_JSON_H
 #define HV_RESULT_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "hv/stats.h"
@@ -28,10 +29,13 @@ struct result_desc {
 	const struct stats *st;
 	const struct result_rate *exits;	/* "exits_per_iter": {key: 1.000, ...} */
 	size_t nexits;
+	bool smi_known;			/* "smi": SMIs during the run, or null */
+	uint32_t smi;
 };
 
 /* {"bench":..,"mode":{..},"unit":"tsc_ticks","count":..,"min":..,"p50":..,
- * "p90":..,"p99":..,"max":..,"mean":..,"exits_per_iter":{..}} into buf.
+ * "p90":..,"p99":..,"max":..,"mean":..,"smi":N|null,"exits_per_iter":{..}}
+ * into buf ("smi" is null where the SMI count cannot be read).
  * 0; -EINVAL when a name is empty, longer than RESULT_NAME_MAX or has a
  * character outside the set; -ENOSPC when len is too small. buf holds ""
  * on error (len > 0). */

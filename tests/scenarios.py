@@ -97,6 +97,8 @@ def machine_error(sc):
     machine = sc.get("machine", "qemu")
     if machine not in MACHINES:
         return f"machine = {machine}: allowed are {', '.join(MACHINES)}"
+    if machine != "bochs" and "cpu" in sc:
+        return "cpu names a Bochs CPU model: only machine = bochs takes it"
     if machine == "bochs":
         bad = [k for k in QEMU_ONLY_KEYS if k in sc]
         if bad:
@@ -110,7 +112,8 @@ def make_machine(sc):
     cfg_text = cfg + "\n" if cfg is not None else None
     memory = int(sc.get("memory", "512"))
     if sc.get("machine", "qemu") == "bochs":
-        return bochs.Machine(cfg_text=cfg_text, memory=memory)
+        return bochs.Machine(cfg_text=cfg_text, memory=memory,
+                             cpu=sc.get("cpu", bochs.CPU_MODEL))
     return qemu.Machine(cfg_text=cfg_text,
                         devices=sc.get("devices", qemu.DEFAULT_DEVICES),
                         usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,

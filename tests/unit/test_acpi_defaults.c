@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "drivers/acpi.h"
+#include "drivers/ioapic.h"
 
 #define APIC_BASE_BSP_EN	0xfee00900ull	/* 0xfee00000, BSP, enabled */
 #define APIC_BASE_X2APIC	0xfee00d00ull	/* ... and x2APIC mode */
@@ -31,9 +32,9 @@ static uint32_t fake_ioapic_read(void *ctx, uint64_t pa, uint32_t reg)
 
 	f->reads++;
 	assert_true(pa == ACPI_PC_IOAPIC_PA);
-	if (reg == ACPI_PC_IOAPIC_VER)
+	if (reg == IOAPIC_VER)
 		return f->ver;
-	assert_int_equal(reg, ACPI_PC_IOAPIC_ID);
+	assert_int_equal(reg, IOAPIC_ID);
 	return f->id;
 }
 

@@ -32,7 +32,24 @@ static void test_well_formed(void **state)
 		"{\"bench\":\"irq-latency\",\"mode\":{\"cpu\":\"svm\",\"msix\":\"trap\","
 		"\"delivery\":\"inject\",\"eoi\":\"trap\"},\"unit\":\"tsc_ticks\",\"count\":500,"
 		"\"min\":1,\"p50\":2,\"p90\":3,\"p99\":4,\"max\":18446744073709551615,"
-		"\"mean\":2.500,\"exits_per_iter\":{\"npf\":1.000,\"intr\":1.500}}");
+		"\"mean\":2.500,\"smi\":null,\"exits_per_iter\":{\"npf\":1.000,\"intr\":1.500}}");
+}
+
+/* A known SMI count is a number, 0 included; an unknown one is null. */
+static void test_smi(void **state)
+{
+	struct result_desc d = { .bench = "vmexit.io", .st = &st, .smi_known = true };
+	char buf[512];
+
+	(void)state;
+	assert_int_equal(result_json(buf, sizeof(buf), &d), 0);
+	assert_non_null(strstr(buf, ",\"mean\":2.500,\"smi\":0,\"exits_per_iter\":{}}"));
+	d.smi = 4294967295u;
+	assert_int_equal(result_json(buf, sizeof(buf), &d), 0);
+	assert_non_null(strstr(buf, ",\"smi\":4294967295,"));
+	d.smi_known = false;
+	assert_int_equal(result_json(buf, sizeof(buf), &d), 0);
+	assert_non_null(strstr(buf, ",\"smi\":null,"));
 }
 
 static void test_empty_objects(void **state)
@@ -115,6 +132,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_well_formed),
 		cmocka_unit_test(test_empty_objects),
+		cmocka_unit_test(test_smi),
 		cmocka_unit_test(test_hostile_names_refused),
 		cmocka_unit_test(test_never_past_the_buffer),
 	};

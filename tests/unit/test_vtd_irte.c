@@ -114,6 +114,34 @@ static void test_irte_layout(void **state)
 	assert_true(e.hi == 0x000000000007abcdULL);
 }
 
+/* The same APIC id lands in different bits by mode (VT-d 9.10): xAPIC
+ * (IRTA.EIME clear) in DST[15:8] = bits 47:40, x2APIC (EIME set) in all of
+ * DST = bits 63:32; the rest of DST stays zero. */
+static void test_irte_dest_modes(void **state)
+{
+	struct vtd_irte_params p = { .vector = 0x30, .svt = VTD_SVT_SID };
+	union vtd_irte e;
+
+	(void)state;
+	p.dest_apic_id = 0x12;
+	assert_int_equal(vtd_irte_encode(&e, &p), 0);
+	assert_true((e.lo >> 32) == 0x1200);
+	p.x2apic = true;
+	assert_int_equal(vtd_irte_encode(&e, &p), 0);
+	assert_true((e.lo >> 32) == 0x12);
+	p = (struct vtd_irte_params){ .vector = 0x30, .svt = VTD_SVT_SID, .dest_apic_id = 0xff };
+	assert_int_equal(vtd_irte_encode(&e, &p), 0);
+	assert_true((e.lo >> 32) == 0xff00);
+	p.x2apic = true;
+	p.dest_apic_id = 0x100;
+	assert_int_equal(vtd_irte_encode(&e, &p), 0);
+	assert_true((e.lo >> 32) == 0x100);
+	p.dest_apic_id = 0xffffffff;
+	assert_int_equal(vtd_irte_encode(&e, &p), 0);
+	assert_true((e.lo >> 32) == 0xffffffff);
+	assert_true((e.lo & 0xffffffff) == 0x00300001);
+}
+
 static void test_irte_encode_errors(void **state)
 {
 	struct vtd_irte_params ok = { .vector = 0x30, .svt = VTD_SVT_SID }, p;
@@ -433,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_msi_remappable),
 		cmocka_unit_test(test_msi_compat),
 		cmocka_unit_test(test_irta_value),
+		cmocka_unit_test(test_irte_dest_modes),
 		cmocka_unit_test(test_irt_init_errors),
 		cmocka_unit_test(test_irt_alloc),
 		cmocka_unit_test(test_irt_free),
