@@ -13,6 +13,9 @@ void entry_irq_selftest(void);
 /* ST_EXC_DB: single-stepping exits on every #DB and the guest's own
  * handler still sees each one (guest/exc_test.c). */
 void exc_db_selftest(void);
+/* ST_HOST_IRQ: with IF clear and CR8 at 15 the guest still cannot keep the
+ * hv from its own interrupts (guest/host_irq_test.c). */
+void host_irq_selftest(void);
 /* ST_SPIN: spin with interrupts off, never exiting (guest/spin_test.c). */
 void spin_selftest(void);
 /* ST_GUARD_MMIO: hostile accesses to the trapped MSI-X pages, any device. */

@@ -138,6 +138,7 @@ static const hc_fn hc_table[HC_COUNT] = {
 	[HC_RAISE_HOST_IRQ] = hc_raise_host_irq,
 	[HC_EXIT_COUNT] = hc_exit_count,
 	[HC_WORK_ARGS] = hc_work_args,
+	[HC_HV_IRQ] = hc_hv_irq,
 };
 
 /* HC_GET_WORK with nothing to do parks the guest on its VMMCALL: RIP is

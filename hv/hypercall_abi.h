@@ -24,6 +24,9 @@ enum hc_number {
 				   entry pending in the hv, taken just before re-entry */
 	HC_EXIT_COUNT = 10,	/* (enum hc_exit_kind) -> exits of that kind so far */
 	HC_WORK_ARGS = 11,	/* (struct hc_work *out) -> 0: the work item being run */
+	HC_HV_IRQ = 12,		/* (op): op 0 makes an interrupt of the hv's own pending
+				   (a self-IPI, taken once the guest runs again);
+				   op 1 returns how many of them the hv has taken */
 	HC_COUNT
 };
 
@@ -34,6 +37,7 @@ enum hc_number {
 #define HC_EINVAL	22
 #define HC_ENOSYS	38
 #define HC_E2BIG	7
+#define HC_ENOSPC	28
 
 enum hc_verdict { HC_PASS = 0, HC_FAIL = 1, HC_SKIP = 2 };
 
@@ -57,6 +61,7 @@ enum hc_selftest_id {
 	ST_GUARD_FLOOD,		/* hostile: console flooding exits */
 	ST_NATIVE_DMA,		/* hostile: DMA-written MSIs at the hv's IRTEs
 				   (iters = IRT handle, warmup = sink vector) */
+	ST_HOST_IRQ,		/* the guest's IF and CR8 cannot mask the hv's interrupts */
 	ST_COUNT
 };
 

@@ -179,6 +179,7 @@ static const struct selftest tests[] = {
 	{ "irq", ST_IRQ, run_irq, NULL },
 	{ "entry-irq", ST_ENTRY_IRQ, run_in_guest, NULL },
 	{ "exc.db", ST_EXC_DB, run_in_guest, NULL },
+	{ "host-irq", ST_HOST_IRQ, run_in_guest, NULL },
 	{ "watchdog", ST_SPIN, run_watchdog, NULL },
 	{ "guard.mmio-bounds", ST_GUARD_MMIO, run_in_guest, NULL },
 	{ "guard.msi-modes", ST_GUARD_MSI, run_in_guest, NULL },
@@ -192,7 +193,7 @@ const char *selftest_names(void)
 	return "hypercall, cpuid, io, npf, inject, vtd (vtd.remap, vtd.bad-sid, "
 	       "vtd.not-present, vtd.bad-handle, vtd.compat-blocked, vtd.ir-faults, "
 	       "vtd.dma-domain, vtd.dma-blocked, vtd.native-cleanup, vtd.native-dma), msix, irq, "
-	       "entry-irq, exc.db, guard (guard.mmio-bounds, guard.msi-modes, guard.bar-move); "
+	       "entry-irq, exc.db, host-irq, guard (guard.mmio-bounds, guard.msi-modes, guard.bar-move); "
 	       "by name only: guard.forge, guard.flood, watchdog (spins until the watchdog "
 	       "stops the guest)";
 }

@@ -1,6 +1,8 @@
-/* Hypercalls of the self-tests (see selftest_hc.h). Both only touch what
- * is the guest's own: its own vectors, its own exit counts. */
+/* Hypercalls of the self-tests (see selftest_hc.h). They only touch what
+ * is the guest's own (its own vectors, its own exit counts) or a vector
+ * the hv keeps for them alone. */
 #include "hv/selftest_hc.h"
+#include "hv/irq.h"
 #include "drivers/lapic.h"
 
 long hc_raise_host_irq(struct guest *g, struct vcpu_regs *r)
@@ -22,4 +24,19 @@ long hc_exit_count(struct guest *g, struct vcpu_regs *r)
 	if (r->rdi >= sizeof(kinds) / sizeof(kinds[0]))
 		return -HC_EINVAL;
 	return (long)g->vcpu.exits[kinds[r->rdi]];
+}
+
+long hc_hv_irq(struct guest *g, struct vcpu_regs *r)
+{
+	static uint8_t vector;
+
+	(void)g;
+	if (r->rdi > 1)
+		return -HC_EINVAL;
+	if (!vector && irq_vector_alloc(1, &vector))
+		return -HC_ENOSPC;
+	if (r->rdi == 1)
+		return (long)irq_count(vector);
+	lapic_self_ipi(vector);
+	return 0;
 }

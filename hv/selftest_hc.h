@@ -10,5 +10,9 @@
 long hc_raise_host_irq(struct guest *g, struct vcpu_regs *r);
 /* HC_EXIT_COUNT: how many #DB (rdi 0) or #AC (rdi 1) exits so far. */
 long hc_exit_count(struct guest *g, struct vcpu_regs *r);
+/* HC_HV_IRQ: rdi 0 makes a self-IPI on a vector of the hv's own pending,
+ * rdi 1 returns how many the hv has taken on it. The guest only ever
+ * costs itself an exit: the hv's handler counts and does nothing else. */
+long hc_hv_irq(struct guest *g, struct vcpu_regs *r);
 
 #endif

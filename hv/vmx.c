@@ -52,6 +52,7 @@ static int vmx_alloc(struct vmx_vcpu *s)
 	    (err = mem_alloc_pages(1, &s->msr_bitmap_pa)) ||
 	    (err = mem_alloc_pages(1, &s->io_a_pa)) ||
 	    (err = mem_alloc_pages(1, &s->io_b_pa)) ||
+	    (err = mem_alloc_pages(1, &s->vapic_pa)) ||
 	    (err = mem_alloc_pages(1, &fx_pa)))
 		return err;
 	s->fx = (uint8_t *)(uintptr_t)fx_pa;

@@ -26,6 +26,7 @@ struct vmx_event {
 
 struct vmx_vcpu {
 	uint64_t vmcs_pa, msr_bitmap_pa, io_a_pa, io_b_pa;
+	uint64_t vapic_pa;	/* virtual-APIC page: the guest's CR8 (VTPR) */
 	uint8_t *fx;		/* guest FXSAVE area, 512 bytes, 16-aligned */
 	bool launched;		/* VMRESUME from now on */
 	uint32_t pin, proc;	/* current values, with run-time bits */

@@ -27,6 +27,10 @@ static const struct vmx_ctl vmx_proc_ctls[] = {
 	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", VMX_CTL_REQUIRED },
 	{ PROC_SECONDARY, "activate secondary controls", VMX_CTL_REQUIRED },
 	{ PROC_NMI_WINDOW, "NMI-window exiting", VMX_CTL_OPTIONAL },
+	/* Without it a guest's MOV to CR8 writes the real TPR (25.3) and
+	 * masks the hv's interrupts; with it CR8 is the virtual-APIC page's
+	 * VTPR (29.1.2), as V_TPR under SVM. */
+	{ PROC_USE_TPR_SHADOW, "use TPR shadow", VMX_CTL_REQUIRED },
 	{ PROC_CR3_LOAD_EXITING, "CR3-load exiting", VMX_CTL_FORBIDDEN },
 	{ PROC_CR3_STORE_EXITING, "CR3-store exiting", VMX_CTL_FORBIDDEN },
 };

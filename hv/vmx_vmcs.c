@@ -94,6 +94,11 @@ static void vmx_setup_controls(struct vmx_vcpu *s, const struct vcpu_boot_state 
 	vmx_write(s, VMCS_IO_BITMAP_A, s->io_a_pa);
 	vmx_write(s, VMCS_IO_BITMAP_B, s->io_b_pa);
 	vmx_write(s, VMCS_MSR_BITMAP, s->msr_bitmap_pa);
+	/* 29.1.2: the guest's CR8 lives in the virtual-APIC page, zero at
+	 * reset; threshold 0, so lowering it never exits. */
+	memset((void *)(uintptr_t)s->vapic_pa, 0, 4096);
+	vmx_write(s, VMCS_VIRTUAL_APIC_PAGE, s->vapic_pa);
+	vmx_write(s, VMCS_TPR_THRESHOLD, 0);
 	vmx_write(s, VMCS_CR3_TARGET_COUNT, 0);
 	vmx_write(s, VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmx_write(s, VMCS_EXIT_MSR_LOAD_COUNT, 0);
