@@ -24,8 +24,8 @@ BOOT_CFLAGS := $(BASE_CFLAGS) -fpic -fshort-wchar -isystem $(EFI_INC) \
 	-isystem $(EFI_INC)/x86_64 -DEFI_FUNCTION_WRAPPER -Wno-strict-prototypes
 NASMFLAGS  := -f elf64 -g
 
-HV_SRCS    := $(wildcard hv/*.c drivers/*.c)
-HV_ASMS    := $(wildcard hv/*.asm) drivers/cpu.asm
+HV_SRCS    := $(wildcard hv/*.c hv/svm/*.c hv/vmx/*.c drivers/*.c)
+HV_ASMS    := $(wildcard hv/*.asm hv/svm/*.asm hv/vmx/*.asm) drivers/cpu.asm
 GUEST_SRCS := $(wildcard guest/*.c) hv/libc_nofs.c drivers/pci.c drivers/msix.c drivers/e1000e.c
 GUEST_ASMS := $(wildcard guest/*.asm) drivers/cpu.asm
 BOOT_SRCS  := $(wildcard boot/*.c) hv/options.c hv/libc_nofs.c
@@ -183,7 +183,7 @@ test: deps
 	@FUZZ_BINS="$(FUZZ_BINS)" tests/run-all.sh $(UNIT_BINS)
 
 headers: | $(NEWLIB)/lib/libc.a
-	@for h in hv/*.h drivers/*.h guest/*.h; do \
+	@for h in hv/*.h hv/svm/*.h hv/vmx/*.h drivers/*.h guest/*.h; do \
 		echo "#include \"$$h\"" | $(CC) $(HV_CFLAGS) -x c -c - -o /dev/null || exit 1; \
 	done; echo "headers: all compile on their own"
 

@@ -1,5 +1,5 @@
 /*
- * VMX exit decoders (hv/vmx_decode.c) on arbitrary values. Input: an exit
+ * VMX exit decoders (hv/vmx/vmx_decode.c) on arbitrary values. Input: an exit
  * qualification (8 bytes), a guest-physical address (8), an interruption
  * information word (4), an error code (4) and a basic exit reason (2).
  * A guest chooses much of what these fields say (its port, its access, its
@@ -13,8 +13,8 @@
  * vector, type and valid bit, with an error code only when the valid bit
  * for it is set; every number has a printable name.
  */
-#include "hv/vmx_decode.h"
-#include "hv/vmcs.h"
+#include "hv/vmx/vmx_decode.h"
+#include "hv/vmx/vmcs.h"
 #include "tests/fuzz/fuzz.h"
 
 static void check_io(uint64_t qual)

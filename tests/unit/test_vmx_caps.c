@@ -1,4 +1,4 @@
-/* Unit tests of hv/vmx_caps.c: control fields from capability-MSR values
+/* Unit tests of hv/vmx/vmx_caps.c: control fields from capability-MSR values
  * (SDM vol 3, appendix A), including CPUs that forbid a control the hv
  * would like (required: refused with its name; optional: left out) or
  * force one it needs clear. */
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/vmx_caps.h"
-#include "hv/vmcs.h"
+#include "hv/vmx/vmx_caps.h"
+#include "hv/vmx/vmcs.h"
 
 /* A capability MSR: must1 in the low dword, may1 in the high one. */
 #define CAP(must1, may1)	(((uint64_t)(may1) << 32) | (uint32_t)(must1))

@@ -1,4 +1,4 @@
-/* Unit tests of hv/vmx_decode.c: VMX exit qualifications and interruption
+/* Unit tests of hv/vmx/vmx_decode.c: VMX exit qualifications and interruption
  * information decoded into struct vcpu_exit (SDM vol 3, 24.9 and 27.2),
  * with values as the CPU reports them, and the names of VMX numbers. */
 #include <errno.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/vmx_decode.h"
-#include "hv/vmcs.h"
+#include "hv/vmx/vmx_decode.h"
+#include "hv/vmx/vmcs.h"
 
 #define INFO(type, vector)	(INTR_INFO_VALID | ((type) << 8) | (vector))
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hv/vcpu.h"
-#include "hv/vmcb.h"
+#include "hv/svm/vmcb.h"
 #include "hv/mem.h"
 #include "hv/irq.h"
 #include "drivers/cpu.h"

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "hv/vmx.h"
-#include "hv/vmx_caps.h"
+#include "hv/vmx/vmx.h"
+#include "hv/vmx/vmx_caps.h"
 #include "hv/mem.h"
 #include "drivers/cpu.h"
 

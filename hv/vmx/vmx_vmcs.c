@@ -1,8 +1,8 @@
 /* VMX backend: VMCS set-up for a guest in the boot state (SDM vol 3,
  * chapter 24), satisfying the VM-entry checks of 26.2 and 26.3. */
 #include <string.h>
-#include "hv/vmx.h"
-#include "hv/vmx_caps.h"
+#include "hv/vmx/vmx.h"
+#include "hv/vmx/vmx_caps.h"
 #include "hv/trap.h"
 #include "drivers/cpu.h"
 

@@ -1,8 +1,8 @@
 /* VMX controls from the capability MSRs (see vmx_caps.h). */
 #include <errno.h>
 #include <stdio.h>
-#include "hv/vmx_caps.h"
-#include "hv/vmcs.h"
+#include "hv/vmx/vmx_caps.h"
+#include "hv/vmx/vmcs.h"
 
 int vmx_ctl_compute(const char *what, uint64_t cap, const struct vmx_ctl *ctls, size_t n,
 		    uint32_t *out, char *why, unsigned len)

@@ -1,12 +1,12 @@
-/* Intel VMX backend internals shared by hv/vmx.c (probe, run, exits) and
- * hv/vmx_vmcs.c (VMCS set-up). Other code goes through vmx_ops. */
+/* Intel VMX backend internals shared by hv/vmx/vmx.c (probe, run, exits) and
+ * hv/vmx/vmx_vmcs.c (VMCS set-up). Other code goes through vmx_ops. */
 #ifndef HV_VMX_H
 #define HV_VMX_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include "hv/vcpu.h"
-#include "hv/vmcs.h"
+#include "hv/vmx/vmcs.h"
 
 /* What the CPU offers, read once by the probe. */
 struct vmx_caps {

@@ -1,12 +1,12 @@
 /* Intel VMX backend: world switch, exit decoding and event injection
  * only. Every exit is handled by the generic code in hv/exit.c (STYLE rule
- * 1); the probe, VMXON and `info` are in hv/vmx_probe.c, the VMCS set-up in
- * hv/vmx_vmcs.c. */
+ * 1); the probe, VMXON and `info` are in hv/vmx/vmx_probe.c, the VMCS set-up in
+ * hv/vmx/vmx_vmcs.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "hv/vmx.h"
-#include "hv/vmx_decode.h"
+#include "hv/vmx/vmx.h"
+#include "hv/vmx/vmx_decode.h"
 #include "hv/mem.h"
 #include "hv/trap.h"
 #include "drivers/cpu.h"
@@ -37,7 +37,7 @@ static const uint32_t vmx_reg_field[VREG_COUNT] = {
 static struct vmx_vcpu vmx_bsp;
 
 /* Returns VMX_OK when the guest ran and exited, else how the VMLAUNCH or
- * VMRESUME failed (hv/vmx_run.asm). */
+ * VMRESUME failed (hv/vmx/vmx_run.asm). */
 enum vmx_status vmx_enter(struct vcpu_regs *regs, void *guest_fx, bool launched);
 
 /* 24.6.4 and 24.6.9: all-ones bitmaps make every port and MSR exit. */

@@ -3,10 +3,10 @@
 ;                           bool launched)
 ; The host's RSP and RIP go into the VMCS at every entry, so a VM exit
 ; resumes at .exit on this very stack frame; everything else the exit
-; loads was set up once (hv/vmx_vmcs.c). VMLAUNCH the first time after
+; loads was set up once (hv/vmx/vmx_vmcs.c). VMLAUNCH the first time after
 ; VMCLEAR, VMRESUME after. The hv's own C code uses no SSE/x87
 ; (-mgeneral-regs-only) but newlib may: the guest's FPU state is restored
-; before and saved after every run, as hv/svm_run.asm does.
+; before and saved after every run, as hv/svm/svm_run.asm does.
 ; Interrupts: IF has been clear since the caller drained them (hv/guest.c
 ; guest_loop) and stays clear: with external-interrupt exiting, one that
 ; arrives now exits the guest at once (SDM 25.2), and a VM exit clears

@@ -1,8 +1,8 @@
 /* VMX exit decoding (see vmx_decode.h). */
 #include <errno.h>
 #include <stdbool.h>
-#include "hv/vmx_decode.h"
-#include "hv/vmcs.h"
+#include "hv/vmx/vmx_decode.h"
+#include "hv/vmx/vmcs.h"
 
 #define EXC_DB		1
 #define EXC_AC		17
