@@ -99,6 +99,8 @@ def run(name, sc, logdir):
                      usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,
                      cmdline=sc.get("cmdline"),
                      iommu=sc.get("iommu", qemu.DEFAULT_IOMMU),
+                     acpitable=(os.path.join(qemu.ROOT, sc["acpitable"])
+                                if "acpitable" in sc else None),
                      icount=sc.getboolean("icount", False),
                      memory=int(sc.get("memory", "512")))
     try:
