@@ -101,16 +101,17 @@ static int gcmd_oneshot(struct vtd_unit *u, uint32_t cmd, uint32_t status)
 	return gcmd(u, cmd, status, true);
 }
 
-/* A unit the hv will not use: say why, once, and keep the reason. */
-static int __attribute__((format(printf, 3, 4)))
-refuse(struct vtd_unit *u, int err, const char *fmt, ...)
+/* A unit the hv will not use: keep the reason, and say it once with what
+ * was done about the unit (outcome). */
+static int __attribute__((format(printf, 4, 5)))
+refuse(struct vtd_unit *u, int err, const char *outcome, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(u->why, sizeof(u->why), fmt, ap);
 	va_end(ap);
-	report(u, "at 0x%lx: %s", u->reg_base, u->why);
+	report(u, "at 0x%lx: %s: %s", u->reg_base, u->why, outcome);
 	return err;
 }
 
@@ -129,23 +130,23 @@ int vtd_unit_probe(struct vtd_unit *u, unsigned index, uint64_t reg_base,
 	 * whatever sits at the address, nothing is written to it. */
 	err = vtd_check_location(reg_base, reg_size, env->in_ram, env->ram_ctx, why, sizeof(why));
 	if (err)
-		return refuse(u, err, "firmware bug: %s: unit refused, never read or written", why);
+		return refuse(u, err, "unit refused, never read or written", "firmware bug: %s", why);
 	u->ver = rd32(u, VTD_VER);
 	u->cap = rd64(u, VTD_CAP);
 	u->ecap = rd64(u, VTD_ECAP);
 	err = vtd_check_caps(u->cap, u->ecap, why, sizeof(why));
 	if (err)
-		return refuse(u, err, "firmware bug: %s: unit refused, never written", why);
+		return refuse(u, err, "unit refused, never written", "firmware bug: %s", why);
 	ops = reg_ops(u);
 	err = vtd_takeover(&ops, u->cap, &u->fw, why, sizeof(why));
 	vtd_takeover_describe(&u->fw, line, sizeof(line));
 	if (err)
-		return refuse(u, err, "%s; stopped: %s: unit refused, not used", line, why);
-	report(u, "at 0x%lx: %s", reg_base, line);
+		return refuse(u, err, "unit refused, not used", "%s; stopped: %s", line, why);
 	if (!(u->ecap & VTD_ECAP_QI) || !(u->ecap & VTD_ECAP_IR))
-		return refuse(u, -ENODEV, "lacks %s (ECAP 0x%lx): not used",
+		return refuse(u, -ENODEV, "not used", "%s; lacks %s (ECAP 0x%lx)", line,
 			      !(u->ecap & VTD_ECAP_QI) ? "queued invalidation" :
 			      "interrupt remapping", u->ecap);
+	report(u, "at 0x%lx: %s", reg_base, line);
 	return 0;
 }
 
