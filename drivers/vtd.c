@@ -129,12 +129,14 @@ int vtd_unit_probe(struct vtd_unit *u, unsigned index, uint64_t reg_base,
 	/* Linux refuses such units too (its "Your BIOS is broken" warning):
 	 * whatever sits at the address, nothing is written to it. */
 	err = vtd_check_location(reg_base, reg_size, env->in_ram, env->ram_ctx, why, sizeof(why));
+	u->fw_bug = err;
 	if (err)
 		return refuse(u, err, "unit refused, never read or written", "firmware bug: %s", why);
 	u->ver = rd32(u, VTD_VER);
 	u->cap = rd64(u, VTD_CAP);
 	u->ecap = rd64(u, VTD_ECAP);
 	err = vtd_check_caps(u->cap, u->ecap, why, sizeof(why));
+	u->fw_bug = err;
 	if (err)
 		return refuse(u, err, "unit refused, never written", "firmware bug: %s", why);
 	ops = reg_ops(u);

@@ -40,6 +40,7 @@ struct vtd_unit {
 	bool qi_on, ir_on, dma_on;
 	struct vtd_takeover fw;		/* what the firmware left on */
 	char why[200];			/* why the unit was refused, or "" */
+	bool fw_bug;			/* refused as a firmware bug: not a unit */
 	struct vtd_fault_counts faults;
 	uint8_t last_fault_reason;
 	uint16_t last_fault_sid;

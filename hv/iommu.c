@@ -149,8 +149,8 @@ void iommu_init(void)
 	flags_print(iommu.dmar);
 	iommu.units = calloc(n ? n : 1, sizeof(*iommu.units));
 	iommu.ctx = calloc(n ? n : 1, sizeof(*iommu.ctx));
-	iommu.why = calloc(n ? n : 1, sizeof(*iommu.why));
-	if (!iommu.units || !iommu.ctx || !iommu.why) {
+	iommu.down = calloc(n ? n : 1, sizeof(*iommu.down));
+	if (!iommu.units || !iommu.ctx || !iommu.down) {
 		dmar_free(iommu.dmar);
 		free(iommu.dmar);
 		iommu.dmar = NULL;
@@ -164,7 +164,8 @@ void iommu_init(void)
 			iommu.nunits++;
 			continue;
 		}
-		snprintf(iommu.why[i], sizeof(iommu.why[i]), "%s", u->why);
+		iommu.down[i].fw_bug = u->fw_bug;
+		snprintf(iommu.down[i].why, sizeof(iommu.down[i].why), "%s", u->why);
 	}
 }
 
@@ -189,10 +190,10 @@ bool iommu_why_no_ir(char *buf, size_t len)
 		snprintf(buf, len, "the DMAR table lists no remapping unit");
 	else if (di->nunits == 1)
 		snprintf(buf, len, "the one VT-d unit (0x%lx) was refused: %s",
-			 di->units[0].reg_base, iommu.why[0]);
+			 di->units[0].reg_base, iommu.down[0].why);
 	else
 		snprintf(buf, len, "none of the %u VT-d units came up; unit 0 (0x%lx): %s",
-			 di->nunits, di->units[0].reg_base, iommu.why[0]);
+			 di->nunits, di->units[0].reg_base, iommu.down[0].why);
 	return true;
 }
 

@@ -20,7 +20,10 @@ struct iommu {
 	struct vtd_unit *units;		/* as many as the DMAR has ... */
 	unsigned nunits;		/* ... of which these are up */
 	struct vtd_ctx_tables *ctx;	/* per unit up */
-	char (*why)[IOMMU_WHY_LEN];	/* per DMAR unit: why not up, or "" */
+	struct iommu_down {		/* per DMAR unit, when not up: */
+		bool fw_bug;		/* not a unit at all: never touched */
+		char why[IOMMU_WHY_LEN];
+	} *down;
 	struct vtd_domain guest_domain;	/* guest RAM, for the assigned device */
 	struct vtd_domain rmrr_domain;	/* identity maps of RMRR regions */
 	bool guest_domain_ready;

@@ -1,6 +1,5 @@
 /* IOMMU units for `info` (see iommu_info.h). */
 #include <stdio.h>
-#include <string.h>
 #include "hv/iommu_info.h"
 #include "hv/hv.h"
 #include "hv/iommu.h"
@@ -20,7 +19,7 @@ static unsigned irt_in_use(const struct vtd_irt *t)
 static void unit_print(const struct vtd_unit *u)
 {
 	const struct vtd_fault_counts *f = &u->faults;
-	char line[256], state[160];
+	char line[400], state[160];
 
 	dmar_unit_describe(iommu.dmar, u->index, line, sizeof(line));
 	printf("iommu: %s\n", line);
@@ -30,6 +29,8 @@ static void unit_print(const struct vtd_unit *u)
 	printf("iommu:   %s; %u IRT entries, %u in use; faults: %lu DMA, %lu IR, %lu other, "
 	       "%lu overflows, %lu events\n", state, u->irt.size, irt_in_use(&u->irt), f->dma, f->ir, f->other,
 	       f->overflow, f->events);
+	vtd_takeover_describe(&u->fw, line, sizeof(line));
+	printf("iommu:   at boot: %s%s\n", line, u->fw.pmr_on ? " (still on)" : "");
 }
 
 /* A unit the hv did not bring up: why, and its state only when it is a
@@ -40,8 +41,8 @@ static void unit_print_down(unsigned i)
 
 	dmar_unit_describe(iommu.dmar, i, line, sizeof(line));
 	printf("iommu: %s\n", line);
-	printf("iommu:   not brought up: %s\n", iommu.why[i]);
-	if (strstr(iommu.why[i], "firmware bug"))
+	printf("iommu:   not brought up: %s\n", iommu.down[i].why);
+	if (iommu.down[i].fw_bug)
 		return;
 	vtd_status_describe(vtd_status_read(iommu.dmar->units[i].reg_base), state,
 			    sizeof(state));
