@@ -82,8 +82,9 @@ static int gcmd_off(const struct vtd_reg_ops *ops, uint32_t cmd, uint32_t status
 	return err;
 }
 
-/* VT-d 11.4.4.1 (QIE): the queue may be turned off only once hardware
- * has fetched every submitted descriptor, i.e. IQH has reached IQT. */
+/* The queue is turned off only once hardware has fetched every submitted
+ * descriptor, IQH having reached IQT (GCMD.QIE, VT-d 11.4.4.1, refers to
+ * 6.5.2 for disabling; Linux's dmar_disable_qi waits the same way). */
 static int qi_drain(const struct vtd_reg_ops *ops, struct vtd_takeover *t, char *why,
 		    size_t len)
 {
@@ -128,9 +129,9 @@ int vtd_takeover(const struct vtd_reg_ops *ops, uint64_t cap, struct vtd_takeove
 	 * firmware's tables, which live in memory the hv may reuse. */
 	if (t->gsts & VTD_GSTS_TES)
 		err = gcmd_off(ops, VTD_GCMD_TE, VTD_GSTS_TES, "TES", why, len);
-	/* Then interrupt remapping: IRES clears once in-flight interrupts
-	 * are drained (VT-d 11.4.4.1, IRE), and its IEC could still need
-	 * the queue until then. */
+	/* Then interrupt remapping, while the queue is still there: an IEC
+	 * invalidation can only be issued through it (VT-d 6.5.2.5). GSTS.IRES
+	 * says when the unit has stopped remapping (VT-d 11.4.4.2). */
 	if (!err && (t->gsts & VTD_GSTS_IRES))
 		err = gcmd_off(ops, VTD_GCMD_IRE, VTD_GSTS_IRES, "IRES", why, len);
 	/* Queued invalidation last, once drained (see qi_drain). */
