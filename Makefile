@@ -69,10 +69,18 @@ $(BUILD)/hv-obj/%.o: %.c | $(NEWLIB)/lib/libc.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
-$(BUILD)/hv-obj/%.o: %.asm
+$(BUILD)/hv-obj/%.o: %.asm $(BUILD)/hv-obj/vcpu_regs.inc
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $@"
-	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
+	$(Q)$(NASM) $(NASMFLAGS) -I$(BUILD)/hv-obj/ $< -o $@
+# struct vcpu_regs' offsets for the world-switch files, from the C
+# definition itself (hv/gen/vcpu_regs.c): one layout, no hand copy.
+$(BUILD)/hv-obj/vcpu_regs.inc: hv/gen/vcpu_regs.c hv/vcpu.h | $(NEWLIB)/lib/libc.a
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(CC) $(HV_CFLAGS) -S $< -o $@.s
+	$(Q)sed -n 's/.*@@\(define [A-Z0-9_]* \)\$$\{0,1\}\([0-9]*\).*/%\1\2/p' $@.s > $@.tmp
+	$(Q)test -s $@.tmp && mv $@.tmp $@
 $(BUILD)/guest-obj/%.o: %.c | $(NEWLIB)/lib/libc.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -690,6 +690,9 @@ int acpi_parse(struct acpi_info *ai, uint64_t rsdp_pa, const struct acpi_mem *me
 
 	memset(ai, 0, sizeof(*ai));
 	ai->rsdp_pa = rsdp_pa;
+	/* The loader hands over 0 when the firmware installed no RSDP. */
+	if (!rsdp_pa)
+		return -ENOENT;
 	r = acpi_rsdp_map(&c, rsdp_pa);
 	if (!r)
 		return -EINVAL;

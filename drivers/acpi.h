@@ -291,14 +291,59 @@ struct acpi_info {
 	/* DMAR: parsed elsewhere, only located here (0 if absent) */
 	uint64_t dmar_pa;
 	uint32_t dmar_len;
+	/* ACPI_PC_*: what acpi_pc_defaults() filled in, and the version
+	 * register it read at ACPI_PC_IOAPIC_PA (if it probed there) */
+	unsigned pc_defaults;
+	uint32_t pc_ioapic_ver;
 };
 
 /* Validate the RSDP at rsdp_pa, walk the XSDT (the RSDT if revision 0 or the
  * XSDT is bad) and parse MADT, MCFG, FADT (+ DSDT \_S5), SPCR and HPET into
- * ai. Bad tables are reported and skipped. Returns 0, or -EINVAL if the RSDP
- * or both root tables are unusable. */
+ * ai. Bad tables are reported and skipped. Returns 0, -ENOENT (silently)
+ * for rsdp_pa 0 (firmware gave none), or -EINVAL if the RSDP or both root
+ * tables are unusable. */
 int acpi_parse(struct acpi_info *ai, uint64_t rsdp_pa, const struct acpi_mem *mem,
 	       acpi_report_fn report, void *rctx);
+
+/* ---- PC defaults where firmware gives no tables (or no MADT / MCFG) ---- */
+
+#define ACPI_PC_LAPIC		BIT(0)	/* LAPIC address from IA32_APIC_BASE */
+#define ACPI_PC_IOAPIC		BIT(1)	/* I/O APIC at 0xfec00000, version checked */
+#define ACPI_PC_NO_IOAPIC	BIT(2)	/* ... probed there, nothing plausible */
+#define ACPI_PC_CF8		BIT(3)	/* PCI configuration mechanism #1 */
+#define ACPI_PC_COM1		BIT(4)	/* console on COM1 (no tables, no SPCR) */
+#define ACPI_PC_IOAPIC_PA	0xfec00000u	/* PC/AT and ICH default */
+#define ACPI_PC_IOAPIC_ID	0x00	/* I/O APIC register: ID in 27:24 */
+#define  ACPI_PC_IOAPIC_ID_MASK	GENMASK(27, 24)
+#define ACPI_PC_IOAPIC_VER	0x01	/* version 7:0, max redirection 23:16 */
+#define  ACPI_PC_IOAPIC_VERSION	GENMASK(7, 0)
+#define  ACPI_PC_IOAPIC_MAXREDIR GENMASK(23, 16)
+#define ACPI_APIC_BASE_ADDR	GENMASK(51, 12)	/* IA32_APIC_BASE (SDM 11.4.4) */
+
+struct acpi_pc_probe {
+	uint64_t apic_base_msr;		/* IA32_APIC_BASE as read */
+	/* I/O APIC register reg at pa (IOREGSEL/IOWIN); only called when
+	 * the MADT named no I/O APIC */
+	uint32_t (*ioapic_read)(void *ctx, uint64_t pa, uint32_t reg);
+	void *ctx;
+};
+
+/* Whether an I/O APIC version register value looks like one: version 0x1x
+ * (82093AA 0x11) or 0x20 (ICH and later), 1..240 pins; an empty address
+ * reads all ones or zeros. */
+bool acpi_ioapic_ver_plausible(uint32_t ver);
+
+/* Fill in what the tables did not give: no MADT (lapic_pa 0) takes the
+ * LAPIC address from IA32_APIC_BASE and, if its version register is
+ * plausible, the I/O APIC at 0xfec00000 with GSI base 0 and dual 8259s;
+ * no MCFG selects mechanism #1; no tables at all, COM1. Returns and
+ * records in ai->pc_defaults the ACPI_PC_* used (0: the tables said it all). */
+unsigned acpi_pc_defaults(struct acpi_info *ai, const struct acpi_pc_probe *probe);
+
+/* The one console line for ai->pc_defaults, e.g. "acpi: no tables from
+ * firmware: using PC defaults (LAPIC at 0xfee00000 from IA32_APIC_BASE,
+ * ...)". Returns its length, -ENOSPC if cut short, -ENOENT if none used. */
+int acpi_pc_defaults_describe(const struct acpi_info *ai, char *buf, size_t len);
 
 /* Sum of len bytes mod 256 (0 for a valid table). */
 uint8_t acpi_checksum(const void *p, size_t len);

@@ -10,7 +10,7 @@
 #define IOAPIC_REDTBL_LO(pin)	(0x10 + 2 * (pin))
 #define  REDTBL_MASKED		BIT(16)
 
-static uint32_t ioapic_read(uint64_t pa, uint32_t reg)
+uint32_t ioapic_read(uint64_t pa, uint32_t reg)
 {
 	*(volatile uint32_t *)(uintptr_t)(pa + IOREGSEL) = reg;
 	return *(volatile uint32_t *)(uintptr_t)(pa + IOWIN);

@@ -1,6 +1,7 @@
 /*
  * PCI enumeration as pure logic: configuration space is reached only through
- * caller-supplied ops (ECAM in the hv, a fake config space in unit tests).
+ * caller-supplied ops (ECAM or mechanism #1 in the hv, a fake config space in
+ * unit tests).
  * PCI Local Bus 3.0 (PCI), PCI-to-PCI Bridge 1.2, PCI Express Base 5.0 (PCIe).
  */
 #ifndef DRIVERS_PCI_H
@@ -142,6 +143,43 @@ int pci_dev_describe(const struct pci_dev *d, char *buf, size_t len);
 
 /* Requester ID as the IOMMU sees it: bus << 8 | dev << 3 | fn. */
 uint16_t pci_rid(const struct pci_dev *d);
+
+/* ---- Configuration mechanism #1 (PCI 3.0 3.2.2.3.2) ---- */
+
+/* CONFIG_ADDRESS at port 0xcf8 selects a dword, CONFIG_DATA at 0xcfc moves
+ * it. It reaches segment 0 only and the first 256 bytes of each function:
+ * extended configuration space (0x100-0xfff) needs ECAM (MCFG). */
+#define PCI_CF8_ADDR_PORT	0xcf8
+#define PCI_CF8_DATA_PORT	0xcfc
+#define PCI_CF8_ENABLE		BIT(31)
+#define PCI_CF8_BUS		GENMASK(23, 16)
+#define PCI_CF8_DEV		GENMASK(15, 11)
+#define PCI_CF8_FN		GENMASK(10, 8)
+#define PCI_CF8_REG		GENMASK(7, 2)
+
+/* CONFIG_ADDRESS of the dword at off (rounded down to a dword). -ERANGE for
+ * off >= 0x100 (extended space), -EINVAL for a segment other than 0, dev
+ * > 31 or fn > 7. */
+int pci_cf8_address(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn,
+		    uint16_t off, uint32_t *addr);
+
+/* Port I/O for mechanism #1 (the hv's in/out instructions, or a fake). */
+struct pci_cf8 {
+	uint32_t (*inl)(void *ctx, uint16_t port);
+	void (*outl)(void *ctx, uint16_t port, uint32_t v);
+	void *ctx;
+	unsigned refused;		/* accesses pci_cf8_address refused */
+};
+
+/* struct pci_cfg_ops read32/write32 over mechanism #1 (ctx: struct
+ * pci_cf8). An address it cannot reach reads as all ones, as a missing
+ * function does, a write to it is dropped; neither touches a port, and
+ * both count in refused. Not reentrant: one CPU, no config access from
+ * interrupt handlers. */
+uint32_t pci_cf8_read32(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+			uint8_t fn, uint16_t off);
+void pci_cf8_write32(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,
+		     uint8_t fn, uint16_t off, uint32_t v);
 
 /* ---- Configuration writes, BARs, command register ---- */
 

@@ -184,11 +184,7 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 		return exit_skip_insn(g, e, e->msr.write ? insn_wrmsr : insn_rdmsr, 2) ? -EIO : 0;
 	case EXIT_HLT:
 		return exit_hlt(g, e);
-	case EXIT_INTR:
-		/* Let the interrupt into the hv's IDT, unless the backend
-		 * already has (SVM does, to tell timer ticks apart). */
-		cpu_irq_window();
-		return 0;
+	case EXIT_INTR:		/* the backend's run has handled it */
 	case EXIT_NMI:
 	case EXIT_IRQ_WINDOW:
 		return 0;

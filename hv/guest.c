@@ -53,8 +53,8 @@ static int gpt_page(void *ctx, uint64_t *gpa)
 	return 0;
 }
 
-/* APM vol 2, 15.25.5: nested walks are user accesses, so leaves carry US;
- * RAM is write-back. */
+/* RAM is write-back. APM vol 2, 15.25.5: nested walks are user accesses,
+ * so leaves carry US (EPT has no such bit and ignores it). */
 static int guest_map_ram(struct guest *g)
 {
 	unsigned i;
@@ -79,7 +79,8 @@ int guest_create(struct guest *g, const struct vcpu_ops *ops, uint64_t ram_hpa,
 	g->image = image;
 	g->image_size = image_size;
 	g->tsc_hz = tsc_hz;
-	g->npt = (struct pt_ctx){ .phys_to_virt = hv_phys, .alloc_page = hv_page };
+	g->npt = (struct pt_ctx){ .phys_to_virt = hv_phys, .alloc_page = hv_page,
+				  .format = ops->slat_format };
 	err = pt_init(&g->npt) ?: guest_map_ram(g);
 	if (err) {
 		printf("hv: nested page tables for %lu MiB of guest RAM: error %d\n",

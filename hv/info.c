@@ -8,6 +8,7 @@
 #include "hv/irq.h"
 #include "hv/trap.h"
 #include "hv/mmu.h"
+#include "hv/pci_cfg.h"
 #include "drivers/cpu.h"
 #include "drivers/lapic.h"
 #include "drivers/power.h"
@@ -17,6 +18,7 @@
 static void info_cpu(void)
 {
 	struct cpuid_regs r;
+	const struct vcpu_ops *const *b;
 	char vendor[13], brand[49];
 	unsigned i;
 
@@ -33,14 +35,8 @@ static void info_cpu(void)
 	printf("cpu: %s \"%s\", %u CPU(s) in the MADT, hv on APIC id %u (%s)\n",
 	       vendor, brand, hv.acpi.ncpus, lapic_id(),
 	       lapic_x2apic() ? "x2APIC" : "xAPIC");
-	if (r.eax >= 0x8000000a) {
-		cpu_cpuid(0x8000000a, 0, &r);
-		printf("cpu: SVM rev %u, %u ASIDs, NPT %s, NRIP save %s, decode assists %s, vGIF %s\n",
-		       r.eax & 0xff, r.ebx, r.edx & CPUIDXA_EDX_NP ? "yes" : "no",
-		       r.edx & CPUIDXA_EDX_NRIPS ? "yes" : "no (next RIP decoded by the hv)",
-		       r.edx & CPUIDXA_EDX_DECODE ? "yes" : "no",
-		       r.edx & CPUIDXA_EDX_VGIF ? "yes" : "no");
-	}
+	for (b = vcpu_backends; *b; b++)
+		(*b)->info();
 	printf("cpu: backend %s%s%s\n", hv.backend ? hv.backend->name : "none",
 	       hv.backend ? "" : ": ", hv.backend ? "" : hv.backend_why);
 	printf("tsc: %lu Hz from %s\n", hv.tsc.hz, hv.tsc.source);
@@ -71,6 +67,7 @@ static void info_memory(void)
 
 static void info_acpi(void)
 {
+	char line[256];
 	unsigned i;
 
 	printf("acpi: RSDP at 0x%lx rev %u OEM \"%s\"; tables:", hv.acpi.rsdp_pa,
@@ -86,6 +83,15 @@ static void info_acpi(void)
 		printf("acpi: ECAM segment %u buses %u-%u at 0x%lx\n", hv.acpi.ecam[i].segment,
 		       hv.acpi.ecam[i].bus_start, hv.acpi.ecam[i].bus_end, hv.acpi.ecam[i].base);
 	printf("acpi: power off via %s\n", power_method());
+	if (hv.acpi.pc_defaults) {
+		acpi_pc_defaults_describe(&hv.acpi, line, sizeof(line));
+		printf("%s\n", line);
+	}
+	if (hv.acpi.pc_defaults & ACPI_PC_CF8)
+		printf("acpi: PCI through ports 0xcf8/0xcfc, %u access(es) beyond 0xff refused\n",
+		       pci_cfg_cf8_refused());
+	if (!hv.acpi.dmar_pa)
+		printf("acpi: VT-d: absent (no DMAR table)\n");
 }
 
 static void info_pci(void)

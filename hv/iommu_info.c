@@ -102,8 +102,7 @@ void iommu_info_print(void)
 	unsigned i;
 
 	if (!di) {
-		printf("iommu: no usable DMAR table: %s; interrupt remapping NOT available\n",
-		       iommu.why_none);
+		printf("iommu: %s; interrupt remapping NOT available\n", iommu.why_none);
 		return;
 	}
 	dmar_flags_describe(di->flags, flags, sizeof(flags));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hv/hv.h"
+#include "hv/acpi_fallback.h"
 #include "hv/conio.h"
 #include "hv/console.h"
 #include "hv/mem.h"
@@ -171,22 +172,17 @@ static int guest_build(const struct vcpu_ops *ops)
 			    hv.bi->guest_image_size, hv.tsc.hz);
 }
 
-/* Pick the backend by vendor (or as cpu= says), prepare the guest and give
+/* Pick the backend (hv/backends.c), prepare the guest and give
  * it its device. A refused device may have left BAR mappings behind: the
  * guest is built again without it. */
 static void guest_setup(void)
 {
-	const struct vcpu_ops *ops = &svm_ops;
+	const struct vcpu_ops *ops;
 	char why[64];
 	int err;
 
-	if (hv.opts.cpu == OPT_CPU_VMX) {
-		snprintf(hv.backend_why, sizeof(hv.backend_why),
-			 "cpu=vmx: the VMX backend is not part of this build yet");
-		return;
-	}
-	err = ops->probe(hv.backend_why, sizeof(hv.backend_why));
-	if (err)
+	ops = vcpu_backend_pick(hv.opts.cpu, hv.backend_why, sizeof(hv.backend_why));
+	if (!ops)
 		return;
 	err = guest_build(ops);
 	if (!err && hv.assigned) {
@@ -240,9 +236,8 @@ void hv_main(struct bootinfo *bi)
 		printf("hv: own page tables failed (error %d); staying on the firmware's\n", err);
 	hv.opts = bi->opts;
 	print_boot_diag();
-	if (acpi_parse(&hv.acpi, bi->rsdp_pa, &(struct acpi_mem){ .map = acpi_map },
-		       report_print_line, NULL))
-		printf("hv: ACPI tables unusable: no PCI, no IOMMU, no ACPI power off\n");
+	acpi_fallback(acpi_parse(&hv.acpi, bi->rsdp_pa, &(struct acpi_mem){ .map = acpi_map },
+				 report_print_line, NULL));
 	console_from_spcr();
 	power_init(&hv.acpi);
 	legacy_pic_disable();

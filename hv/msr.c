@@ -33,7 +33,7 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 	switch (msr) {
 	case MSR_EFER:
-		*val = v->ops->get(v, VREG_EFER) & ~EFER_SVME;
+		*val = v->ops->get(v, VREG_EFER);
 		return 0;
 	case MSR_APIC_BASE:
 		*val = GUEST_APIC_BASE;

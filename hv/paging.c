@@ -1,5 +1,8 @@
-/* x86-64 4-level page tables (SDM vol 3, 4.5; APM vol 2, 5.3). Levels are
- * numbered as in the walk: 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT. */
+/* x86-64 4-level page tables (SDM vol 3, 4.5; APM vol 2, 5.3) and EPT
+ * (SDM vol 3, 29.3). Levels are numbered as in the walk: 4 = PML4, 3 =
+ * PDPT, 2 = PD, 1 = PT. Both formats keep the frame in bits 51:12 and the
+ * large-page bit at 7; they differ in the permission and cache bits,
+ * which the ept_* helpers translate. */
 #include <errno.h>
 #include <string.h>
 
@@ -15,6 +18,10 @@
 #define PT_LEAF_OUT     (PT_PWT | PT_PCD | PT_A | PT_D | PT_G)
 
 #define VA_BITS         48
+/* EPT permission bits: any of them set makes an entry present. */
+#define EPT_RWX         (EPT_R | EPT_W | EPT_X)
+/* EPT leaf bits that must agree for a repeated mapping to be a no-op. */
+#define EPT_SAME_MASK   (EPT_RWX | EPT_MEMTYPE | EPT_IPAT)
 #define PA_LIMIT        BIT(52)
 
 /* Returned by pt_install when a table sits where a large leaf was wanted:
@@ -54,9 +61,50 @@ static bool pt_canonical(uint64_t va)
 	return top == 0 || top == (~0ULL >> (VA_BITS - 1));
 }
 
+static bool pt_is_ept(const struct pt_ctx *c)
+{
+	return c->format == PT_FORMAT_EPT;
+}
+
+static bool pte_present(const struct pt_ctx *c, union pte e)
+{
+	return e.raw & (pt_is_ept(c) ? EPT_RWX : PT_P);
+}
+
+/* An input address the tables can translate: canonical for long mode, a
+ * 48-bit guest-physical address for EPT (SDM vol 3, 29.3.2). */
+static bool pt_input_ok(const struct pt_ctx *c, uint64_t va)
+{
+	return pt_is_ept(c) ? va < BIT(VA_BITS) : pt_canonical(va);
+}
+
 static bool pt_is_leaf(union pte e, int level)
 {
 	return level == 1 || (level <= 3 && (e.raw & PT_PS));
+}
+
+/* The EPT leaf bits for long-mode flags. */
+static uint64_t ept_leaf_bits(uint64_t flags)
+{
+	uint64_t mt = (flags & PT_CACHE_UC) == PT_CACHE_UC ? EPT_MT_UC : EPT_MT_WB;
+
+	return EPT_R | (flags & PT_RW ? EPT_W : 0) | (flags & PT_NX ? 0 : EPT_X) |
+	       FIELD_PREP(EPT_MEMTYPE, mt) | EPT_IPAT;
+}
+
+static uint64_t pte_leaf_bits(const struct pt_ctx *c, uint64_t flags)
+{
+	return pt_is_ept(c) ? ept_leaf_bits(flags) : flags | PT_P;
+}
+
+static uint64_t pte_same_mask(const struct pt_ctx *c)
+{
+	return pt_is_ept(c) ? EPT_SAME_MASK : PT_SAME_MASK;
+}
+
+static uint64_t pte_table_bits(const struct pt_ctx *c)
+{
+	return pt_is_ept(c) ? EPT_RWX : PT_TABLE_FLAGS;
 }
 
 static uint64_t leaf_addr_mask(int level)
@@ -73,18 +121,21 @@ static uint64_t leaf_target(union pte e, int level, uint64_t va)
 	return (e.raw & leaf_addr_mask(level)) | (va & (level_size(level) - 1));
 }
 
-static uint64_t leaf_make(uint64_t pa, int level, uint64_t flags)
+static uint64_t leaf_make(const struct pt_ctx *c, uint64_t pa, int level,
+			  uint64_t flags)
 {
-	return pa | flags | PT_P | (level > 1 ? PT_PS : 0);
+	return pa | pte_leaf_bits(c, flags) | (level > 1 ? PT_PS : 0);
 }
 
 /* An existing leaf satisfies the request when it maps va to pa with the
  * same attributes. */
-static bool leaf_matches(union pte e, int level, uint64_t va, uint64_t pa,
-			 uint64_t flags)
+static bool leaf_matches(const struct pt_ctx *c, union pte e, int level,
+			 uint64_t va, uint64_t pa, uint64_t flags)
 {
+	uint64_t mask = pte_same_mask(c);
+
 	return leaf_target(e, level, va) == pa &&
-	       (e.raw & PT_SAME_MASK) == ((flags | PT_P) & PT_SAME_MASK);
+	       (e.raw & mask) == (pte_leaf_bits(c, flags) & mask);
 }
 
 static int pt_alloc_table(struct pt_ctx *c, uint64_t *pa)
@@ -123,9 +174,9 @@ static int pt_descend(struct pt_ctx *c, uint64_t va, uint64_t pa,
 
 		if (!e)
 			return -EFAULT;
-		if (e->raw & PT_P) {
+		if (pte_present(c, *e)) {
 			if (pt_is_leaf(*e, l))
-				return leaf_matches(*e, l, va, pa, flags) ?
+				return leaf_matches(c, *e, l, va, pa, flags) ?
 				       PT_ALREADY : -EEXIST;
 			*table = e->raw & PT_ADDR_MASK;
 			continue;
@@ -133,7 +184,7 @@ static int pt_descend(struct pt_ctx *c, uint64_t va, uint64_t pa,
 		err = pt_alloc_table(c, &next);
 		if (err)
 			return err;
-		e->raw = next | PT_TABLE_FLAGS;
+		e->raw = next | pte_table_bits(c);
 		*table = next;
 	}
 	return 0;
@@ -153,13 +204,13 @@ static int pt_install(struct pt_ctx *c, uint64_t va, uint64_t pa,
 	e = pt_entry(c, table, va, level);
 	if (!e)
 		return -EFAULT;
-	if (!(e->raw & PT_P)) {
-		e->raw = leaf_make(pa, level, flags);
+	if (!pte_present(c, *e)) {
+		e->raw = leaf_make(c, pa, level, flags);
 		return 0;
 	}
 	if (!pt_is_leaf(*e, level))
 		return PT_USE_SMALLER;
-	return leaf_matches(*e, level, va, pa, flags) ? 0 : -EEXIST;
+	return leaf_matches(c, *e, level, va, pa, flags) ? 0 : -EEXIST;
 }
 
 static int pt_pick_level(uint64_t va, uint64_t pa, uint64_t left,
@@ -172,8 +223,8 @@ static int pt_pick_level(uint64_t va, uint64_t pa, uint64_t left,
 	return 1;
 }
 
-static bool pt_map_args_ok(uint64_t va, uint64_t pa, uint64_t size,
-			   uint64_t flags)
+static bool pt_map_args_ok(const struct pt_ctx *c, uint64_t va, uint64_t pa,
+			   uint64_t size, uint64_t flags)
 {
 	uint64_t last = va + size - 1;
 
@@ -181,7 +232,7 @@ static bool pt_map_args_ok(uint64_t va, uint64_t pa, uint64_t size,
 		return false;
 	if (flags & ~PT_MAP_FLAGS)
 		return false;
-	if (last < va || !pt_canonical(va) || !pt_canonical(last) ||
+	if (last < va || !pt_input_ok(c, va) || !pt_input_ok(c, last) ||
 	    ((va ^ last) & BIT(63)))
 		return false;
 	return pa < PA_LIMIT && size <= PA_LIMIT - pa;
@@ -190,7 +241,7 @@ static bool pt_map_args_ok(uint64_t va, uint64_t pa, uint64_t size,
 int pt_map(struct pt_ctx *c, uint64_t va, uint64_t pa, uint64_t size,
 	   uint64_t flags, bool allow_1g)
 {
-	if (!pt_map_args_ok(va, pa, size, flags))
+	if (!pt_map_args_ok(c, va, pa, size, flags))
 		return -EINVAL;
 
 	while (size) {
@@ -218,20 +269,44 @@ static bool pt_reserved(const struct pt_ctx *c, union pte e, int level)
 
 	if (bits < 52 && (e.raw & GENMASK(51, bits)))
 		return true;
+	if (pt_is_ept(c) && (e.raw & EPT_W) && !(e.raw & EPT_R))
+		return true;    /* write-only: EPT misconfiguration (29.3.3.1) */
+	if (pt_is_ept(c) && !pt_is_leaf(e, level))
+		return e.raw & EPT_RSVD_TABLE;
 	if (level == 4)
 		return e.raw & PT_PS;
+	/* EPT has no PAT bit at 12: the whole gap is reserved (29.3.2). */
 	if (level == 3 && (e.raw & PT_PS))
-		return e.raw & PT_RSVD_1G;
+		return e.raw & (PT_RSVD_1G | (pt_is_ept(c) ? BIT(12) : 0));
 	if (level == 2 && (e.raw & PT_PS))
-		return e.raw & PT_RSVD_2M;
+		return e.raw & (PT_RSVD_2M | (pt_is_ept(c) ? BIT(12) : 0));
 	return false;
 }
 
-static uint64_t walk_flags(union pte leaf, int level, bool rw, bool us,
-			   bool nx)
+static uint64_t walk_flags(const struct pt_ctx *c, union pte leaf, int level,
+			   bool rw, bool us, bool nx)
 {
-	return PT_P | (leaf.raw & PT_LEAF_OUT) | (rw ? PT_RW : 0) |
+	uint64_t cache = leaf.raw & PT_LEAF_OUT;
+
+	if (pt_is_ept(c))
+		cache = FIELD_GET(EPT_MEMTYPE, leaf.raw) == EPT_MT_UC ? PT_CACHE_UC : PT_CACHE_WB;
+	return PT_P | cache | (rw ? PT_RW : 0) |
 	       (us ? PT_US : 0) | (nx ? PT_NX : 0) | (level > 1 ? PT_PS : 0);
+}
+
+/* Fold one entry's permissions into the walk's (SDM vol 3, 4.6 and
+ * 29.3.3.2: every level must allow an access). */
+static void walk_perms(const struct pt_ctx *c, union pte e, bool *rw, bool *us,
+		       bool *nx)
+{
+	if (pt_is_ept(c)) {
+		*rw = *rw && (e.raw & EPT_W);
+		*nx = *nx || !(e.raw & EPT_X);
+		return;
+	}
+	*rw = *rw && (e.raw & PT_RW);
+	*us = *us && (e.raw & PT_US);
+	*nx = *nx || (e.raw & PT_NX);
 }
 
 int pt_walk_traced(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
@@ -246,13 +321,13 @@ int pt_walk_traced(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 	*fault_level = 0;
 	if (t)
 		t->n = 0;
-	if (!pt_canonical(va))
+	if (!pt_input_ok(c, va))
 		return -EINVAL;
 	for (int level = PT_LEVELS; level >= 1; level--) {
 		union pte *e = pt_entry(c, table, va, level);
 
 		*fault_level = level;
-		if (!e || !(e->raw & PT_P))
+		if (!e || !pte_present(c, *e))
 			return -EFAULT;
 		if (pt_reserved(c, *e, level))
 			return -EINVAL;
@@ -260,13 +335,11 @@ int pt_walk_traced(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 			t->entry[t->n] = e;
 			t->value[t->n++] = e->raw;
 		}
-		rw = rw && (e->raw & PT_RW);
-		us = us && (e->raw & PT_US);
-		nx = nx || (e->raw & PT_NX);
+		walk_perms(c, *e, &rw, &us, &nx);
 		if (pt_is_leaf(*e, level)) {
 			*pa = leaf_target(*e, level, va);
 			if (flags_out)
-				*flags_out = walk_flags(*e, level, rw, us, nx);
+				*flags_out = walk_flags(c, *e, level, rw, us, nx);
 			*fault_level = 0;
 			return 0;
 		}

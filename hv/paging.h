@@ -1,9 +1,12 @@
 /* x86-64 4-level page tables: builder and walker (pure logic).
  *
- * One format serves the hv's identity map, the guest's initial tables and
- * the SVM nested page tables (APM vol 2, 15.25: nested tables use the
- * long-mode format). Table pages are reached through the caller's
- * phys_to_virt, so the same code runs on the host over a plain buffer.
+ * Two entry formats share the walk: the long-mode format serves the hv's
+ * identity map, the guest's initial tables and the SVM nested page tables
+ * (APM vol 2, 15.25: nested tables use the long-mode format); the EPT
+ * format (SDM vol 3, 29.3.2) serves VMX. Callers always speak the
+ * long-mode flags below; an EPT context translates them. Table pages are
+ * reached through the caller's phys_to_virt, so the same code runs on the
+ * host over a plain buffer.
  */
 #ifndef HV_PAGING_H
 #define HV_PAGING_H
@@ -40,6 +43,22 @@
 #define PT_CACHE_WB     0ULL
 #define PT_CACHE_UC     (PT_PCD | PT_PWT)
 
+/* EPT entry bits (SDM vol 3, 29.3.2, tables 29-1 to 29-6). */
+#define EPT_R           BIT(0)          /* read */
+#define EPT_W           BIT(1)          /* write */
+#define EPT_X           BIT(2)          /* execute (supervisor) */
+#define EPT_MEMTYPE     GENMASK(5, 3)   /* leaf: memory type */
+#define  EPT_MT_UC      0
+#define  EPT_MT_WB      6
+#define EPT_IPAT        BIT(6)          /* leaf: ignore the guest's PAT */
+#define EPT_LARGE       BIT(7)          /* 1G/2M leaf, as PT_PS */
+#define EPT_RSVD_TABLE  GENMASK(7, 3)   /* MBZ in a non-leaf entry */
+
+enum pt_format {
+	PT_FORMAT_X86,                  /* long-mode (and NPT) entries */
+	PT_FORMAT_EPT,                  /* VMX extended page tables */
+};
+
 #define PT_LEVELS       4
 #define PT_ENTRIES      512
 #define PT_PAGE_SIZE    KiB(4)
@@ -75,6 +94,7 @@ struct pt_ctx {
 	uint64_t root;          /* PA of the PML4 */
 	size_t pages;           /* table pages allocated so far */
 	unsigned int phys_bits; /* MAXPHYADDR for pt_walk checks, 0 = 52 */
+	enum pt_format format;  /* entry format (0: long mode) */
 };
 
 /* A physical address range, for pt_identity_map. */
@@ -85,7 +105,10 @@ struct pt_range {
 /* Allocate an empty PML4 into c->root and reset the page count. */
 int pt_init(struct pt_ctx *c);
 
-/* Map [va, va+size) to [pa, pa+size) with flags from PT_MAP_FLAGS, using
+/* Map [va, va+size) to [pa, pa+size) with flags from PT_MAP_FLAGS (in an
+ * EPT context: readable always, writable with PT_RW, executable without
+ * PT_NX, write-back or uncached by PT_CACHE_WB/UC with the guest's PAT
+ * ignored; PT_US, PT_G, PT_A and PT_D have no EPT meaning), using
  * 1 GiB pages when allow_1g and alignment permit, else 2 MiB, else 4 KiB.
  * Intermediate entries are P|RW|US so the leaf decides. -EINVAL on a
  * misaligned, empty or non-canonical range or bad flags, -EEXIST when part
@@ -100,7 +123,10 @@ int pt_map(struct pt_ctx *c, uint64_t va, uint64_t pa, uint64_t size,
  * PS for a large page), -EFAULT when an entry is not present
  * (*fault_level = 4 for the PML4 .. 1 for the PT), -EINVAL when reserved
  * bits are set (*fault_level says where). flags_out and fault_level may
- * be NULL. Assumes EFER.NXE=1 and 1 GiB page support. */
+ * be NULL. Assumes EFER.NXE=1 and 1 GiB page support. An EPT walk reports
+ * in the same flags: P, RW, NX for what its entries allow, US always,
+ * PT_CACHE_UC for an uncached leaf; an entry that is writable but not
+ * readable is a misconfiguration (-EINVAL). */
 int pt_walk(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 	    uint64_t *flags_out, int *fault_level);
 

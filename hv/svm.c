@@ -74,6 +74,24 @@ static int svm_probe(char *why, unsigned len)
 	return 0;
 }
 
+static void svm_info(void)
+{
+	struct cpuid_regs r;
+
+	cpu_cpuid(0x80000000, 0, &r);
+	if (r.eax < 0x8000000a)
+		return;
+	cpu_cpuid(0x80000001, 0, &r);
+	if (!(r.ecx & CPUIDX1_ECX_SVM))
+		return;
+	cpu_cpuid(0x8000000a, 0, &r);
+	printf("cpu: SVM rev %u, %u ASIDs, NPT %s, NRIP save %s, decode assists %s, vGIF %s\n",
+	       r.eax & 0xff, r.ebx, r.edx & CPUIDXA_EDX_NP ? "yes" : "no",
+	       r.edx & CPUIDXA_EDX_NRIPS ? "yes" : "no (next RIP decoded by the hv)",
+	       r.edx & CPUIDXA_EDX_DECODE ? "yes" : "no",
+	       r.edx & CPUIDXA_EDX_VGIF ? "yes" : "no");
+}
+
 /* APM vol 2, 15.10.1 and 15.11: one bit per port, two bits per MSR; all
  * set means every access exits. */
 static int svm_alloc(struct svm_vcpu *s)
@@ -330,16 +348,18 @@ static uint64_t *svm_reg(struct vmcb *vm, enum vcpu_reg r)
 	return (uint64_t *)((uint8_t *)vm + svm_reg_off[r]);
 }
 
+/* The guest sees EFER without SVME; the VMCB keeps it set (15.5.1). */
 static uint64_t svm_get(struct vcpu *v, enum vcpu_reg r)
 {
 	struct svm_vcpu *s = v->arch;
 
 	if (r == VREG_CS_ATTR)
 		return s->vmcb->save.cs.attrib;
+	if (r == VREG_EFER)
+		return s->vmcb->save.efer & ~EFER_SVME;
 	return *svm_reg(s->vmcb, r);
 }
 
-/* The guest sees EFER without SVME; the VMCB keeps it set (15.5.1). */
 static void svm_set(struct vcpu *v, enum vcpu_reg r, uint64_t val)
 {
 	struct svm_vcpu *s = v->arch;
@@ -448,6 +468,8 @@ static int svm_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsign
 const struct vcpu_ops svm_ops = {
 	.name = "svm",
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
+	.slat_format = PT_FORMAT_X86,		/* APM vol 2, 15.25 */
+	.info = svm_info,
 	.probe = svm_probe,
 	.init = svm_init,
 	.reset = svm_reset,

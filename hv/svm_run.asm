@@ -17,20 +17,7 @@ bits 64
 default rel
 section .text
 
-%define R_RBX 8
-%define R_RCX 16
-%define R_RDX 24
-%define R_RSI 32
-%define R_RDI 40
-%define R_RBP 48
-%define R_R8  56
-%define R_R9  64
-%define R_R10 72
-%define R_R11 80
-%define R_R12 88
-%define R_R13 96
-%define R_R14 104
-%define R_R15 112
+%include "vcpu_regs.inc"
 
 global svm_vmrun
 svm_vmrun:
@@ -51,40 +38,40 @@ svm_vmrun:
         clgi
         sti
         mov     rax, rdi
-        mov     rbx, [rsi + R_RBX]
-        mov     rcx, [rsi + R_RCX]
-        mov     rdx, [rsi + R_RDX]
-        mov     rdi, [rsi + R_RDI]
-        mov     rbp, [rsi + R_RBP]
-        mov     r8,  [rsi + R_R8]
-        mov     r9,  [rsi + R_R9]
-        mov     r10, [rsi + R_R10]
-        mov     r11, [rsi + R_R11]
-        mov     r12, [rsi + R_R12]
-        mov     r13, [rsi + R_R13]
-        mov     r14, [rsi + R_R14]
-        mov     r15, [rsi + R_R15]
-        mov     rsi, [rsi + R_RSI]
+        mov     rbx, [rsi + VCPU_REGS_RBX]
+        mov     rcx, [rsi + VCPU_REGS_RCX]
+        mov     rdx, [rsi + VCPU_REGS_RDX]
+        mov     rdi, [rsi + VCPU_REGS_RDI]
+        mov     rbp, [rsi + VCPU_REGS_RBP]
+        mov     r8,  [rsi + VCPU_REGS_R8]
+        mov     r9,  [rsi + VCPU_REGS_R9]
+        mov     r10, [rsi + VCPU_REGS_R10]
+        mov     r11, [rsi + VCPU_REGS_R11]
+        mov     r12, [rsi + VCPU_REGS_R12]
+        mov     r13, [rsi + VCPU_REGS_R13]
+        mov     r14, [rsi + VCPU_REGS_R14]
+        mov     r15, [rsi + VCPU_REGS_R15]
+        mov     rsi, [rsi + VCPU_REGS_RSI]
         vmload
         vmrun
         vmsave
         push    rsi
         mov     rsi, [rsp + 16]         ; regs
-        mov     [rsi + R_RBX], rbx
-        mov     [rsi + R_RCX], rcx
-        mov     [rsi + R_RDX], rdx
-        mov     [rsi + R_RDI], rdi
-        mov     [rsi + R_RBP], rbp
-        mov     [rsi + R_R8],  r8
-        mov     [rsi + R_R9],  r9
-        mov     [rsi + R_R10], r10
-        mov     [rsi + R_R11], r11
-        mov     [rsi + R_R12], r12
-        mov     [rsi + R_R13], r13
-        mov     [rsi + R_R14], r14
-        mov     [rsi + R_R15], r15
+        mov     [rsi + VCPU_REGS_RBX], rbx
+        mov     [rsi + VCPU_REGS_RCX], rcx
+        mov     [rsi + VCPU_REGS_RDX], rdx
+        mov     [rsi + VCPU_REGS_RDI], rdi
+        mov     [rsi + VCPU_REGS_RBP], rbp
+        mov     [rsi + VCPU_REGS_R8],  r8
+        mov     [rsi + VCPU_REGS_R9],  r9
+        mov     [rsi + VCPU_REGS_R10], r10
+        mov     [rsi + VCPU_REGS_R11], r11
+        mov     [rsi + VCPU_REGS_R12], r12
+        mov     [rsi + VCPU_REGS_R13], r13
+        mov     [rsi + VCPU_REGS_R14], r14
+        mov     [rsi + VCPU_REGS_R15], r15
         pop     rax
-        mov     [rsi + R_RSI], rax
+        mov     [rsi + VCPU_REGS_RSI], rax
         mov     rax, [rsp + 16]         ; host vmcb
         vmload
         cli

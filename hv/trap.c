@@ -142,14 +142,19 @@ static void __attribute__((noreturn)) trap_fatal(const struct trap_frame *f)
 	power_off(false);
 }
 
+void trap_external(uint8_t vector)
+{
+	if (irq_handlers[vector].fn)
+		irq_handlers[vector].fn(vector, irq_handlers[vector].ctx);
+	else
+		spurious++;
+}
+
 void hv_trap(struct trap_frame *f)
 {
 	uint8_t vec = (uint8_t)f->vector;
 
 	if (vec < NUM_EXCEPTIONS)
 		trap_fatal(f);
-	if (irq_handlers[vec].fn)
-		irq_handlers[vec].fn(vec, irq_handlers[vec].ctx);
-	else
-		spurious++;
+	trap_external(vec);
 }

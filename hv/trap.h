@@ -25,6 +25,10 @@ void hv_trap(struct trap_frame *f);
 typedef void (*irq_handler_fn)(uint8_t vector, void *ctx);
 /* Route an external interrupt vector (32..255) to a handler. */
 void trap_set_irq_handler(uint8_t vector, irq_handler_fn fn, void *ctx);
+/* Run the hv's handler of an external interrupt the CPU has already
+ * acknowledged (VMX acknowledge-interrupt-on-exit hands over the vector
+ * instead of leaving it pending). */
+void trap_external(uint8_t vector);
 /* Interrupts taken on vectors nobody claimed. */
 uint64_t trap_spurious_count(void);
 

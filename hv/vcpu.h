@@ -6,9 +6,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hv/insn.h"
+#include "hv/paging.h"
 
-/* Guest general-purpose registers; the order is fixed by the backends'
- * world-switch code (hv/svm_run.asm). */
+/* Guest general-purpose registers. The world-switch files take their
+ * offsets from this definition (hv/gen/vcpu_regs.c generates the nasm
+ * include at build time). */
 struct vcpu_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
@@ -83,14 +85,23 @@ struct vcpu_ops {
 	const char *name;
 	/* The hypercall instruction's bytes (VMMCALL or VMCALL). */
 	uint8_t hypercall_insn[3];
+	/* Entry format of the second-level page tables (NPT or EPT). */
+	enum pt_format slat_format;
+	/* Print what the CPU offers this backend, for `info`; safe to call
+	 * on any CPU. */
+	void (*info)(void);
 	/* Check the CPU can run this backend; a message names what is missing. */
 	int (*probe)(char *why, unsigned len);
 	/* Enable virtualization on this CPU and allocate per-vCPU structures. */
 	int (*init)(struct vcpu *v);
 	/* Put the vCPU in the boot state. */
 	void (*reset)(struct vcpu *v, const struct vcpu_boot_state *s);
-	/* Run the guest until the next exit and decode it. */
+	/* Run the guest until the next exit and decode it. A host interrupt
+	 * that ended the run has been handled by the hv when run returns
+	 * EXIT_INTR (or EXIT_TIMER). */
 	void (*run)(struct vcpu *v, struct vcpu_exit *e);
+	/* Guest registers as the guest sees them: a backend keeps its own
+	 * bits (EFER.SVME) out of get and in through set. */
 	uint64_t (*get)(struct vcpu *v, enum vcpu_reg r);
 	void (*set)(struct vcpu *v, enum vcpu_reg r, uint64_t val);
 	/* Can an external interrupt be delivered now (IF=1, no shadow)? */
@@ -126,6 +137,12 @@ struct vcpu {
 };
 
 extern const struct vcpu_ops svm_ops;
+
+/* Every backend of this build, NULL-terminated (hv/backends.c). */
+extern const struct vcpu_ops *const vcpu_backends[];
+/* The backend cpu= asks for (OPT_CPU_*): auto takes the CPU vendor's,
+ * then any whose probe passes. NULL with the reason in why. */
+const struct vcpu_ops *vcpu_backend_pick(unsigned cpu_opt, char *why, unsigned len);
 
 const char *exit_reason_name(enum exit_reason r);
 

@@ -5,8 +5,9 @@ Prints PASS:/FAIL: per scenario and a closing line "scenarios: N passed,
 N failed, N skipped", where skipped counts the SKIP: lines of the self-tests
 in every scenario's log. Each scenario declares the SKIPs it expects
 (`skips`); one more, one fewer or another name fails it. Exits non-zero when
-any failed. Logs go to build/scenarios/NAME.log, QEMU's stderr to
-NAME.stderr. Usage: scenarios.py [NAME ...]
+any failed. A scenario runs in QEMU (tests/qemu.py) or, with `machine =
+bochs`, in Bochs (tests/bochs.py). Logs go to build/scenarios/NAME.log, the
+emulator's stderr (QEMU) or log (Bochs) to NAME.stderr. Usage: scenarios.py [NAME ...]
 """
 import collections
 import configparser
@@ -16,10 +17,14 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bochs  # noqa: E402
 import qemu  # noqa: E402
 
 DEFAULT_TIMEOUT = 300
-STDERR_SHOWN = 20  # last lines of QEMU's stderr shown with a FAIL
+STDERR_SHOWN = 20  # last lines of the emulator's stderr or log shown with a FAIL
+MACHINES = ("qemu", "bochs")
+# Keys that configure QEMU only: a Bochs scenario naming one is an error.
+QEMU_ONLY_KEYS = ("devices", "iommu", "acpitable", "icount", "usb", "cmdline", "input")
 # A self-test's SKIP line as hv/report.c prints it: "SKIP: name: why".
 SKIP_LINE = re.compile(r"^SKIP: (\S+?): ", re.MULTILINE)
 
@@ -87,22 +92,43 @@ def check(sc, status, log):
     return check_skips(sc, log) or check_same(sc, log)
 
 
+def machine_error(sc):
+    """Why the scenario's machine and keys do not go together, or None."""
+    machine = sc.get("machine", "qemu")
+    if machine not in MACHINES:
+        return f"machine = {machine}: allowed are {', '.join(MACHINES)}"
+    if machine == "bochs":
+        bad = [k for k in QEMU_ONLY_KEYS if k in sc]
+        if bad:
+            return (f"machine = bochs takes no {', '.join(bad)} (QEMU-only keys; "
+                    f"Bochs has a fixed i440fx machine and a file for COM1)")
+    return None
+
+
+def make_machine(sc):
+    cfg = sc.get("config")
+    cfg_text = cfg + "\n" if cfg is not None else None
+    memory = int(sc.get("memory", "512"))
+    if sc.get("machine", "qemu") == "bochs":
+        return bochs.Machine(cfg_text=cfg_text, memory=memory)
+    return qemu.Machine(cfg_text=cfg_text,
+                        devices=sc.get("devices", qemu.DEFAULT_DEVICES),
+                        usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,
+                        cmdline=sc.get("cmdline"),
+                        iommu=sc.get("iommu", qemu.DEFAULT_IOMMU),
+                        acpitable=(os.path.join(qemu.ROOT, sc["acpitable"])
+                                   if "acpitable" in sc else None),
+                        icount=sc.getboolean("icount", False),
+                        memory=memory)
+
+
 def run(name, sc, logdir):
     inputs = []
     for line in sc.get("input", "").splitlines():
         if "=>" in line:
             wait, text = line.split("=>", 1)
             inputs.append((wait.strip() + (" " if wait.endswith(" ") else ""), unescape(text.strip())))
-    cfg = sc.get("config")
-    m = qemu.Machine(cfg_text=cfg + "\n" if cfg is not None else None,
-                     devices=sc.get("devices", qemu.DEFAULT_DEVICES),
-                     usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,
-                     cmdline=sc.get("cmdline"),
-                     iommu=sc.get("iommu", qemu.DEFAULT_IOMMU),
-                     acpitable=(os.path.join(qemu.ROOT, sc["acpitable"])
-                                if "acpitable" in sc else None),
-                     icount=sc.getboolean("icount", False),
-                     memory=int(sc.get("memory", "512")))
+    m = make_machine(sc)
     try:
         status, log = m.run(int(sc.get("timeout", DEFAULT_TIMEOUT)), inputs=inputs)
         stderr = m.stderr_text()
@@ -125,6 +151,11 @@ def main():
     if unknown:
         print(f"scenarios.py: unknown scenario(s) {unknown} (have: {cfg.sections()})")
         return 2
+    bad = [(n, machine_error(cfg[n])) for n in names if machine_error(cfg[n])]
+    for n, why in bad:
+        print(f"scenarios.py: scenario {n}: {why}")
+    if bad:
+        return 2
     logdir = os.path.join(qemu.ROOT, "build", "scenarios")
     os.makedirs(logdir, exist_ok=True)
     jobs = int(os.environ.get("SCENARIO_JOBS", os.cpu_count() or 1))
@@ -138,7 +169,7 @@ def main():
                 failed += 1
                 print(f"FAIL: scenario {name}: {why} (log: {os.path.relpath(path, qemu.ROOT)})")
                 for line in stderr.splitlines()[-STDERR_SHOWN:]:
-                    print(f"  qemu stderr: {line}")
+                    print(f"  emulator log: {line}")
             else:
                 passed += 1
                 print(f"PASS: scenario {name}" + (f" ({nskips} SKIP(s), as declared)"

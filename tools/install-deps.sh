@@ -3,10 +3,13 @@
 # is missing: as root with apt-get; otherwise print the command to run.
 # The fuzzers (make fuzz) need clang with libFuzzer, whose runtime is in
 # libclang-rt-14-dev (only recommended by clang, and recommends are skipped).
+# The Bochs scenarios need bochs (its rfb display is built in; it pulls in a
+# BIOS package, unused since the ROM is OVMF.fd) and vgabios for
+# /usr/share/vgabios/vgabios.bin.
 set -euo pipefail
 pkgs=(build-essential nasm gnu-efi newlib-source qemu-system-x86 ovmf
       libcmocka-dev mtools dosfstools gdisk python3 xz-utils
-      clang libclang-rt-14-dev libcapstone-dev)
+      clang libclang-rt-14-dev libcapstone-dev bochs vgabios)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,7 @@
 /* Unit tests for hv/paging.c over a heap buffer standing in for physical
  * memory: map/walk round trips, page-size choice, conflicts, argument
  * checks, walk faults and reserved bits, identity-map attributes and
- * footprint. */
+ * footprint; the same in the EPT format. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -445,6 +445,85 @@ static void test_walk_trace(void **state)
 	assert_int_equal(t.n, 1);
 }
 
+/* EPT format (SDM vol 3, 29.3.2): the long-mode flags become R/W/X, a
+ * memory type and IPAT; non-leaf entries allow everything. */
+static struct pt_ctx *ept_of(void **state)
+{
+	struct pt_ctx *c = ctx_of(state);
+
+	c->format = PT_FORMAT_EPT;
+	return c;
+}
+
+#define EPT_WB_LEAF     (EPT_R | EPT_W | EPT_X | FIELD_PREP(EPT_MEMTYPE, EPT_MT_WB) | EPT_IPAT)
+
+static void test_ept_leaf_encoding(void **state)
+{
+	struct pt_ctx *c = ept_of(state);
+
+	assert_int_equal(pt_map(c, 0x400000, 0x12345000, KiB(4),
+				PT_RW | PT_US | PT_CACHE_WB, false), 0);
+	assert_int_equal(entry_at(c, 0x400000, 1)->raw, 0x12345000 | EPT_WB_LEAF);
+	assert_int_equal(entry_at(c, 0x400000, 2)->raw & 0xfff, EPT_R | EPT_W | EPT_X);
+	assert_int_equal(entry_at(c, 0x400000, 4)->raw & 0xfff, EPT_R | EPT_W | EPT_X);
+	/* uncached, read-only, no execute: R only, memory type UC (0) */
+	assert_int_equal(pt_map(c, 0xfe000000, 0xfe000000, KiB(4),
+				PT_CACHE_UC | PT_NX, false), 0);
+	assert_int_equal(entry_at(c, 0xfe000000, 1)->raw,
+			 0xfe000000 | EPT_R | FIELD_PREP(EPT_MEMTYPE, EPT_MT_UC) | EPT_IPAT);
+	/* a 2 MiB leaf carries the large-page bit */
+	assert_int_equal(pt_map(c, 0x40000000, 0x80000000, MiB(2), PT_RW, false), 0);
+	assert_int_equal(entry_at(c, 0x40000000, 2)->raw,
+			 0x80000000 | EPT_WB_LEAF | EPT_LARGE);
+}
+
+static void test_ept_walk(void **state)
+{
+	struct pt_ctx *c = ept_of(state);
+
+	assert_int_equal(pt_map(c, 0x400000, 0x12345000, KiB(4), PT_RW | PT_US, false), 0);
+	assert_int_equal(pt_map(c, 0x401000, 0xfe000000, KiB(4), PT_CACHE_UC | PT_NX, false), 0);
+	expect_walk(c, 0x400123, 0x12345123, PT_P | PT_RW | PT_US);
+	expect_walk(c, 0x401ff8, 0xfe000ff8, PT_P | PT_US | PT_NX | PT_CACHE_UC);
+	expect_fault(c, 0x402000, -EFAULT, 1);
+	/* the same mapping again is a no-op, another cache type conflicts */
+	assert_int_equal(pt_map(c, 0x400000, 0x12345000, KiB(4), PT_RW | PT_US, false), 0);
+	assert_int_equal(pt_map(c, 0x400000, 0x12345000, KiB(4), PT_RW | PT_CACHE_UC, false),
+			 -EEXIST);
+}
+
+static void test_ept_misconfig(void **state)
+{
+	struct pt_ctx *c = ept_of(state);
+	union pte *e;
+
+	assert_int_equal(pt_map(c, 0x400000, 0x12345000, KiB(4), PT_RW, false), 0);
+	e = entry_at(c, 0x400000, 1);
+	e->raw = (e->raw & ~EPT_R) | EPT_W;             /* write-only */
+	expect_fault(c, 0x400000, -EINVAL, 1);
+	e->raw |= EPT_R;
+	e = entry_at(c, 0x400000, 2);
+	e->raw |= FIELD_PREP(EPT_MEMTYPE, EPT_MT_WB);   /* type in a table */
+	expect_fault(c, 0x400000, -EINVAL, 2);
+	e->raw &= ~EPT_MEMTYPE;
+	expect_walk(c, 0x400000, 0x12345000, PT_P | PT_RW | PT_US);
+	/* bit 12 of a 2 MiB EPT leaf is reserved (no PAT bit there) */
+	assert_int_equal(pt_map(c, 0x40000000, 0x80000000, MiB(2), PT_RW, false), 0);
+	entry_at(c, 0x40000000, 2)->raw |= BIT(12);
+	expect_fault(c, 0x40000000, -EINVAL, 2);
+}
+
+/* EPT translates 48-bit guest-physical addresses, not canonical ones. */
+static void test_ept_input_range(void **state)
+{
+	struct pt_ctx *c = ept_of(state);
+
+	assert_int_equal(pt_map(c, BIT(47), 0x1000, KiB(4), PT_RW, false), 0);
+	expect_walk(c, BIT(47), 0x1000, PT_P | PT_RW | PT_US);
+	assert_int_equal(pt_map(c, BIT(48), 0x1000, KiB(4), PT_RW, false), -EINVAL);
+	assert_int_equal(pt_map(c, BIT(48) - KiB(4), 0x1000, KiB(8), PT_RW, false), -EINVAL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -466,6 +545,10 @@ int main(void)
 		T(test_identity_q35_2m),
 		T(test_identity_footprint),
 		T(test_identity_bad_args),
+		T(test_ept_leaf_encoding),
+		T(test_ept_walk),
+		T(test_ept_misconfig),
+		T(test_ept_input_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
