@@ -38,7 +38,7 @@ static void wr64(const struct vtd_unit *u, unsigned reg, uint64_t v)
 static void __attribute__((format(printf, 2, 3)))
 report(const struct vtd_unit *u, const char *fmt, ...)
 {
-	char line[200];
+	char line[512];
 	int n = snprintf(line, sizeof(line), "vtd%u: ", u->index);
 	va_list ap;
 

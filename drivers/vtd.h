@@ -39,7 +39,7 @@ struct vtd_unit {
 	uint64_t irt_pa;
 	bool qi_on, ir_on, dma_on;
 	struct vtd_takeover fw;		/* what the firmware left on */
-	char why[200];			/* why the unit was refused, or "" */
+	char why[320];			/* why the unit was refused, or "" */
 	bool fw_bug;			/* refused as a firmware bug: not a unit */
 	struct vtd_fault_counts faults;
 	uint8_t last_fault_reason;

@@ -12,7 +12,7 @@
 #include "hv/guest_ram.h"
 
 #define IOMMU_FAULT_VECTOR	0xfe	/* fault events of every unit */
-#define IOMMU_WHY_LEN		200
+#define IOMMU_WHY_LEN		320
 
 struct iommu {
 	struct dmar_info *dmar;		/* NULL without a usable DMAR */
