@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "drivers/dmar.h"
@@ -64,6 +65,7 @@ static const char *const dmar_type_names[] = {
 	[DMAR_TYPE_DRHD] = "DRHD", [DMAR_TYPE_RMRR] = "RMRR",
 	[DMAR_TYPE_ATSR] = "ATSR", [DMAR_TYPE_RHSA] = "RHSA",
 	[DMAR_TYPE_ANDD] = "ANDD", [DMAR_TYPE_SATC] = "SATC",
+	[DMAR_TYPE_SIDP] = "SIDP",
 };
 
 /* Fixed part of each structure: anything shorter is malformed (VT-d 8.3-8.8). */
@@ -74,6 +76,7 @@ static const uint16_t dmar_min_len[] = {
 	[DMAR_TYPE_RHSA] = sizeof(struct acpi_dmar_rhsa),
 	[DMAR_TYPE_ANDD] = sizeof(struct acpi_dmar_andd),
 	[DMAR_TYPE_SATC] = sizeof(struct acpi_dmar_satc),
+	[DMAR_TYPE_SIDP] = sizeof(struct acpi_dmar_sidp),
 };
 
 static const char *dmar_type_name(uint16_t type)
@@ -117,12 +120,17 @@ static int dmar_check_header(struct dmar_ctx *c, size_t mapped)
 	c->len = h.hdr.length;
 	c->di->haw = (uint8_t)(h.haw + 1);
 	c->di->flags = h.flags;
+	c->di->revision = h.hdr.revision;
 	return 0;
 }
 
 /* ---- Device scopes (VT-d 8.3.1) ---- */
 
-/* Store one validated scope; false if skipped or dropped (reported). */
+/* The parse runs twice over the same bytes: first with no arrays, only
+ * counting (and reporting), then into arrays of exactly those counts. So
+ * every store below writes only when its array exists. */
+
+/* Store one validated scope; false if skipped (reported). */
 static bool dmar_store_scope(struct dmar_ctx *c, uint16_t stype, uint32_t soff,
 			     uint32_t off, uint8_t len)
 {
@@ -131,27 +139,27 @@ static bool dmar_store_scope(struct dmar_ctx *c, uint16_t stype, uint32_t soff,
 	struct dmar_scope *d;
 	unsigned k, npath = (len - sizeof(s)) / 2;
 
+	_Static_assert((255 - sizeof(s)) / 2 <= DMAR_MAX_PATH, "scope path bound");
 	memcpy(&s, c->t + off, sizeof(s));
 	if (s.type < DMAR_SCOPE_ENDPOINT || s.type > DMAR_SCOPE_NAMESPACE) {
 		dmar_report(c, "DMAR: %s at 0x%x: scope at 0x%x has reserved type %u, skipped",
 			    dmar_type_name(stype), soff, off, s.type);
+		di->nskipped++;
 		return false;
 	}
-	if (npath > DMAR_MAX_PATH || di->nscopes == DMAR_MAX_SCOPES) {
-		dmar_report(c, "DMAR: %s at 0x%x: scope at 0x%x (path of %u) dropped: at most %d hops, %d scopes",
-			    dmar_type_name(stype), soff, off, npath, DMAR_MAX_PATH, DMAR_MAX_SCOPES);
-		di->ndropped++;
-		return false;
+	if (di->scopes) {
+		d = &di->scopes[di->nscopes];
+		d->type = s.type;
+		d->flags = s.flags;
+		d->enum_id = s.enum_id;
+		d->start_bus = s.start_bus;
+		d->path_len = (uint8_t)npath;
+		for (k = 0; k < npath; k++) {
+			d->path[k].dev = c->t[off + sizeof(s) + 2 * k];
+			d->path[k].fn = c->t[off + sizeof(s) + 2 * k + 1];
+		}
 	}
-	d = &di->scopes[di->nscopes++];
-	d->type = s.type;
-	d->enum_id = s.enum_id;
-	d->start_bus = s.start_bus;
-	d->path_len = (uint8_t)npath;
-	for (k = 0; k < npath; k++) {
-		d->path[k].dev = c->t[off + sizeof(s) + 2 * k];
-		d->path[k].fn = c->t[off + sizeof(s) + 2 * k + 1];
-	}
+	di->nscopes++;
 	return true;
 }
 
@@ -186,16 +194,16 @@ static int dmar_parse_scopes(struct dmar_ctx *c, uint16_t stype, uint32_t soff,
 	return 0;
 }
 
-/* ---- Remapping structures (VT-d 8.3-8.8) ---- */
+/* ---- Remapping structures (VT-d 8.3-8.9) ---- */
 
 static uint64_t dmar_drhd_end(const struct acpi_dmar_drhd *d)
 {
 	return d->reg_base + (VTD_PAGE_SIZE << FIELD_GET(DMAR_DRHD_SIZE, d->size)) - 1;
 }
 
-/* Compare the DRHD at off with every DRHD before it in the table (so even
- * dropped units count): overlapping registers, and VT-d 8.3's rule that a
- * segment's INCLUDE_PCI_ALL unit comes after all its other units. */
+/* Compare the DRHD at off with every DRHD before it in the table:
+ * overlapping registers, and VT-d 8.3's rule that a segment's
+ * INCLUDE_PCI_ALL unit comes after all its other units. */
 static int dmar_drhd_check_prior(const struct dmar_ctx *c, uint32_t off,
 				 const struct acpi_dmar_drhd *d)
 {
@@ -236,11 +244,15 @@ static int dmar_drhd(struct dmar_ctx *c, uint32_t off, uint16_t len)
 	int ret;
 
 	memcpy(&d, c->t + off, sizeof(d));
-	if (!d.reg_base || !IS_ALIGNED(d.reg_base, VTD_PAGE_SIZE)) {
-		dmar_report(c, "DMAR: DRHD at 0x%x: register base 0x%llx is not a 4 KiB aligned address",
+	/* A base of 0 is kept: the unit is the firmware's bug, refused when
+	 * it is brought up (vtd_check_location), the rest of the table not. */
+	if (!IS_ALIGNED(d.reg_base, VTD_PAGE_SIZE)) {
+		dmar_report(c, "DMAR: DRHD at 0x%x: register base 0x%llx is not 4 KiB aligned",
 			    off, (unsigned long long)d.reg_base);
 		return -EINVAL;
 	}
+	if (!d.reg_base)
+		dmar_report(c, "DMAR: DRHD at 0x%x: register base 0x0: a firmware bug", off);
 	if (dmar_drhd_end(&d) < d.reg_base) {
 		dmar_report(c, "DMAR: DRHD at 0x%x: registers at 0x%llx (%llu KiB) run past the top of the address space",
 			    off, (unsigned long long)d.reg_base,
@@ -260,33 +272,10 @@ static int dmar_drhd(struct dmar_ctx *c, uint32_t off, uint16_t len)
 				&u.first_scope, &u.nscopes);
 	if (ret)
 		return ret;
-	if (di->nunits == DMAR_MAX_UNITS) {
-		dmar_report(c, "DMAR: DRHD at 0x%x: unit at 0x%llx dropped, only %d kept",
-			    off, (unsigned long long)d.reg_base, DMAR_MAX_UNITS);
-		di->nscopes = u.first_scope;
-		di->ndropped++;
-		return 0;
-	}
-	di->units[di->nunits++] = u;
+	if (di->units)
+		di->units[di->nunits] = u;
+	di->nunits++;
 	return 0;
-}
-
-/* Shared tail of the structures that carry a segment and scopes: parse the
- * scopes from off + fixed, or report and roll back when *n is at max. */
-static int dmar_scoped(struct dmar_ctx *c, uint32_t off, uint16_t len, uint16_t fixed,
-		       unsigned count, unsigned max, unsigned *first, unsigned *n)
-{
-	uint16_t type;
-	int ret;
-
-	memcpy(&type, c->t + off, sizeof(type));
-	ret = dmar_parse_scopes(c, type, off, off + fixed, off + len, first, n);
-	if (ret || count < max)
-		return ret;
-	dmar_report(c, "DMAR: %s at 0x%x dropped, only %u kept", dmar_type_name(type), off, max);
-	c->di->nscopes = *first;
-	c->di->ndropped++;
-	return 1;
 }
 
 static int dmar_rmrr(struct dmar_ctx *c, uint32_t off, uint16_t len)
@@ -323,11 +312,12 @@ static int dmar_rmrr(struct dmar_ctx *c, uint32_t off, uint16_t len)
 		return -EINVAL;
 	}
 	m = (struct dmar_rmrr){ .segment = r.segment, .base = r.base, .limit = r.limit };
-	ret = dmar_scoped(c, off, len, sizeof(r), di->nrmrr, DMAR_MAX_RMRR,
-			  &m.first_scope, &m.nscopes);
-	if (!ret)
-		di->rmrr[di->nrmrr++] = m;
-	return ret < 0 ? ret : 0;
+	ret = dmar_parse_scopes(c, DMAR_TYPE_RMRR, off, off + sizeof(r), off + len,
+				&m.first_scope, &m.nscopes);
+	if (!ret && di->rmrr)
+		di->rmrr[di->nrmrr] = m;
+	di->nrmrr += !ret;
+	return ret;
 }
 
 static int dmar_atsr(struct dmar_ctx *c, uint32_t off, uint16_t len)
@@ -339,11 +329,12 @@ static int dmar_atsr(struct dmar_ctx *c, uint32_t off, uint16_t len)
 
 	memcpy(&a, c->t + off, sizeof(a));
 	m = (struct dmar_atsr){ .segment = a.segment, .all_ports = a.flags & DMAR_ATSR_ALL_PORTS };
-	ret = dmar_scoped(c, off, len, sizeof(a), di->natsr, DMAR_MAX_ATSR,
-			  &m.first_scope, &m.nscopes);
-	if (!ret)
-		di->atsr[di->natsr++] = m;
-	return ret < 0 ? ret : 0;
+	ret = dmar_parse_scopes(c, DMAR_TYPE_ATSR, off, off + sizeof(a), off + len,
+				&m.first_scope, &m.nscopes);
+	if (!ret && di->atsr)
+		di->atsr[di->natsr] = m;
+	di->natsr += !ret;
+	return ret;
 }
 
 static int dmar_satc(struct dmar_ctx *c, uint32_t off, uint16_t len)
@@ -356,52 +347,84 @@ static int dmar_satc(struct dmar_ctx *c, uint32_t off, uint16_t len)
 	memcpy(&s, c->t + off, sizeof(s));
 	m = (struct dmar_satc){ .segment = s.segment,
 				.atc_required = s.flags & DMAR_SATC_ATC_REQUIRED };
-	ret = dmar_scoped(c, off, len, sizeof(s), di->nsatc, DMAR_MAX_SATC,
-			  &m.first_scope, &m.nscopes);
-	if (!ret)
-		di->satc[di->nsatc++] = m;
-	return ret < 0 ? ret : 0;
+	ret = dmar_parse_scopes(c, DMAR_TYPE_SATC, off, off + sizeof(s), off + len,
+				&m.first_scope, &m.nscopes);
+	if (!ret && di->satc)
+		di->satc[di->nsatc] = m;
+	di->nsatc += !ret;
+	return ret;
+}
+
+static int dmar_sidp(struct dmar_ctx *c, uint32_t off, uint16_t len)
+{
+	struct dmar_info *di = c->di;
+	struct acpi_dmar_sidp s;
+	struct dmar_sidp m;
+	int ret;
+
+	memcpy(&s, c->t + off, sizeof(s));
+	m = (struct dmar_sidp){ .segment = s.segment };
+	ret = dmar_parse_scopes(c, DMAR_TYPE_SIDP, off, off + sizeof(s), off + len,
+				&m.first_scope, &m.nscopes);
+	if (!ret && di->sidp)
+		di->sidp[di->nsidp] = m;
+	di->nsidp += !ret;
+	return ret;
+}
+
+/* Does a DRHD before off in the table have its registers at base? */
+static bool dmar_drhd_before(const struct dmar_ctx *c, uint32_t off, uint64_t base)
+{
+	struct acpi_dmar_drhd p;
+	uint32_t o;
+
+	for (o = sizeof(struct acpi_dmar); o < off; o += p.h.length) {
+		memcpy(&p, c->t + o, sizeof(p.h));
+		if (p.h.type != DMAR_TYPE_DRHD)
+			continue;
+		memcpy(&p, c->t + o, sizeof(p));
+		if (p.reg_base == base)
+			return true;
+	}
+	return false;
 }
 
 static int dmar_rhsa(struct dmar_ctx *c, uint32_t off, uint16_t len)
 {
 	struct dmar_info *di = c->di;
 	struct acpi_dmar_rhsa r;
-	unsigned i;
 
 	(void)len;
 	memcpy(&r, c->t + off, sizeof(r));
-	for (i = 0; i < di->nunits && di->units[i].reg_base != r.reg_base; i++)
-		;
-	if (i == di->nunits)
+	if (!dmar_drhd_before(c, off, r.reg_base))
 		dmar_report(c, "DMAR: RHSA at 0x%x: register base 0x%llx names no DRHD before it",
 			    off, (unsigned long long)r.reg_base);
-	if (di->nrhsa == DMAR_MAX_RHSA) {
-		dmar_report(c, "DMAR: RHSA at 0x%x dropped, only %d kept", off, DMAR_MAX_RHSA);
-		di->ndropped++;
-		return 0;
-	}
-	di->rhsa[di->nrhsa].base = r.reg_base;
-	di->rhsa[di->nrhsa++].domain = r.proximity_domain;
+	if (di->rhsa)
+		di->rhsa[di->nrhsa] = (struct dmar_rhsa){ r.reg_base, r.proximity_domain };
+	di->nrhsa++;
 	return 0;
 }
 
+/* The name runs to the first NUL or the structure's end (VT-d 8.7). */
 static int dmar_andd(struct dmar_ctx *c, uint32_t off, uint16_t len)
 {
 	struct dmar_info *di = c->di;
 	struct acpi_dmar_andd a;
-	size_t k, n = len - sizeof(a);
+	const uint8_t *name = c->t + off + sizeof(a);
+	size_t n = strnlen((const char *)name, len - sizeof(a));
 
 	memcpy(&a, c->t + off, sizeof(a));
-	if (di->nandd == DMAR_MAX_ANDD) {
-		dmar_report(c, "DMAR: ANDD at 0x%x dropped, only %d kept", off, DMAR_MAX_ANDD);
-		di->ndropped++;
-		return 0;
+	if (!n)
+		dmar_report(c, "DMAR: ANDD at 0x%x (device %u) has an empty name", off,
+			    a.device_number);
+	if (di->andd) {
+		memcpy(di->names + di->names_len, name, n);
+		di->names[di->names_len + n] = '\0';
+		di->andd[di->nandd] = (struct dmar_andd){ a.device_number,
+							  di->names + di->names_len };
 	}
-	di->andd[di->nandd].devnum = a.device_number;
-	for (k = 0; k < n && k + 1 < DMAR_ANDD_NAME_LEN && c->t[off + sizeof(a) + k]; k++)
-		di->andd[di->nandd].name[k] = (char)c->t[off + sizeof(a) + k];
-	di->andd[di->nandd++].name[k] = '\0';
+	di->names_len += n + 1;
+	di->nandd++;
 	return 0;
 }
 
@@ -409,6 +432,7 @@ static int (*const dmar_handlers[])(struct dmar_ctx *, uint32_t, uint16_t) = {
 	[DMAR_TYPE_DRHD] = dmar_drhd, [DMAR_TYPE_RMRR] = dmar_rmrr,
 	[DMAR_TYPE_ATSR] = dmar_atsr, [DMAR_TYPE_RHSA] = dmar_rhsa,
 	[DMAR_TYPE_ANDD] = dmar_andd, [DMAR_TYPE_SATC] = dmar_satc,
+	[DMAR_TYPE_SIDP] = dmar_sidp,
 };
 
 static int dmar_check_struct(const struct dmar_ctx *c, uint32_t off, const struct acpi_dmar_hdr *h)
@@ -443,15 +467,83 @@ static int dmar_walk(struct dmar_ctx *c)
 		if (h.type >= ARRAY_SIZE(dmar_handlers)) {
 			dmar_report(c, "DMAR: structure type %u at 0x%x (length %u) not known, skipped",
 				    h.type, off, h.length);
+			c->di->nskipped++;
 			continue;
 		}
 		ret = dmar_handlers[h.type](c, off, h.length);
 		if (ret)
 			return ret;
 	}
-	if (!c->di->nunits)
-		dmar_report(c, "DMAR: no DRHD structure, nothing can be remapped");
 	return 0;
+}
+
+/* The counts of the first pass against the DMAR_MAX_* bounds. */
+static int dmar_check_counts(const struct dmar_ctx *c)
+{
+	const struct dmar_info *di = c->di;
+	const struct { const char *what; unsigned n, max; } lists[] = {
+		{ "DRHD structures", di->nunits, DMAR_MAX_UNITS },
+		{ "RMRR structures", di->nrmrr, DMAR_MAX_STRUCTS },
+		{ "ATSR structures", di->natsr, DMAR_MAX_STRUCTS },
+		{ "RHSA structures", di->nrhsa, DMAR_MAX_STRUCTS },
+		{ "ANDD structures", di->nandd, DMAR_MAX_STRUCTS },
+		{ "SATC structures", di->nsatc, DMAR_MAX_STRUCTS },
+		{ "SIDP structures", di->nsidp, DMAR_MAX_STRUCTS },
+		{ "device scopes", di->nscopes, DMAR_MAX_SCOPES },
+	};
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		if (lists[i].n > lists[i].max) {
+			dmar_report(c, "DMAR: %u %s, more than the %u irqvisor accepts: table refused",
+				    lists[i].n, lists[i].what, lists[i].max);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+/* calloc that is NULL for none; *err set on failure. */
+static void *dmar_alloc(size_t n, size_t size, int *err)
+{
+	void *p = n ? calloc(n, size) : NULL;
+
+	if (n && !p)
+		*err = -ENOMEM;
+	return p;
+}
+
+/* Arrays of exactly the first pass's counts, then counters back to 0. */
+static int dmar_alloc_lists(struct dmar_info *di)
+{
+	int err = 0;
+
+	di->units = dmar_alloc(di->nunits, sizeof(*di->units), &err);
+	di->rmrr = dmar_alloc(di->nrmrr, sizeof(*di->rmrr), &err);
+	di->atsr = dmar_alloc(di->natsr, sizeof(*di->atsr), &err);
+	di->satc = dmar_alloc(di->nsatc, sizeof(*di->satc), &err);
+	di->sidp = dmar_alloc(di->nsidp, sizeof(*di->sidp), &err);
+	di->rhsa = dmar_alloc(di->nrhsa, sizeof(*di->rhsa), &err);
+	di->andd = dmar_alloc(di->nandd, sizeof(*di->andd), &err);
+	di->scopes = dmar_alloc(di->nscopes, sizeof(*di->scopes), &err);
+	di->names = dmar_alloc(di->names_len, 1, &err);
+	di->nunits = di->nrmrr = di->natsr = di->nsatc = di->nsidp = 0;
+	di->nrhsa = di->nandd = di->nscopes = di->nskipped = 0;
+	di->names_len = 0;
+	return err;
+}
+
+void dmar_free(struct dmar_info *di)
+{
+	free(di->units);
+	free(di->rmrr);
+	free(di->atsr);
+	free(di->satc);
+	free(di->sidp);
+	free(di->rhsa);
+	free(di->andd);
+	free(di->scopes);
+	free(di->names);
+	memset(di, 0, sizeof(*di));
 }
 
 int dmar_parse(const void *table, size_t len, struct dmar_info *out,
@@ -464,6 +556,18 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out,
 	ret = dmar_check_header(&c, len);
 	if (!ret)
 		ret = dmar_walk(&c);
+	if (!ret)
+		ret = dmar_check_counts(&c);
+	if (!ret && !out->nunits)
+		dmar_report(&c, "DMAR: no DRHD structure, nothing can be remapped");
+	if (!ret)
+		ret = dmar_alloc_lists(out);
+	/* Same bytes, same walk: it cannot fail now, and reported already. */
+	c.report = NULL;
+	if (!ret)
+		ret = dmar_walk(&c);
+	if (ret)
+		dmar_free(out);
 	return ret;
 }
 
@@ -486,20 +590,121 @@ static void dmar_scope_text(struct sbuf *b, const struct dmar_scope *s)
 	sb_printf(b, dev ? (s->type == DMAR_SCOPE_BRIDGE ? " bridge" : " endpoint") : ")");
 }
 
+static void dmar_scope_flags(struct sbuf *b, uint8_t flags)
+{
+	static const char *const names[] = {
+		"NESTED_NOTALLOWED", "PWSNP_NOTALLOWED", "PGSNP_NOTALLOWED",
+		"ATC_HARDENED", "ATC_REQUIRED",
+	};
+	const char *sep = " [";
+	unsigned k;
+
+	for (k = 0; k < 8; k++) {
+		if (!(flags & BIT(k)))
+			continue;
+		if (k < ARRAY_SIZE(names))
+			sb_printf(b, "%s%s", sep, names[k]);
+		else
+			sb_printf(b, "%sbit%u", sep, k);
+		sep = " ";
+	}
+	if (flags)
+		sb_printf(b, "]");
+}
+
+static void dmar_scopes_text(struct sbuf *b, const struct dmar_info *di, unsigned first,
+			     unsigned n)
+{
+	unsigned k;
+
+	for (k = 0; k < n; k++) {
+		sb_printf(b, k ? ", " : " scope: ");
+		dmar_scope_text(b, &di->scopes[first + k]);
+		dmar_scope_flags(b, di->scopes[first + k].flags);
+	}
+}
+
+/* A firmware string, printable: anything else as \xNN. */
+static void dmar_name_text(struct sbuf *b, const char *name)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p; p++)
+		if (*p >= 0x20 && *p < 0x7f)
+			sb_printf(b, "%c", *p);
+		else
+			sb_printf(b, "\\x%02x", *p);
+}
+
 int dmar_unit_describe(const struct dmar_info *di, unsigned i, char *buf, size_t len)
 {
 	struct sbuf b = { .buf = buf, .len = len };
 	const struct dmar_unit *u;
-	unsigned k;
 
 	if (i >= di->nunits || !buf || !len)
 		return -EINVAL;
 	u = &di->units[i];
 	sb_printf(&b, "DRHD %u at 0x%llx seg %u%s", i, (unsigned long long)u->reg_base,
 		  u->segment, u->include_all ? " INCLUDE_PCI_ALL" : "");
-	for (k = 0; k < u->nscopes; k++) {
-		sb_printf(&b, k ? ", " : " scope: ");
-		dmar_scope_text(&b, &di->scopes[u->first_scope + k]);
+	dmar_scopes_text(&b, di, u->first_scope, u->nscopes);
+	return sb_result(&b);
+}
+
+void dmar_flags_describe(uint8_t flags, char *buf, size_t len)
+{
+	struct sbuf b = { .buf = buf, .len = len };
+	uint8_t rest = flags & ~(DMAR_INTR_REMAP | DMAR_X2APIC_OPT_OUT |
+				 DMAR_DMA_CTRL_PLATFORM_OPT_IN);
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (flags & DMAR_INTR_REMAP)
+		sb_printf(&b, " INTR_REMAP");
+	if (flags & DMAR_X2APIC_OPT_OUT)
+		sb_printf(&b, " X2APIC_OPT_OUT");
+	if (flags & DMAR_DMA_CTRL_PLATFORM_OPT_IN)
+		sb_printf(&b, " DMA_CTRL_PLATFORM_OPT_IN");
+	if (rest)
+		sb_printf(&b, " reserved 0x%02x", rest);
+	if (!flags)
+		sb_printf(&b, " none");
+	memmove(buf, buf + 1, strlen(buf));
+}
+
+int dmar_struct_describe(const struct dmar_info *di, uint16_t type, unsigned i,
+			 char *buf, size_t len)
+{
+	struct sbuf b = { .buf = buf, .len = len };
+
+	if (!buf || !len)
+		return -EINVAL;
+	if (type == DMAR_TYPE_DRHD)
+		return dmar_unit_describe(di, i, buf, len);
+	if (type == DMAR_TYPE_RMRR && i < di->nrmrr) {
+		sb_printf(&b, "RMRR %u 0x%llx-0x%llx seg %u", i,
+			  (unsigned long long)di->rmrr[i].base,
+			  (unsigned long long)di->rmrr[i].limit, di->rmrr[i].segment);
+		dmar_scopes_text(&b, di, di->rmrr[i].first_scope, di->rmrr[i].nscopes);
+	} else if (type == DMAR_TYPE_ATSR && i < di->natsr) {
+		sb_printf(&b, "ATSR %u seg %u%s", i, di->atsr[i].segment,
+			  di->atsr[i].all_ports ? " ALL_PORTS" : "");
+		dmar_scopes_text(&b, di, di->atsr[i].first_scope, di->atsr[i].nscopes);
+	} else if (type == DMAR_TYPE_RHSA && i < di->nrhsa) {
+		sb_printf(&b, "RHSA %u unit 0x%llx proximity domain %u", i,
+			  (unsigned long long)di->rhsa[i].base, di->rhsa[i].domain);
+	} else if (type == DMAR_TYPE_ANDD && i < di->nandd) {
+		sb_printf(&b, "ANDD %u device %u ", i, di->andd[i].devnum);
+		dmar_name_text(&b, di->andd[i].name);
+	} else if (type == DMAR_TYPE_SATC && i < di->nsatc) {
+		sb_printf(&b, "SATC %u seg %u%s", i, di->satc[i].segment,
+			  di->satc[i].atc_required ? " ATC_REQUIRED" : "");
+		dmar_scopes_text(&b, di, di->satc[i].first_scope, di->satc[i].nscopes);
+	} else if (type == DMAR_TYPE_SIDP && i < di->nsidp) {
+		sb_printf(&b, "SIDP %u seg %u", i, di->sidp[i].segment);
+		dmar_scopes_text(&b, di, di->sidp[i].first_scope, di->sidp[i].nscopes);
+	} else {
+		return -EINVAL;
 	}
 	return sb_result(&b);
 }

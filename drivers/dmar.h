@@ -36,6 +36,7 @@ struct acpi_dmar_hdr {
 #define DMAR_TYPE_RHSA		3
 #define DMAR_TYPE_ANDD		4
 #define DMAR_TYPE_SATC		5
+#define DMAR_TYPE_SIDP		6
 	uint16_t length;		/* whole structure, header included */
 } __attribute__((packed));
 _Static_assert(sizeof(struct acpi_dmar_hdr) == 4, "DMAR structure header size");
@@ -100,6 +101,15 @@ struct acpi_dmar_satc {
 } __attribute__((packed));
 _Static_assert(sizeof(struct acpi_dmar_satc) == 8, "SATC size");
 
+/* SoC Integrated Device Property Reporting, VT-d 4.1 8.9; scopes follow,
+ * their flags byte carrying the properties. */
+struct acpi_dmar_sidp {
+	struct acpi_dmar_hdr h;
+	uint16_t reserved;
+	uint16_t segment;
+} __attribute__((packed));
+_Static_assert(sizeof(struct acpi_dmar_sidp) == 8, "SIDP size");
+
 /* Device Scope, VT-d 8.3.1: 6 bytes, then (device, function) pairs. */
 struct acpi_dmar_scope {
 	uint8_t type;
@@ -109,7 +119,12 @@ struct acpi_dmar_scope {
 #define DMAR_SCOPE_HPET		4
 #define DMAR_SCOPE_NAMESPACE	5	/* ACPI namespace device (ANDD) */
 	uint8_t length;			/* 6 + 2 * path entries */
-	uint8_t flags;			/* reserved before VT-d 4.0 */
+	uint8_t flags;			/* reserved before VT-d 4.0: */
+#define DMAR_SCOPE_NESTED_NOTALLOWED	BIT(0)	/* requests without PASID: */
+#define DMAR_SCOPE_PWSNP_NOTALLOWED	BIT(1)
+#define DMAR_SCOPE_PGSNP_NOTALLOWED	BIT(2)
+#define DMAR_SCOPE_ATC_HARDENED		BIT(3)
+#define DMAR_SCOPE_ATC_REQUIRED		BIT(4)
 	uint8_t reserved;
 	uint8_t enum_id;		/* IOAPIC/HPET id, ANDD device number */
 	uint8_t start_bus;
@@ -118,23 +133,20 @@ _Static_assert(sizeof(struct acpi_dmar_scope) == 6, "device scope size");
 
 /* ---- Parsed view ---- */
 
-#define DMAR_MAX_UNITS		16
-#define DMAR_MAX_SCOPES		64	/* all structures together */
-#define DMAR_MAX_RMRR		16
-#define DMAR_MAX_ATSR		8
-#define DMAR_MAX_SATC		8
-#define DMAR_MAX_RHSA		8
-#define DMAR_MAX_ANDD		8
-#define DMAR_MAX_PATH		8
-#define DMAR_ANDD_NAME_LEN	32
+/* Every list below is sized from the table itself; these bounds only catch
+ * a table no machine has (refused, naming the bound). */
+#define DMAR_MAX_UNITS		256	/* DRHD structures */
+#define DMAR_MAX_STRUCTS	4096	/* structures of any other one type */
+#define DMAR_MAX_SCOPES		65536	/* device scopes, all structures */
+#define DMAR_MAX_PATH		124	/* the most a scope's 8-bit length holds */
 
 struct dmar_scope {
-	uint8_t type, enum_id, start_bus, path_len;
+	uint8_t type, flags, enum_id, start_bus, path_len;
 	struct { uint8_t dev, fn; } path[DMAR_MAX_PATH];
 };
 
 struct dmar_unit {
-	uint64_t reg_base;
+	uint64_t reg_base;		/* 0 is a firmware bug (vtd_check_location) */
 	uint16_t segment;
 	bool include_all;		/* INCLUDE_PCI_ALL */
 	uint8_t size_pages_log2;	/* register set is 4 KiB << this */
@@ -159,41 +171,79 @@ struct dmar_satc {
 	unsigned first_scope, nscopes;
 };
 
+struct dmar_sidp {
+	uint16_t segment;
+	unsigned first_scope, nscopes;
+};
+
+struct dmar_rhsa {
+	uint64_t base;
+	uint32_t domain;		/* proximity domain */
+};
+
+struct dmar_andd {
+	uint8_t devnum;
+	const char *name;		/* into dmar_info.names */
+};
+
+/* Arrays are allocated by dmar_parse and released by dmar_free. */
 struct dmar_info {
 	uint8_t haw;			/* host address width in bits (field + 1) */
 	uint8_t flags;			/* DMAR_INTR_REMAP... */
-	struct dmar_unit units[DMAR_MAX_UNITS];	/* in table order */
+	uint8_t revision;		/* of the table */
+	struct dmar_unit *units;	/* in table order */
 	unsigned nunits;
-	struct dmar_rmrr rmrr[DMAR_MAX_RMRR];
+	struct dmar_rmrr *rmrr;
 	unsigned nrmrr;
-	struct dmar_atsr atsr[DMAR_MAX_ATSR];
+	struct dmar_atsr *atsr;
 	unsigned natsr;
-	struct dmar_satc satc[DMAR_MAX_SATC];
+	struct dmar_satc *satc;
 	unsigned nsatc;
-	struct { uint64_t base; uint32_t domain; } rhsa[DMAR_MAX_RHSA];
+	struct dmar_sidp *sidp;
+	unsigned nsidp;
+	struct dmar_rhsa *rhsa;
 	unsigned nrhsa;
-	struct { uint8_t devnum; char name[DMAR_ANDD_NAME_LEN]; } andd[DMAR_MAX_ANDD];
+	struct dmar_andd *andd;
 	unsigned nandd;
-	struct dmar_scope scopes[DMAR_MAX_SCOPES];
+	struct dmar_scope *scopes;
 	unsigned nscopes;
-	unsigned ndropped;		/* structures/scopes reported, not stored */
+	char *names;			/* the ANDD names, NUL-terminated */
+	size_t names_len;
+	unsigned nskipped;		/* structures and scopes of unknown type */
 };
 
 /* One line per problem, e.g. "DMAR: RMRR at 0x98: limit 0x0 below base
  * 0x6c000000". */
 typedef void (*dmar_report_fn)(void *ctx, const char *msg);
 
-/* Validate the table (len bytes mapped) and parse it into out. Returns 0, or
- * -EINVAL when the table is refused as a whole: bad signature or checksum,
- * length < 48 or > len, a structure of length 0, below its minimum or past
- * the end, a bad scope length, DRHD registers overlapping or past 2^64, a
- * DRHD after its segment's INCLUDE_PCI_ALL unit (VT-d 8.3), an RMRR whose
- * limit is below its base, is not 4 KiB granular, is 2^64-1, or that covers
- * the interrupt window 0xfee00000-0xfeefffff. Unknown types and overflowing
- * arrays are reported, skipped and counted in ndropped. Every report names
- * the offset. */
+/* Validate the table (len bytes mapped) and parse it into out, whose
+ * arrays are sized from the table (out must be zeroed or dmar_free'd).
+ * Returns 0, -ENOMEM, or -EINVAL when the table is refused as a whole: bad
+ * signature or checksum, length < 48 or > len, a structure of length 0,
+ * below its minimum or past the end, a bad scope length, DRHD registers not
+ * 4 KiB aligned, overlapping or past 2^64, a DRHD after its segment's
+ * INCLUDE_PCI_ALL unit (VT-d 8.3), an RMRR whose limit is below its base,
+ * is not 4 KiB granular, is 2^64-1, or that covers the interrupt window
+ * 0xfee00000-0xfeefffff, more structures or scopes than the DMAR_MAX_*
+ * bounds. Unknown types are reported, skipped and counted in nskipped.
+ * Every report names the offset. */
 int dmar_parse(const void *table, size_t len, struct dmar_info *out,
 	       dmar_report_fn report, void *ctx);
+
+/* Release what dmar_parse allocated; out is zeroed. */
+void dmar_free(struct dmar_info *di);
+
+/* The table's flags in words, e.g. "INTR_REMAP X2APIC_OPT_OUT
+ * DMA_CTRL_PLATFORM_OPT_IN" ("none" for 0, reserved bits in hex). */
+void dmar_flags_describe(uint8_t flags, char *buf, size_t len);
+
+/* One line describing structure i of a list: "ATSR 0 seg 0 ALL_PORTS
+ * scope: ...", "RHSA 0 unit 0xfed90000 proximity domain 1", "ANDD 0 device
+ * 1 \\_SB.PCI0.I2C0", "SATC 0 seg 0 ATC_REQUIRED scope: ...", "SIDP 0 seg 0
+ * scope: 00:02.0 endpoint [ATC_HARDENED ...]", "RMRR 0 0x..-0x.. seg 0
+ * scope: ...". type is DMAR_TYPE_*; length, -ENOSPC, or -EINVAL. */
+int dmar_struct_describe(const struct dmar_info *di, uint16_t type, unsigned i,
+			 char *buf, size_t len);
 
 /* Reads the secondary (config 0x19) and subordinate (0x1a) bus numbers of
  * the bridge at seg:bus:dev.fn; returns 0 or a negative errno. */

@@ -38,7 +38,7 @@ static void wr64(const struct vtd_unit *u, unsigned reg, uint64_t v)
 static void __attribute__((format(printf, 2, 3)))
 report(const struct vtd_unit *u, const char *fmt, ...)
 {
-	char line[200];
+	char line[512];
 	int n = snprintf(line, sizeof(line), "vtd%u: ", u->index);
 	va_list ap;
 
@@ -48,23 +48,51 @@ report(const struct vtd_unit *u, const char *fmt, ...)
 	u->env->report(line);
 }
 
-/* VT-d 11.4.4.1: software writes one command at a time, starting from
- * GSTS with the one-shot status bits cleared, then waits for the status
- * bit to follow. */
+static uint32_t ops_rd32(void *ctx, unsigned reg)
+{
+	return rd32(ctx, reg);
+}
+
+static uint64_t ops_rd64(void *ctx, unsigned reg)
+{
+	return rd64(ctx, reg);
+}
+
+static void ops_wr32(void *ctx, unsigned reg, uint32_t v)
+{
+	wr32(ctx, reg, v);
+}
+
+static uint64_t ops_now(void *ctx)
+{
+	(void)ctx;
+	return cpu_rdtsc();
+}
+
+static void ops_relax(void *ctx)
+{
+	(void)ctx;
+	cpu_pause();
+}
+
+static struct vtd_reg_ops reg_ops(struct vtd_unit *u)
+{
+	return (struct vtd_reg_ops){
+		.read32 = ops_rd32, .read64 = ops_rd64, .write32 = ops_wr32,
+		.now = ops_now, .relax = ops_relax, .ctx = u, .timeout = u->env->timeout_tsc,
+	};
+}
+
+/* VT-d 11.4.4.1: one command bit per write, from GSTS (vtd_gcmd). */
 static int gcmd(struct vtd_unit *u, uint32_t cmd, uint32_t status, bool on)
 {
-	uint32_t sts = rd32(u, VTD_GSTS) & ~VTD_GSTS_ONESHOT;
-	uint64_t t0 = cpu_rdtsc();
+	struct vtd_reg_ops ops = reg_ops(u);
+	uint32_t gsts;
+	int err = vtd_gcmd(&ops, cmd, status, on, &gsts);
 
-	wr32(u, VTD_GCMD, on ? sts | cmd : sts & ~cmd);
-	while (((rd32(u, VTD_GSTS) & status) != 0) != on) {
-		if (cpu_rdtsc() - t0 > u->env->timeout_tsc) {
-			report(u, "GCMD 0x%x: GSTS 0x%x never followed", cmd, rd32(u, VTD_GSTS));
-			return -ETIMEDOUT;
-		}
-		cpu_pause();
-	}
-	return 0;
+	if (err)
+		report(u, "GCMD 0x%x: GSTS 0x%x never followed", cmd, gsts);
+	return err;
 }
 
 /* One-shot commands (SRTP, SIRTP) complete when their status bit sets. */
@@ -73,34 +101,55 @@ static int gcmd_oneshot(struct vtd_unit *u, uint32_t cmd, uint32_t status)
 	return gcmd(u, cmd, status, true);
 }
 
-int vtd_unit_probe(struct vtd_unit *u, unsigned index, uint64_t reg_base,
-		   const struct vtd_env *env)
+/* A unit the hv will not use: keep the reason, and say it once with what
+ * was done about the unit (outcome). */
+static int __attribute__((format(printf, 4, 5)))
+refuse(struct vtd_unit *u, int err, const char *outcome, const char *fmt, ...)
 {
-	uint32_t sts;
-	int err = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->why, sizeof(u->why), fmt, ap);
+	va_end(ap);
+	report(u, "at 0x%lx: %s: %s", u->reg_base, u->why, outcome);
+	return err;
+}
+
+int vtd_unit_probe(struct vtd_unit *u, unsigned index, uint64_t reg_base,
+		   uint64_t reg_size, const struct vtd_env *env)
+{
+	struct vtd_reg_ops ops;
+	char why[160], line[400];
+	int err;
 
 	memset(u, 0, sizeof(*u));
 	u->index = index;
 	u->reg_base = reg_base;
 	u->env = env;
+	/* Linux refuses such units too (its "Your BIOS is broken" warning):
+	 * whatever sits at the address, nothing is written to it. */
+	err = vtd_check_location(reg_base, reg_size, env->in_ram, env->ram_ctx, why, sizeof(why));
+	u->fw_bug = err;
+	if (err)
+		return refuse(u, err, "unit refused, never read or written", "firmware bug: %s", why);
 	u->ver = rd32(u, VTD_VER);
 	u->cap = rd64(u, VTD_CAP);
 	u->ecap = rd64(u, VTD_ECAP);
-	if (!(u->ecap & VTD_ECAP_QI) || !(u->ecap & VTD_ECAP_IR)) {
-		report(u, "lacks queued invalidation or interrupt remapping (ECAP 0x%lx)",
-		       u->ecap);
-		return -ENODEV;
-	}
-	/* Firmware may hand over a unit with remapping on (DMA protection):
-	 * disable translation, then IR, then QI, each confirmed. */
-	sts = rd32(u, VTD_GSTS);
-	if (sts & VTD_GSTS_TES)
-		err = gcmd(u, VTD_GCMD_TE, VTD_GSTS_TES, false);
-	if (!err && (sts & VTD_GSTS_IRES))
-		err = gcmd(u, VTD_GCMD_IRE, VTD_GSTS_IRES, false);
-	if (!err && (sts & VTD_GSTS_QIES))
-		err = gcmd(u, VTD_GCMD_QIE, VTD_GSTS_QIES, false);
-	return err;
+	err = vtd_check_caps(u->cap, u->ecap, why, sizeof(why));
+	u->fw_bug = err;
+	if (err)
+		return refuse(u, err, "unit refused, never written", "firmware bug: %s", why);
+	ops = reg_ops(u);
+	err = vtd_takeover(&ops, u->cap, &u->fw, why, sizeof(why));
+	vtd_takeover_describe(&u->fw, line, sizeof(line));
+	if (err)
+		return refuse(u, err, "unit refused, not used", "%s; stopped: %s", line, why);
+	if (!(u->ecap & VTD_ECAP_QI) || !(u->ecap & VTD_ECAP_IR))
+		return refuse(u, -ENODEV, "not used", "%s; lacks %s (ECAP 0x%lx)", line,
+			      !(u->ecap & VTD_ECAP_QI) ? "queued invalidation" :
+			      "interrupt remapping", u->ecap);
+	report(u, "at 0x%lx: %s", reg_base, line);
+	return 0;
 }
 
 static void qi_write_tail(void *ctx, uint64_t iqt)
@@ -314,6 +363,23 @@ int vtd_dma_flush(struct vtd_unit *u)
 	return qi_sync(u, d, 2);
 }
 
+/* The firmware's protected memory regions go only now that the hv's
+ * translation protects memory (VT-d 11.4.8.1; with VER >= 2 they would
+ * also block the assigned device's DMA into guest RAM). */
+static int pmr_off(struct vtd_unit *u)
+{
+	struct vtd_reg_ops ops = reg_ops(u);
+	char why[120];
+	int err = vtd_pmr_disable(&ops, u->cap, why, sizeof(why));
+
+	if (err)
+		report(u, "protected memory regions: %s", why);
+	else
+		report(u, "protected memory regions off: the hv's DMA remapping protects memory now");
+	u->fw.pmr_on = err != 0;
+	return err;
+}
+
 int vtd_dma_enable(struct vtd_unit *u, uint64_t rtaddr)
 {
 	int err;
@@ -325,6 +391,8 @@ int vtd_dma_enable(struct vtd_unit *u, uint64_t rtaddr)
 	if (!err)
 		err = gcmd(u, VTD_GCMD_TE, VTD_GSTS_TES, true);
 	u->dma_on = !err;
+	if (!err && u->fw.pmr_on)
+		err = pmr_off(u);
 	return err;
 }
 

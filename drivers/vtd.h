@@ -10,11 +10,14 @@
 #include <stdint.h>
 #include "drivers/vtd_irte.h"
 #include "drivers/vtd_qi.h"
+#include "drivers/vtd_takeover.h"
 
 struct vtd_env {
 	int (*alloc_pages)(unsigned n, uint64_t *pa);	/* zeroed, 4K aligned */
 	uint64_t timeout_tsc;				/* bound of every wait */
 	void (*report)(const char *msg);		/* one line per problem */
+	vtd_ram_fn in_ram;				/* the firmware memory map */
+	void *ram_ctx;
 };
 
 struct vtd_fault_counts {
@@ -35,15 +38,21 @@ struct vtd_unit {
 	struct vtd_irt irt;
 	uint64_t irt_pa;
 	bool qi_on, ir_on, dma_on;
+	struct vtd_takeover fw;		/* what the firmware left on */
+	char why[320];			/* why the unit was refused, or "" */
+	bool fw_bug;			/* refused as a firmware bug: not a unit */
 	struct vtd_fault_counts faults;
 	uint8_t last_fault_reason;
 	uint16_t last_fault_sid;
 };
 
-/* Read VER/CAP/ECAP and turn off what the firmware left on (TE, IRE, QIE),
- * so the hv starts from a known state. -ENODEV when the unit lacks QI or IR. */
+/* Check the unit is one (not a firmware bug: zero base, registers in RAM,
+ * CAP/ECAP all-ones or zero; then nothing is written), read VER/CAP/ECAP,
+ * take it over from the firmware (vtd_takeover) and print one line saying
+ * what was found and done. -ENODEV for a firmware bug or a unit lacking QI
+ * or IR, -ETIMEDOUT when it does not answer; u->why says which. */
 int vtd_unit_probe(struct vtd_unit *u, unsigned index, uint64_t reg_base,
-		   const struct vtd_env *env);
+		   uint64_t reg_size, const struct vtd_env *env);
 /* Invalidation queue: 4 KiB ring, status page, QIE. */
 int vtd_qi_enable(struct vtd_unit *u);
 /* Interrupt remapping table of irt_size entries: SIRTP, global IEC
@@ -59,7 +68,8 @@ void vtd_faults_handle(struct vtd_unit *u);
 /* Number of fault-recording registers (CAP.NFR + 1). */
 unsigned vtd_fault_records(const struct vtd_unit *u);
 /* Point the unit at a root table and turn DMA remapping on: SRTP, global
- * context-cache and IOTLB invalidation, TE. */
+ * context-cache and IOTLB invalidation, TE; then the firmware's protected
+ * memory regions off. */
 int vtd_dma_enable(struct vtd_unit *u, uint64_t rtaddr);
 /* Invalidate the context cache and the IOTLB (after changing tables). */
 int vtd_dma_flush(struct vtd_unit *u);

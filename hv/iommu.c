@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "hv/iommu.h"
+#include "hv/bootinfo.h"
 #include "hv/hv.h"
 #include "hv/mem.h"
 #include "hv/pci_cfg.h"
 #include "hv/trap.h"
 #include "drivers/lapic.h"
+#include "drivers/vtd_regs.h"
 
 #define WAIT_BOUND_US		100000	/* 100 ms for any register handshake */
 #define GUEST_DOMAIN_ID		1
@@ -26,9 +28,46 @@ static void report(const char *msg)
 	printf("%s\n", msg);
 }
 
+/* UEFI 2.10 7.2 EFI_MEMORY_TYPE values that are RAM though the boot stage
+ * calls them reserved: runtime code/data, ACPI reclaim and NVS,
+ * persistent memory. EfiReservedMemoryType (0) is left out: firmware
+ * also gives it to chipset ranges. */
+static bool mem_is_ram(const struct bootinfo_mem *m)
+{
+	static const uint32_t ram_types[] = { 5, 6, 9, 10, 14 };
+	unsigned i;
+
+	if (m->type == BOOTINFO_MEM_RAM)
+		return true;
+	for (i = 0; m->type == BOOTINFO_MEM_RESERVED && i < ARRAY_SIZE(ram_types); i++)
+		if (m->efi_type == ram_types[i])
+			return true;
+	return false;
+}
+
+static bool in_ram(void *ctx, uint64_t base, uint64_t size, uint64_t *ram_base,
+		   uint64_t *ram_end)
+{
+	const struct bootinfo *bi = ctx;
+	uint32_t i;
+
+	for (i = 0; i < bi->nmem; i++) {
+		const struct bootinfo_mem *m = &bi->mem[i];
+
+		if (mem_is_ram(m) && m->size && base <= m->base + m->size - 1 &&
+		    m->base <= base + size - 1) {
+			*ram_base = m->base;
+			*ram_end = m->base + m->size - 1;
+			return true;
+		}
+	}
+	return false;
+}
+
 static struct vtd_env env = {
 	.alloc_pages = alloc_pages,
 	.report = report,
+	.in_ram = in_ram,
 };
 
 static void report_ctx(void *ctx, const char *msg)
@@ -50,48 +89,112 @@ static void on_fault_event(uint8_t vector, void *ctx)
 	lapic_eoi();
 }
 
-static int unit_up(struct vtd_unit *u, unsigned index, uint64_t base)
+static int unit_up(struct vtd_unit *u, unsigned index, const struct dmar_unit *d)
 {
-	int err = vtd_unit_probe(u, index, base, &env);
+	int err = vtd_unit_probe(u, index, d->reg_base, VTD_PAGE_SIZE << d->size_pages_log2,
+				 &env);
+	const char *step = "probe";
 
-	if (!err)
+	if (!err) {
+		step = "enabling queued invalidation";
 		err = vtd_qi_enable(u);
-	if (!err)
+	}
+	if (!err) {
+		step = "enabling interrupt remapping";
 		err = vtd_ir_enable(u, hv.opts.irt_entries, lapic_x2apic());
+	}
 	if (!err)
 		vtd_faults_enable(u, IOMMU_FAULT_VECTOR, lapic_id());
+	if (err && !u->why[0]) {
+		snprintf(u->why, sizeof(u->why), "error %d while %s", err, step);
+		printf("iommu: unit %u at 0x%lx not brought up: %s\n", index, d->reg_base, u->why);
+	}
 	return err;
+}
+
+static void why_none(const char *fmt, unsigned long pa)
+{
+	snprintf(iommu.why_none, sizeof(iommu.why_none), fmt, pa);
+	printf("iommu: %s\n", iommu.why_none);
+}
+
+static void flags_print(const struct dmar_info *di)
+{
+	char flags[96];
+
+	dmar_flags_describe(di->flags, flags, sizeof(flags));
+	printf("iommu: DMAR flags 0x%02x: %s%s\n", di->flags, flags,
+	       di->flags & DMAR_DMA_CTRL_PLATFORM_OPT_IN ?
+	       " (pre-boot DMA protection: the firmware may hand over units with "
+	       "translation or protected memory on)" : "");
 }
 
 void iommu_init(void)
 {
-	unsigned i;
+	unsigned i, n;
 
-	if (!hv.acpi.dmar_pa) {
-		printf("iommu: no DMAR table: no VT-d units to own\n");
-		return;
-	}
+	if (!hv.acpi.dmar_pa)
+		return why_none("no DMAR table: no VT-d units to own", 0);
 	env.timeout_tsc = hv.tsc.hz ? hv.tsc.hz / 1000000 * WAIT_BOUND_US : 1ULL << 32;
-	iommu.dmar = malloc(sizeof(*iommu.dmar));
+	env.ram_ctx = hv.bi;
+	iommu.dmar = calloc(1, sizeof(*iommu.dmar));
 	if (!iommu.dmar || dmar_parse((const void *)(uintptr_t)hv.acpi.dmar_pa,
 				      hv.acpi.dmar_len, iommu.dmar, report_ctx, NULL)) {
-		printf("iommu: DMAR table at 0x%lx refused: VT-d stays off\n", hv.acpi.dmar_pa);
 		free(iommu.dmar);
 		iommu.dmar = NULL;
-		return;
+		return why_none("DMAR table at 0x%lx refused (see above): VT-d stays off",
+				hv.acpi.dmar_pa);
+	}
+	n = iommu.dmar->nunits;
+	flags_print(iommu.dmar);
+	iommu.units = calloc(n ? n : 1, sizeof(*iommu.units));
+	iommu.ctx = calloc(n ? n : 1, sizeof(*iommu.ctx));
+	iommu.down = calloc(n ? n : 1, sizeof(*iommu.down));
+	if (!iommu.units || !iommu.ctx || !iommu.down) {
+		dmar_free(iommu.dmar);
+		free(iommu.dmar);
+		iommu.dmar = NULL;
+		return why_none("no memory for %lu VT-d units: VT-d stays off", n);
 	}
 	trap_set_irq_handler(IOMMU_FAULT_VECTOR, on_fault_event, NULL);
-	for (i = 0; i < iommu.dmar->nunits; i++) {
+	for (i = 0; i < n; i++) {
 		struct vtd_unit *u = &iommu.units[iommu.nunits];
-		int err = unit_up(u, i, iommu.dmar->units[i].reg_base);
 
-		if (err) {
-			printf("iommu: unit %u at 0x%lx not brought up (error %d): devices behind it "
-			       "cannot be assigned\n", i, iommu.dmar->units[i].reg_base, err);
+		if (!unit_up(u, i, &iommu.dmar->units[i])) {
+			iommu.nunits++;
 			continue;
 		}
-		iommu.nunits++;
+		iommu.down[i].fw_bug = u->fw_bug;
+		snprintf(iommu.down[i].why, sizeof(iommu.down[i].why), "%s", u->why);
 	}
+}
+
+unsigned iommu_ir_units(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < iommu.nunits; i++)
+		n += iommu.units[i].ir_on;
+	return n;
+}
+
+bool iommu_why_no_ir(char *buf, size_t len)
+{
+	const struct dmar_info *di = iommu.dmar;
+
+	if (iommu_ir_units())
+		return false;
+	if (!di)
+		snprintf(buf, len, "%s", iommu.why_none);
+	else if (!di->nunits)
+		snprintf(buf, len, "the DMAR table lists no remapping unit");
+	else if (di->nunits == 1)
+		snprintf(buf, len, "the one VT-d unit (0x%lx) was refused: %s",
+			 di->units[0].reg_base, iommu.down[0].why);
+	else
+		snprintf(buf, len, "none of the %u VT-d units came up; unit 0 (0x%lx): %s",
+			 di->nunits, di->units[0].reg_base, iommu.down[0].why);
+	return true;
 }
 
 static int bridge_buses(void *ctx, uint16_t seg, uint8_t bus, uint8_t dev,

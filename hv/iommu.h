@@ -12,12 +12,18 @@
 #include "hv/guest_ram.h"
 
 #define IOMMU_FAULT_VECTOR	0xfe	/* fault events of every unit */
+#define IOMMU_WHY_LEN		320
 
 struct iommu {
 	struct dmar_info *dmar;		/* NULL without a usable DMAR */
-	struct vtd_unit units[DMAR_MAX_UNITS];
-	unsigned nunits;		/* units brought up */
-	struct vtd_ctx_tables ctx[DMAR_MAX_UNITS];	/* per unit */
+	char why_none[IOMMU_WHY_LEN];	/* why dmar is NULL */
+	struct vtd_unit *units;		/* as many as the DMAR has ... */
+	unsigned nunits;		/* ... of which these are up */
+	struct vtd_ctx_tables *ctx;	/* per unit up */
+	struct iommu_down {		/* per DMAR unit, when not up: */
+		bool fw_bug;		/* not a unit at all: never touched */
+		char why[IOMMU_WHY_LEN];
+	} *down;
 	struct vtd_domain guest_domain;	/* guest RAM, for the assigned device */
 	struct vtd_domain rmrr_domain;	/* identity maps of RMRR regions */
 	bool guest_domain_ready;
@@ -42,5 +48,10 @@ int iommu_dma_setup(const struct pci_dev *dev, uint64_t guest_hpa,
 		    const struct guest_ram *ram);
 /* Total faults counted over all units. */
 uint64_t iommu_fault_total(void);
+/* Units up with interrupt remapping on. */
+unsigned iommu_ir_units(void);
+/* Why no VT-d unit can remap interrupts here (no DMAR table, the table
+ * refused, every unit refused and why): false when one can. */
+bool iommu_why_no_ir(char *buf, size_t len);
 
 #endif

@@ -39,7 +39,7 @@ class Machine:
 
     def __init__(self, efi=None, cfg_text=None, devices=DEFAULT_DEVICES,
                  icount=False, usb=None, memory=512, extra=None, cmdline=None,
-                 iommu=DEFAULT_IOMMU, kvm=False):
+                 iommu=DEFAULT_IOMMU, acpitable=None, kvm=False):
         self.work = tempfile.mkdtemp(prefix="irqvisor-")
         self.efi = efi or os.path.join(ROOT, "build", "irqvisor.efi")
         self.log_path = os.path.join(self.work, "serial.log")
@@ -55,8 +55,12 @@ class Machine:
         args = ["qemu-system-x86_64", "-nodefaults"] + cpu + ["-m", str(memory),
                 "-display", "none", "-no-reboot", "-monitor", "none",
                 "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
-                "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}",
-                "-device", f"intel-iommu,{iommu}"]
+                "-drive", f"if=pflash,format=raw,unit=1,file={vars_fd}"]
+        # iommu="none": no emulated VT-d unit (a DMAR from acpitable only).
+        if iommu != "none":
+            args += ["-device", f"intel-iommu,{iommu}"]
+        if acpitable:
+            args += ["-acpitable", f"file={acpitable}"]
         args += devices.split()
         args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if usb:

@@ -24,7 +24,7 @@ DEFAULT_TIMEOUT = 300
 STDERR_SHOWN = 20  # last lines of the emulator's stderr or log shown with a FAIL
 MACHINES = ("qemu", "bochs")
 # Keys that configure QEMU only: a Bochs scenario naming one is an error.
-QEMU_ONLY_KEYS = ("devices", "iommu", "icount", "usb", "cmdline", "input")
+QEMU_ONLY_KEYS = ("devices", "iommu", "acpitable", "icount", "usb", "cmdline", "input")
 # A self-test's SKIP line as hv/report.c prints it: "SKIP: name: why".
 SKIP_LINE = re.compile(r"^SKIP: (\S+?): ", re.MULTILINE)
 
@@ -119,6 +119,8 @@ def make_machine(sc):
                         usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,
                         cmdline=sc.get("cmdline"),
                         iommu=sc.get("iommu", qemu.DEFAULT_IOMMU),
+                        acpitable=(os.path.join(qemu.ROOT, sc["acpitable"])
+                                   if "acpitable" in sc else None),
                         icount=sc.getboolean("icount", False),
                         memory=memory)
 

@@ -6,7 +6,8 @@
  *
  * Invariants: an accepted table's parsed view is self-consistent (counts in
  * bounds, scopes inside the scope array, units 4 KiB aligned and not
- * overlapping, INCLUDE_PCI_ALL last in its segment, RMRRs whole pages);
+ * overlapping, INCLUDE_PCI_ALL last in its segment, RMRRs whole pages,
+ * every structure describable); a refused one leaves nothing allocated;
  * bytes mapped past the header's length change nothing; lookups return a
  * unit of the right segment or -ENOENT, even on a topology with loops;
  * descriptions cut short say so and are a prefix of the full text; every
@@ -73,10 +74,11 @@ static void check_units(const struct dmar_info *di)
 	const struct dmar_unit *u, *v;
 	unsigned i, j;
 
-	FUZZ_CHECK(di->nunits <= DMAR_MAX_UNITS, "%u units", di->nunits);
+	FUZZ_CHECK(di->nunits <= DMAR_MAX_UNITS && (di->units || !di->nunits), "%u units",
+		   di->nunits);
 	for (i = 0; i < di->nunits; i++) {
 		u = &di->units[i];
-		FUZZ_CHECK(u->reg_base && !(u->reg_base & 0xfff) && unit_end(u) > u->reg_base,
+		FUZZ_CHECK(!(u->reg_base & 0xfff) && unit_end(u) > u->reg_base,
 			   "unit %u registers 0x%llx-0x%llx", i,
 			   (unsigned long long)u->reg_base, (unsigned long long)unit_end(u));
 		check_scopes(di, u->first_scope, u->nscopes);
@@ -95,11 +97,12 @@ static void check_others(const struct dmar_info *di)
 {
 	unsigned i;
 
-	FUZZ_CHECK(di->nrmrr <= DMAR_MAX_RMRR && di->natsr <= DMAR_MAX_ATSR &&
-		   di->nsatc <= DMAR_MAX_SATC && di->nrhsa <= DMAR_MAX_RHSA &&
-		   di->nandd <= DMAR_MAX_ANDD && di->nscopes <= DMAR_MAX_SCOPES,
-		   "counts %u %u %u %u %u %u", di->nrmrr, di->natsr, di->nsatc,
-		   di->nrhsa, di->nandd, di->nscopes);
+	FUZZ_CHECK(di->nrmrr <= DMAR_MAX_STRUCTS && di->natsr <= DMAR_MAX_STRUCTS &&
+		   di->nsatc <= DMAR_MAX_STRUCTS && di->nrhsa <= DMAR_MAX_STRUCTS &&
+		   di->nandd <= DMAR_MAX_STRUCTS && di->nsidp <= DMAR_MAX_STRUCTS &&
+		   di->nscopes <= DMAR_MAX_SCOPES,
+		   "counts %u %u %u %u %u %u %u", di->nrmrr, di->natsr, di->nsatc,
+		   di->nrhsa, di->nandd, di->nsidp, di->nscopes);
 	for (i = 0; i < di->nrmrr; i++) {
 		FUZZ_CHECK(di->rmrr[i].base <= di->rmrr[i].limit &&
 			   !(di->rmrr[i].base & 0xfff) && (di->rmrr[i].limit & 0xfff) == 0xfff,
@@ -111,9 +114,34 @@ static void check_others(const struct dmar_info *di)
 		check_scopes(di, di->atsr[i].first_scope, di->atsr[i].nscopes);
 	for (i = 0; i < di->nsatc; i++)
 		check_scopes(di, di->satc[i].first_scope, di->satc[i].nscopes);
+	for (i = 0; i < di->nsidp; i++)
+		check_scopes(di, di->sidp[i].first_scope, di->sidp[i].nscopes);
 	for (i = 0; i < di->nandd; i++)
-		FUZZ_CHECK(memchr(di->andd[i].name, '\0', DMAR_ANDD_NAME_LEN),
-			   "ANDD %u name not terminated", i);
+		FUZZ_CHECK(di->andd[i].name >= di->names &&
+			   di->andd[i].name + strlen(di->andd[i].name) < di->names + di->names_len,
+			   "ANDD %u name outside the names", i);
+}
+
+/* Every structure of every type describes as one printable line, and
+ * one past each list is refused. */
+static void check_structs(const struct dmar_info *di)
+{
+	const unsigned counts[] = { di->nunits, di->nrmrr, di->natsr, di->nrhsa, di->nandd,
+				    di->nsatc, di->nsidp };
+	char line[4096];
+	uint16_t t;
+	unsigned i;
+	int n;
+
+	for (t = 0; t < 7; t++) {
+		for (i = 0; i < counts[t]; i++) {
+			n = dmar_struct_describe(di, t, i, line, sizeof(line));
+			FUZZ_CHECK(n == -ENOSPC || (n > 0 && fuzz_printable_line(line, sizeof(line))),
+				   "structure %u/%u: %d \"%s\"", t, i, n, line);
+		}
+		FUZZ_CHECK(dmar_struct_describe(di, t, counts[t], line, sizeof(line)) == -EINVAL,
+			   "structure %u beyond its list", t);
+	}
 }
 
 /* The full text, then every shorter buffer: -ENOSPC and a prefix. */
@@ -143,8 +171,10 @@ static void check_lookups(const struct dmar_info *di, const uint8_t *t, size_t l
 	unsigned k;
 	int u;
 
+	static const struct dmar_scope none;
+
 	for (k = 0; k < di->nscopes + 4; k++) {
-		const struct dmar_scope *s = &di->scopes[k % DMAR_MAX_SCOPES];
+		const struct dmar_scope *s = di->nscopes ? &di->scopes[k % di->nscopes] : &none;
 		uint16_t seg = k < di->nunits ? di->units[k].segment : 0;
 		uint8_t bus = (uint8_t)(s->start_bus + k);
 
@@ -158,7 +188,7 @@ static void check_lookups(const struct dmar_info *di, const uint8_t *t, size_t l
 		u = dmar_unit_for_hpet(di, s->enum_id);
 		FUZZ_CHECK(u == -ENOENT || (u >= 0 && (unsigned)u < di->nunits), "hpet %d", u);
 	}
-	FUZZ_CHECK(tp.calls <= (di->nscopes + 4) * (DMAR_MAX_SCOPES * (DMAR_MAX_PATH + 1)),
+	FUZZ_CHECK(tp.calls <= (di->nscopes + 4) * (di->nscopes * (DMAR_MAX_PATH + 1)),
 		   "%u topology calls", tp.calls);
 }
 
@@ -169,7 +199,7 @@ static bool same_scopes(const struct dmar_info *a, const struct dmar_info *b)
 	for (k = 0; k < a->nscopes; k++) {
 		const struct dmar_scope *x = &a->scopes[k], *y = &b->scopes[k];
 
-		if (x->type != y->type || x->enum_id != y->enum_id ||
+		if (x->type != y->type || x->enum_id != y->enum_id || x->flags != y->flags ||
 		    x->start_bus != y->start_bus || x->path_len != y->path_len)
 			return false;
 		for (h = 0; h < x->path_len; h++)
@@ -187,7 +217,8 @@ static bool same_info(const struct dmar_info *a, const struct dmar_info *b)
 	if (a->haw != b->haw || a->flags != b->flags || a->nunits != b->nunits ||
 	    a->nrmrr != b->nrmrr || a->natsr != b->natsr || a->nsatc != b->nsatc ||
 	    a->nrhsa != b->nrhsa || a->nandd != b->nandd || a->nscopes != b->nscopes ||
-	    a->ndropped != b->ndropped || !same_scopes(a, b))
+	    a->nsidp != b->nsidp || a->nskipped != b->nskipped || a->revision != b->revision ||
+	    !same_scopes(a, b))
 		return false;
 	for (i = 0; i < a->nunits; i++)
 		if (a->units[i].reg_base != b->units[i].reg_base ||
@@ -247,11 +278,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(t + len, 0xa5, mapped - len);
 	if (data[0] & FIX_HEADER)
 		fix_header(t, len);
+	dmar_free(&di);
 	ret = dmar_parse(t, mapped, &di, report, NULL);
 	FUZZ_CHECK(ret == 0 || ret == -EINVAL, "dmar_parse returned %d", ret);
+	FUZZ_CHECK(ret == 0 || (!di.units && !di.scopes && !di.names && !di.nunits),
+		   "refused table left a parse behind");
 	/* Bytes past the header's length are not the table's. */
 	memcpy(&hdr_len, t + 4, len >= 8 ? sizeof(hdr_len) : 0);
 	if (mapped > len && hdr_len <= len) {
+		dmar_free(&again);
 		ret2 = dmar_parse(t, len, &again, report, NULL);
 		FUZZ_CHECK(ret2 == ret && (ret || same_info(&di, &again)),
 			   "junk after the table changed the result (%d, %d)", ret, ret2);
@@ -259,6 +294,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret == 0) {
 		check_units(&di);
 		check_others(&di);
+		check_structs(&di);
 		for (i = 0; i < di.nunits; i++)
 			check_describe(&di, i);
 		if (len)

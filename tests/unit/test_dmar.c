@@ -62,6 +62,13 @@ static void assert_reported(const struct reports *r, ...)
 	fail_msg("expected report not found");
 }
 
+/* dmar_parse into a struct that may hold an earlier parse's arrays. */
+static int parse(const void *t, size_t n, struct dmar_info *di, dmar_report_fn r, void *ctx)
+{
+	dmar_free(di);
+	return dmar_parse(t, n, di, r, ctx);
+}
+
 /* ---- Files ---- */
 
 static size_t load(const char *rel, uint8_t *buf, size_t max)
@@ -94,7 +101,7 @@ static void fix_checksum(uint8_t *t)
 /* ---- Table builder ---- */
 
 struct tb {
-	uint8_t b[2048];
+	uint8_t b[8192];
 	uint32_t len;
 };
 
@@ -174,7 +181,7 @@ static int tb_parse(struct tb *t, struct dmar_info *di, struct reports *r)
 {
 	tb_finish(t);
 	memset(r, 0, sizeof(*r));
-	return dmar_parse(t->b, t->len, di, report_cb, r);
+	return parse(t->b, t->len, di, report_cb, r);
 }
 
 /* ---- Fake topology: a table of configured bridges ---- */
@@ -229,6 +236,20 @@ static void assert_scope(const struct dmar_scope *s, uint8_t type, uint8_t id, u
 	assert_int_equal(s->path[0].fn, fn);
 }
 
+/* want NULL: there is no such structure. */
+static void assert_struct(const struct dmar_info *di, uint16_t type, unsigned i,
+			  const char *want)
+{
+	char buf[512];
+
+	if (!want) {
+		assert_int_equal(dmar_struct_describe(di, type, i, buf, sizeof(buf)), -EINVAL);
+		return;
+	}
+	assert_int_equal(dmar_struct_describe(di, type, i, buf, sizeof(buf)), (int)strlen(want));
+	assert_string_equal(buf, want);
+}
+
 static void assert_describe(const struct dmar_info *di, unsigned i, const char *want)
 {
 	char buf[256];
@@ -248,7 +269,7 @@ static void test_qemu_q35(void **state)
 
 	(void)state;
 	assert_int_equal(n, 112);
-	assert_int_equal(dmar_parse(t, n, &di, report_cb, &r), 0);
+	assert_int_equal(parse(t, n, &di, report_cb, &r), 0);
 	assert_int_equal(r.n, 0);
 	assert_int_equal(di.haw, 39);
 	assert_int_equal(di.flags, DMAR_INTR_REMAP);
@@ -264,7 +285,7 @@ static void test_qemu_q35(void **state)
 	assert_scope(unit_scope(&di, 0, 3), DMAR_SCOPE_ENDPOINT, 0, 0, 0x1f, 0);
 	assert_scope(unit_scope(&di, 0, 4), DMAR_SCOPE_ENDPOINT, 0, 0, 0x1f, 2);
 	assert_scope(unit_scope(&di, 0, 5), DMAR_SCOPE_ENDPOINT, 0, 0, 0x1f, 3);
-	assert_int_equal(di.nrmrr + di.natsr + di.nrhsa + di.nandd + di.nsatc + di.ndropped, 0);
+	assert_int_equal(di.nrmrr + di.natsr + di.nrhsa + di.nandd + di.nsatc + di.nsidp + di.nskipped, 0);
 
 	assert_int_equal(dmar_unit_for_ioapic(&di, 0), 0);
 	assert_int_equal(dmar_unit_for_ioapic(&di, 1), -ENOENT);
@@ -289,7 +310,7 @@ static void test_qemu_q35_rootport(void **state)
 
 	(void)state;
 	assert_int_equal(n, 120);
-	assert_int_equal(dmar_parse(t, n, &di, report_cb, &r), 0);
+	assert_int_equal(parse(t, n, &di, report_cb, &r), 0);
 	assert_int_equal(r.n, 0);
 	assert_int_equal(di.nunits, 1);
 	assert_int_equal(di.units[0].nscopes, 7);
@@ -319,7 +340,7 @@ static void test_laptop_xps13(void **state)
 
 	(void)state;
 	assert_int_equal(n, 184);
-	assert_int_equal(dmar_parse(t, n, &di, report_cb, &r), 0);
+	assert_int_equal(parse(t, n, &di, report_cb, &r), 0);
 	assert_int_equal(r.n, 0);
 	assert_int_equal(di.haw, 39);
 	assert_int_equal(di.flags, DMAR_INTR_REMAP);
@@ -368,7 +389,7 @@ static void test_desktop_x99(void **state)
 
 	(void)state;
 	assert_int_equal(n, 156);
-	assert_int_equal(dmar_parse(t, n, &di, report_cb, &r), 0);
+	assert_int_equal(parse(t, n, &di, report_cb, &r), 0);
 	assert_int_equal(r.n, 0);
 	assert_int_equal(di.haw, 46);
 	assert_int_equal(di.flags, DMAR_INTR_REMAP | DMAR_X2APIC_OPT_OUT);
@@ -529,7 +550,7 @@ static void test_bad_checksum(void **state)
 
 	(void)state;
 	t[0xa0] ^= 0x10;	/* RMRR base: a single flipped bit */
-	assert_int_equal(dmar_parse(t, n, &di, report_cb, &r), -EINVAL);
+	assert_int_equal(parse(t, n, &di, report_cb, &r), -EINVAL);
 	assert_reported(&r, "checksum", "sum 0x10", NULL);
 }
 
@@ -543,16 +564,16 @@ static void test_truncated(void **state)
 
 	(void)state;
 	/* fewer bytes mapped than the header's length */
-	assert_int_equal(dmar_parse(t, n - 8, &di, report_cb, &r), -EINVAL);
+	assert_int_equal(parse(t, n - 8, &di, report_cb, &r), -EINVAL);
 	assert_reported(&r, "length 112", "104", NULL);
 	/* not even a header */
-	assert_int_equal(dmar_parse(t, 40, &di, report_cb, &r), -EINVAL);
+	assert_int_equal(parse(t, 40, &di, report_cb, &r), -EINVAL);
 	assert_reported(&r, "40 bytes mapped", NULL);
 	/* a header length below 48 */
 	len = 44;
 	memcpy(t + 4, &len, 4);
 	fix_checksum(t);
-	assert_int_equal(dmar_parse(t, n, &di, report_cb, &r), -EINVAL);
+	assert_int_equal(parse(t, n, &di, report_cb, &r), -EINVAL);
 	assert_reported(&r, "length 44 at 0x4", NULL);
 }
 
@@ -680,7 +701,7 @@ static void test_drhd_overlap(void **state)
 	tb_drhd(&t, 0, 0, 0xfed92000);
 	assert_int_equal(tb_parse(&t, &di, &r), 0);
 	assert_int_equal(di.units[0].size_pages_log2, 1);
-	/* zero or unaligned register base */
+	/* unaligned register base */
 	tb_init(&t, 39, 0);
 	tb_drhd(&t, 0, 0, 0xfed90800);
 	assert_int_equal(tb_parse(&t, &di, &r), -EINVAL);
@@ -825,13 +846,102 @@ static void test_real_tables_parse(void **state)
 
 		snprintf(rel, sizeof(rel), "dmar/%s", files[i]);
 		n = load(rel, t, sizeof(t));
-		if (dmar_parse(t, n, &di, report_cb, &r))
+		if (parse(t, n, &di, report_cb, &r))
 			fail_msg("%s refused: %s", files[i], r.n ? r.msg[0] : "no report");
 		for (k = 0; k < r.n; k++)
 			assert_null(strstr(r.msg[k], "RMRR"));
 		rmrrs += di.nrmrr;
 	}
 	assert_int_equal(rmrrs, 20);
+}
+
+/* What each real table holds, from its README row: every list at its
+ * full size (the server's ten RHSAs), every flag, SATC, SIDP and ANDD. */
+static void test_real_tables_expected(void **state)
+{
+	static const struct {
+		const char *file;
+		uint8_t rev, haw, flags;
+		unsigned units, rmrr, atsr, rhsa, andd, satc, sidp, scopes;
+	} want[] = {
+		{ "desktop-intel-dx58so2-x58.dat", 1, 39, 0x01, 2, 9, 0, 0, 0, 0, 0, 11 },
+		{ "desktop-x99-atsr-rhsa.dat", 1, 46, 0x03, 2, 0, 1, 1, 0, 0, 0, 6 },
+		{ "handheld-gpd-win3-6drhd.dat", 2, 39, 0x05, 6, 1, 0, 0, 0, 0, 0, 8 },
+		{ "handheld-msi-claw8-satc-sidp.dat", 1, 38, 0x05, 3, 0, 0, 0, 0, 1, 1, 10 },
+		{ "laptop-4drhd-rmrr.dat", 2, 39, 0x01, 4, 1, 0, 0, 0, 0, 0, 6 },
+		{ "laptop-surface-book-2-andd.dat", 1, 39, 0x01, 2, 2, 0, 0, 5, 0, 0, 10 },
+		{ "laptop-surface-book-3-optin.dat", 2, 39, 0x07, 3, 1, 0, 0, 0, 0, 0, 5 },
+		{ "server-supermicro-2s-xeon.dat", 1, 46, 0x01, 10, 2, 1, 10, 0, 0, 0, 22 },
+		{ "tablet-chuwi-hi10x-glk.dat", 1, 39, 0x05, 2, 2, 0, 0, 0, 0, 0, 5 },
+		{ "workstation-imacpro1-1-xeon-w.dat", 1, 46, 0x03, 4, 1, 1, 0, 0, 0, 0, 15 },
+		{ "workstation-macpro3-1-2s-harpertown.dat", 1, 38, 0x00, 4, 0, 0, 0, 0, 0, 0, 3 },
+		{ "workstation-macpro6-1-noir.dat", 1, 46, 0x00, 1, 1, 1, 0, 0, 0, 0, 5 },
+	};
+	static struct dmar_info di;
+	char rel[96], flags[96], got[200], exp[200];
+	uint8_t t[1024];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		struct reports r = { .n = 0 };
+
+		snprintf(rel, sizeof(rel), "dmar/%s", want[i].file);
+		if (parse(t, load(rel, t, sizeof(t)), &di, report_cb, &r))
+			fail_msg("%s refused: %s", want[i].file, r.n ? r.msg[0] : "no report");
+		snprintf(got, sizeof(got), "rev %u haw %u flags 0x%02x units %u rmrr %u atsr %u "
+			 "rhsa %u andd %u satc %u sidp %u scopes %u skipped %u reports %u",
+			 di.revision, di.haw, di.flags, di.nunits, di.nrmrr, di.natsr, di.nrhsa,
+			 di.nandd, di.nsatc, di.nsidp, di.nscopes, di.nskipped, r.n);
+		snprintf(exp, sizeof(exp), "rev %u haw %u flags 0x%02x units %u rmrr %u atsr %u "
+			 "rhsa %u andd %u satc %u sidp %u scopes %u skipped 0 reports 0",
+			 want[i].rev, want[i].haw, want[i].flags, want[i].units, want[i].rmrr,
+			 want[i].atsr, want[i].rhsa, want[i].andd, want[i].satc, want[i].sidp,
+			 want[i].scopes);
+		if (strcmp(got, exp))
+			fail_msg("%s: %s, expected %s", want[i].file, got, exp);
+	}
+	/* the last one parsed was the Mac Pro 6,1: flags none */
+	dmar_flags_describe(di.flags, flags, sizeof(flags));
+	assert_string_equal(flags, "none");
+	dmar_flags_describe(0x07 | 0x10, flags, sizeof(flags));
+	assert_string_equal(flags, "INTR_REMAP X2APIC_OPT_OUT DMA_CTRL_PLATFORM_OPT_IN "
+			    "reserved 0x10");
+	/* the server's last RHSA, and the 64 KiB register sets of Lunar Lake */
+	assert_int_equal(parse(t, load("dmar/server-supermicro-2s-xeon.dat", t, sizeof(t)), &di,
+			       NULL, NULL), 0);
+	assert_struct(&di, DMAR_TYPE_RHSA, 9, "RHSA 9 unit 0xfb7fc000 proximity domain 1");
+	assert_int_equal(parse(t, load("dmar/handheld-msi-claw8-satc-sidp.dat", t, sizeof(t)),
+			       &di, NULL, NULL), 0);
+	assert_int_equal(di.units[1].reg_base, 0xfc810000);
+	assert_int_equal(di.units[1].size_pages_log2, 4);
+	assert_struct(&di, DMAR_TYPE_SATC, 0, "SATC 0 seg 0 ATC_REQUIRED scope: 00:02.0 endpoint, "
+		      "00:0b.0 endpoint");
+	assert_struct(&di, DMAR_TYPE_SIDP, 0, "SIDP 0 seg 0 scope: 00:02.0 endpoint "
+		      "[NESTED_NOTALLOWED PWSNP_NOTALLOWED PGSNP_NOTALLOWED ATC_HARDENED "
+		      "ATC_REQUIRED], 00:0b.0 endpoint [PGSNP_NOTALLOWED ATC_HARDENED ATC_REQUIRED]");
+	assert_int_equal(parse(t, load("dmar/laptop-surface-book-2-andd.dat", t, sizeof(t)), &di,
+			       NULL, NULL), 0);
+	assert_struct(&di, DMAR_TYPE_ANDD, 4, "ANDD 4 device 9 \\_SB.PCI0.UA00");
+	assert_struct(&di, DMAR_TYPE_ANDD, 5, NULL);
+}
+
+/* A unit at 0 is the firmware's bug, not the table's: kept, reported, and
+ * refused when brought up (vtd_check_location). */
+static void test_zero_base_kept(void **state)
+{
+	static struct dmar_info di;
+	static struct tb t;
+	struct reports r;
+
+	(void)state;
+	tb_init(&t, 39, 0);
+	tb_drhd(&t, 0, 0, 0);
+	tb_drhd(&t, DMAR_DRHD_INCLUDE_PCI_ALL, 0, 0xfed90000);
+	assert_int_equal(tb_parse(&t, &di, &r), 0);
+	assert_reported(&r, "DRHD at 0x30: register base 0x0: a firmware bug", NULL);
+	assert_int_equal(di.nunits, 2);
+	assert_int_equal(di.units[0].reg_base, 0);
 }
 
 /* The RMRRs that name a device (the hv refuses to assign those). */
@@ -847,7 +957,7 @@ static void test_rmrr_for_device(void **state)
 	size_t n = load("dmar/laptop-4drhd-rmrr.dat", buf, sizeof(buf));
 
 	(void)state;
-	assert_int_equal(dmar_parse(buf, n, &di, report_cb, &r), 0);
+	assert_int_equal(parse(buf, n, &di, report_cb, &r), 0);
 	assert_int_equal(dmar_rmrr_for_device(&di, NULL, 0, 0, 2, 0), 0);	/* graphics */
 	assert_int_equal(dmar_rmrr_for_device(&di, NULL, 0, 0, 2, 1), -ENOENT);
 	assert_int_equal(dmar_rmrr_for_device(&di, NULL, 0, 0, 0x14, 0), -ENOENT);
@@ -875,6 +985,7 @@ static void test_unknown_type_skipped(void **state)
 	struct acpi_dmar_atsr atsr = { .flags = DMAR_ATSR_ALL_PORTS, .segment = 0 };
 	struct acpi_dmar_andd andd = { .device_number = 1 };
 	struct acpi_dmar_rhsa rhsa = { .reg_base = 0xfed99000, .proximity_domain = 1 };
+	struct acpi_dmar_sidp sidp = { .segment = 0 };
 	static struct dmar_info di;
 	static struct tb t;
 	struct reports r;
@@ -894,15 +1005,18 @@ static void test_unknown_type_skipped(void **state)
 	t.b[s + 2] = (uint8_t)(t.len - s);
 	s = tb_struct(&t, DMAR_TYPE_SATC, &satc, sizeof(satc));
 	tb_scope(&t, s, DMAR_SCOPE_ENDPOINT, 0, 0, 1, 0x02, 0);
-	tb_struct(&t, 6, unknown, sizeof(unknown));		/* SIDP, VT-d 4.1 */
+	s = tb_struct(&t, DMAR_TYPE_SIDP, &sidp, sizeof(sidp));	/* VT-d 4.1 */
+	tb_scope(&t, s, DMAR_SCOPE_ENDPOINT, 0, 0, 1, 0x02, 0);
+	t.b[s + sizeof(sidp) + 2] = DMAR_SCOPE_ATC_HARDENED | DMAR_SCOPE_ATC_REQUIRED;
+	tb_struct(&t, 7, unknown, sizeof(unknown));		/* reserved */
 	tb_struct(&t, 0x1234, unknown, sizeof(unknown));
 	assert_int_equal(tb_parse(&t, &di, &r), 0);
 	assert_reported(&r, "reserved flag bits in 0x81 at 0x25", NULL);
 	assert_reported(&r, "DRHD at 0x30", "reserved type 66", NULL);
 	assert_reported(&r, "RHSA at 0x", "0xfed99000 names no DRHD", NULL);
-	assert_reported(&r, "structure type 6 at 0x", "(length 12) not known, skipped", NULL);
+	assert_reported(&r, "structure type 7 at 0x", "(length 12) not known, skipped", NULL);
 	assert_reported(&r, "structure type 4660", NULL);
-	assert_int_equal(di.ndropped, 0);
+	assert_int_equal(di.nskipped, 3);	/* the scope and two structures */
 	assert_int_equal(di.nunits, 1);
 	assert_int_equal(di.units[0].nscopes, 1);
 	assert_int_equal(unit_scope(&di, 0, 0)->type, DMAR_SCOPE_NAMESPACE);
@@ -918,9 +1032,19 @@ static void test_unknown_type_skipped(void **state)
 	assert_int_equal(di.nsatc, 1);
 	assert_true(di.satc[0].atc_required);
 	assert_int_equal(di.satc[0].nscopes, 1);
+	assert_int_equal(di.nsidp, 1);
+	assert_struct(&di, DMAR_TYPE_SIDP, 0, "SIDP 0 seg 0 scope: 00:02.0 endpoint "
+		      "[ATC_HARDENED ATC_REQUIRED]");
+	assert_struct(&di, DMAR_TYPE_ANDD, 0, "ANDD 0 device 1 \\_SB.PCI0.I2C0");
+	assert_struct(&di, DMAR_TYPE_RHSA, 0, "RHSA 0 unit 0xfed99000 proximity domain 1");
+	assert_struct(&di, DMAR_TYPE_ATSR, 0, "ATSR 0 seg 0 ALL_PORTS");
+	assert_struct(&di, DMAR_TYPE_SATC, 0, "SATC 0 seg 0 ATC_REQUIRED scope: 00:02.0 endpoint");
+	assert_struct(&di, DMAR_TYPE_SATC, 1, NULL);
 }
 
-static void test_too_many_units(void **state)
+/* Lists are sized from the table: 18 units (more than the 16 an older
+ * parser kept) and all their scopes are there; the bound is an error. */
+static void test_many_units(void **state)
 {
 	static struct dmar_info di;
 	static struct tb t;
@@ -930,21 +1054,25 @@ static void test_too_many_units(void **state)
 
 	(void)state;
 	tb_init(&t, 39, 0);
-	for (i = 0; i < DMAR_MAX_UNITS + 2; i++) {
+	for (i = 0; i < 18; i++) {
 		s = tb_drhd(&t, 0, 0, 0xfed80000 + 0x1000 * i);
 		tb_scope(&t, s, DMAR_SCOPE_ENDPOINT, 0, 0, 1, i, 0);
 	}
 	assert_int_equal(tb_parse(&t, &di, &r), 0);
-	assert_int_equal(di.nunits, DMAR_MAX_UNITS);
-	assert_int_equal(di.ndropped, 2);
-	assert_int_equal(di.nscopes, DMAR_MAX_UNITS);	/* dropped units' scopes rolled back */
-	assert_reported(&r, "DRHD at 0x", "unit at 0xfed90000 dropped, only 16 kept", NULL);
-	assert_int_equal(dmar_unit_for_device(&di, NULL, 0, 0, DMAR_MAX_UNITS - 1, 0),
-			 DMAR_MAX_UNITS - 1);
-	assert_int_equal(dmar_unit_for_device(&di, NULL, 0, 0, DMAR_MAX_UNITS, 0), -ENOENT);
+	assert_int_equal(di.nunits, 18);
+	assert_int_equal(di.nscopes, 18);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(dmar_unit_for_device(&di, NULL, 0, 0, 17, 0), 17);
+	tb_init(&t, 39, 0);
+	for (i = 0; i < DMAR_MAX_UNITS + 1; i++)
+		tb_drhd(&t, 0, 0, 0xf0000000 + 0x1000 * i);
+	assert_int_equal(tb_parse(&t, &di, &r), -EINVAL);
+	assert_reported(&r, "DMAR: 257 DRHD structures, more than the 256 irqvisor accepts: "
+			"table refused", NULL);
+	assert_null(di.units);
 }
 
-static void test_too_many_scopes(void **state)
+static void test_many_scopes(void **state)
 {
 	static struct dmar_info di;
 	static struct tb t;
@@ -955,15 +1083,15 @@ static void test_too_many_scopes(void **state)
 	(void)state;
 	tb_init(&t, 39, 0);
 	s = tb_drhd(&t, 0, 0, 0xfed90000);
-	for (i = 0; i < DMAR_MAX_SCOPES + 1; i++)
+	for (i = 0; i < 100; i++)
 		tb_scope(&t, s, DMAR_SCOPE_ENDPOINT, 0, (uint8_t)(i / 32), 1, i % 32, 0);
 	tb_scope(&t, s, DMAR_SCOPE_ENDPOINT, 0, 9, 9, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0,
 		 1, 0, 1, 0, 1, 0);	/* 9 hops */
 	assert_int_equal(tb_parse(&t, &di, &r), 0);
-	assert_int_equal(di.units[0].nscopes, DMAR_MAX_SCOPES);
-	assert_int_equal(di.ndropped, 2);
-	assert_reported(&r, "DRHD at 0x30", "dropped", NULL);
-	assert_reported(&r, "path of 9", NULL);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(di.units[0].nscopes, 101);
+	assert_int_equal(unit_scope(&di, 0, 100)->path_len, 9);
+	assert_int_equal(unit_scope(&di, 0, 99)->path[0].dev, 99 % 32);
 }
 
 /* Tables are parsed where the caller maps them, aligned or not. */
@@ -975,9 +1103,9 @@ static void test_unaligned_buffer(void **state)
 	size_t n = load("dmar/desktop-x99-atsr-rhsa.dat", buf + 1, sizeof(buf) - 1);
 
 	(void)state;
-	assert_int_equal(dmar_parse(buf + 1, n, &di, report_cb, &r), 0);
+	assert_int_equal(parse(buf + 1, n, &di, report_cb, &r), 0);
 	assert_int_equal(di.units[1].reg_base, 0xfbffc000);
-	assert_int_equal(dmar_parse(buf + 1, n, &di, NULL, NULL), 0);
+	assert_int_equal(parse(buf + 1, n, &di, NULL, NULL), 0);
 }
 
 static void test_describe_limits(void **state)
@@ -1098,8 +1226,10 @@ int main(void)
 		cmocka_unit_test(test_real_tables_parse),
 		cmocka_unit_test(test_rmrr_for_device),
 		cmocka_unit_test(test_unknown_type_skipped),
-		cmocka_unit_test(test_too_many_units),
-		cmocka_unit_test(test_too_many_scopes),
+		cmocka_unit_test(test_many_units),
+		cmocka_unit_test(test_many_scopes),
+		cmocka_unit_test(test_real_tables_expected),
+		cmocka_unit_test(test_zero_base_kept),
 		cmocka_unit_test(test_unaligned_buffer),
 		cmocka_unit_test(test_describe_limits),
 		cmocka_unit_test(test_caps_brief_value),
