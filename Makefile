@@ -26,7 +26,7 @@ NASMFLAGS  := -f elf64 -g
 
 HV_SRCS    := $(wildcard hv/*.c hv/svm/*.c hv/vmx/*.c drivers/*.c)
 HV_ASMS    := $(wildcard hv/*.asm hv/svm/*.asm hv/vmx/*.asm) drivers/cpu.asm
-GUEST_SRCS := $(wildcard guest/*.c) hv/libc_nofs.c drivers/pci.c drivers/msix.c drivers/e1000e.c
+GUEST_SRCS := $(wildcard guest/*.c) hv/libc_nofs.c drivers/pci.c drivers/text.c drivers/msix.c drivers/e1000e.c
 GUEST_ASMS := $(wildcard guest/*.asm) drivers/cpu.asm
 BOOT_SRCS  := $(wildcard boot/*.c) hv/options.c hv/libc_nofs.c
 
@@ -69,7 +69,7 @@ $(BUILD)/hv-obj/%.o: %.c | $(NEWLIB)/lib/libc.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
-$(BUILD)/hv-obj/%.o: %.asm $(BUILD)/hv-obj/vcpu_regs.inc
+$(BUILD)/hv-obj/%.o: %.asm $(BUILD)/hv-obj/vcpu_regs.inc hv/vcpu_gprs.mac
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $@"
 	$(Q)$(NASM) $(NASMFLAGS) -I$(BUILD)/hv-obj/ $< -o $@

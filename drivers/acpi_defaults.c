@@ -4,12 +4,12 @@
  * MCFG). Pure logic: the hardware is read through the caller's probe.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "drivers/acpi.h"
 #include "drivers/ioapic.h"
 #include "drivers/lapic_mode.h"
+#include "drivers/text.h"
 
 #define IOAPIC_VER_82093AA_MIN	0x10	/* 0x1x: discrete I/O APICs */
 #define IOAPIC_VER_82093AA_MAX	0x1f
@@ -68,19 +68,6 @@ unsigned acpi_pc_defaults(struct acpi_info *ai, const struct acpi_pc_probe *prob
 	return used;
 }
 
-/* snprintf at *pos, advancing it; *pos may run past len (then cut short). */
-__attribute__((format(printf, 4, 5)))
-static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(*pos < len ? buf + *pos : NULL, *pos < len ? len - *pos : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*pos += (size_t)n;
-}
 
 int acpi_pc_defaults_describe(const struct acpi_info *ai, char *buf, size_t len)
 {
@@ -92,32 +79,32 @@ int acpi_pc_defaults_describe(const struct acpi_info *ai, char *buf, size_t len)
 		return -EINVAL;
 	if (!used)
 		return -ENOENT;
-	append(buf, len, &pos, "acpi: %s: using PC defaults (",
+	text_append(buf, len, &pos, "acpi: %s: using PC defaults (",
 	       !ai->ntables ? "no tables from firmware" :
 	       !acpi_find(ai, "APIC", 0) ? "no MADT" : "no MCFG");
 	if (used & ACPI_PC_LAPIC) {
-		append(buf, len, &pos, "LAPIC at 0x%lx from IA32_APIC_BASE", ai->lapic_pa);
+		text_append(buf, len, &pos, "LAPIC at 0x%lx from IA32_APIC_BASE", ai->lapic_pa);
 		sep = ", ";
 	}
 	if (used & ACPI_PC_IOAPIC) {
-		append(buf, len, &pos, "%sI/O APIC id %u at 0x%x (version 0x%x, %u pins)", sep,
+		text_append(buf, len, &pos, "%sI/O APIC id %u at 0x%x (version 0x%x, %u pins)", sep,
 		       ai->ioapics[0].id, ACPI_PC_IOAPIC_PA,
 		       (unsigned)FIELD_GET(IOAPIC_VER_VERSION, ai->pc_ioapic_ver),
 		       (unsigned)FIELD_GET(IOAPIC_VER_MAXREDIR, ai->pc_ioapic_ver) + 1);
 		sep = ", ";
 	}
 	if (used & ACPI_PC_NO_IOAPIC) {
-		append(buf, len, &pos, "%sno I/O APIC: version register at 0x%x reads 0x%x", sep,
+		text_append(buf, len, &pos, "%sno I/O APIC: version register at 0x%x reads 0x%x", sep,
 		       ACPI_PC_IOAPIC_PA, ai->pc_ioapic_ver);
 		sep = ", ";
 	}
 	if (used & ACPI_PC_COM1) {
-		append(buf, len, &pos, "%sCOM1", sep);
+		text_append(buf, len, &pos, "%sCOM1", sep);
 		sep = ", ";
 	}
 	if (used & ACPI_PC_CF8)
-		append(buf, len, &pos, "%sPCI configuration mechanism #1, first 256 bytes only",
+		text_append(buf, len, &pos, "%sPCI configuration mechanism #1, first 256 bytes only",
 		       sep);
-	append(buf, len, &pos, ")");
+	text_append(buf, len, &pos, ")");
 	return pos < len ? (int)pos : -ENOSPC;
 }

@@ -58,6 +58,13 @@ const struct cpu_info *cpu_info(void)
 	return &ci;
 }
 
+void cpu_info_emulated(const char *why)
+{
+	cpu_info();
+	ci.smi_why = why;
+	ci.ucode_why = why;
+}
+
 int cpu_smi_count(uint64_t *count)
 {
 	if (cpu_info()->smi_why)

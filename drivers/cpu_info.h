@@ -23,6 +23,10 @@ struct cpu_info {
 
 /* The probed CPU (probed on the first call, which reads MSR 0x8b). */
 const struct cpu_info *cpu_info(void);
+/* The CPU is an emulator's that answers MSRs 0x34 and 0x8b with 0 (Bochs:
+ * its model passes the checks): neither is read from now on, and why
+ * says so. */
+void cpu_info_emulated(const char *why);
 /* MSR_SMI_COUNT now: 0, or -ENODEV where cpu_info()->smi_why says why not. */
 int cpu_smi_count(uint64_t *count);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "drivers/pci.h"
+#include "drivers/text.h"
 
 #define PCI_DEVS_PER_BUS	32
 #define PCI_FNS_PER_DEV		8
@@ -311,19 +312,6 @@ static const char *const pci_exp_type_names[] = {
 	[PCI_EXP_TYPE_RC_EC] = "rc event collector",
 };
 
-/* snprintf at *pos, advancing it; *pos may run past len (then cut short). */
-__attribute__((format(printf, 4, 5)))
-static void pci_append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(*pos < len ? buf + *pos : NULL, *pos < len ? len - *pos : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*pos += (size_t)n;
-}
 
 int pci_dev_describe(const struct pci_dev *d, char *buf, size_t len)
 {
@@ -332,22 +320,22 @@ int pci_dev_describe(const struct pci_dev *d, char *buf, size_t len)
 
 	if (!buf || !len)
 		return -EINVAL;
-	pci_append(buf, len, &pos, "%04x:%02x:%02x.%x %04x:%04x class %06x", d->seg,
+	text_append(buf, len, &pos, "%04x:%02x:%02x.%x %04x:%04x class %06x", d->seg,
 		   d->bus, d->dev, d->fn, d->vendor, d->device, d->class_code);
 	if (d->pcie_type < ARRAY_SIZE(pci_exp_type_names))
 		type = pci_exp_type_names[d->pcie_type];
 	if (d->pcie_type == PCI_EXP_TYPE_NONE)
-		pci_append(buf, len, &pos, " [pci]");
+		text_append(buf, len, &pos, " [pci]");
 	else if (type)
-		pci_append(buf, len, &pos, " [pcie %s]", type);
+		text_append(buf, len, &pos, " [pcie %s]", type);
 	else
-		pci_append(buf, len, &pos, " [pcie type %u]", d->pcie_type);
+		text_append(buf, len, &pos, " [pcie type %u]", d->pcie_type);
 	if (d->header_type == PCI_HEADER_TYPE_BRIDGE)
-		pci_append(buf, len, &pos, " bus %02x-%02x", d->secondary, d->subordinate);
+		text_append(buf, len, &pos, " bus %02x-%02x", d->secondary, d->subordinate);
 	if (d->msi_cap)
-		pci_append(buf, len, &pos, " msi");
+		text_append(buf, len, &pos, " msi");
 	if (d->msix_cap)
-		pci_append(buf, len, &pos, " msix %u@bar%u+0x%x", d->msix_table_size,
+		text_append(buf, len, &pos, " msix %u@bar%u+0x%x", d->msix_table_size,
 			   d->msix_table_bir, d->msix_table_off);
 	return pos < len ? (int)pos : -ENOSPC;
 }

@@ -33,6 +33,11 @@ static struct {
 	uint8_t reset_value;
 } pw;
 
+bool power_on_bochs(void)
+{
+	return pw.bochs;
+}
+
 void power_init(const struct acpi_info *ai)
 {
 	/* QEMU's own ACPI tables carry OEM ID "BOCHS ": only there is port

@@ -11,6 +11,8 @@ struct acpi_info;
 void power_init(const struct acpi_info *ai);
 /* Name of the method power_off() will try first. */
 const char *power_method(void);
+/* True when power_init found Bochs (its shutdown port is the power off). */
+bool power_on_bochs(void);
 /* Leave the machine; ok selects the exit status under QEMU. Never returns. */
 void __attribute__((noreturn)) power_off(bool ok);
 void __attribute__((noreturn)) power_reboot(void);

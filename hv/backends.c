@@ -5,7 +5,7 @@
 #include <string.h>
 #include "hv/vcpu.h"
 #include "hv/options.h"
-#include "drivers/cpu.h"
+#include "drivers/cpu_info.h"
 
 const struct vcpu_ops *const vcpu_backends[] = { &svm_ops, &vmx_ops, NULL };
 
@@ -19,22 +19,18 @@ static const struct vcpu_ops *backend_named(const char *name)
 	return NULL;
 }
 
-/* CPUID 0: the vendor whose virtualization extension to try first. */
+/* The vendor's own virtualization extension, tried first; NULL for
+ * another vendor (Hygon, say), where every backend is tried. */
 static const char *vendor_backend(void)
 {
-	struct cpuid_regs r;
-	char vendor[13];
-
-	cpu_cpuid(0, 0, &r);
-	memcpy(vendor, &r.ebx, 4);
-	memcpy(vendor + 4, &r.edx, 4);
-	memcpy(vendor + 8, &r.ecx, 4);
-	vendor[12] = 0;
-	if (!strcmp(vendor, "GenuineIntel"))
+	switch (cpu_info()->vendor) {
+	case CPU_VENDOR_INTEL:
 		return "vmx";
-	if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"))
+	case CPU_VENDOR_AMD:
 		return "svm";
-	return NULL;
+	default:
+		return NULL;
+	}
 }
 
 static const struct vcpu_ops *backend_try(const char *name, char *why, unsigned len)

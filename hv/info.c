@@ -44,21 +44,16 @@ static void info_cpu(void)
 {
 	struct cpuid_regs r;
 	const struct vcpu_ops *const *b;
-	char vendor[13], brand[49];
+	char brand[49];
 	unsigned i;
 
-	cpu_cpuid(0, 0, &r);
-	memcpy(vendor, &r.ebx, 4);
-	memcpy(vendor + 4, &r.edx, 4);
-	memcpy(vendor + 8, &r.ecx, 4);
-	vendor[12] = 0;
 	memset(brand, 0, sizeof(brand));
 	cpu_cpuid(0x80000000, 0, &r);
 	if (r.eax >= 0x80000004)
 		for (i = 0; i < 3; i++)
 			cpu_cpuid(0x80000002 + i, 0, (struct cpuid_regs *)(brand + 16 * i));
 	printf("cpu: %s \"%s\", %u CPU(s) in the MADT, hv on APIC id %u (%s)\n",
-	       vendor, brand, hv.acpi.ncpus, lapic_id(),
+	       cpu_info()->vendor_id, brand, hv.acpi.ncpus, lapic_id(),
 	       lapic_x2apic() ? "x2APIC" : "xAPIC");
 	info_cpu_id();
 	for (b = vcpu_backends; *b; b++)

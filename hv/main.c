@@ -18,6 +18,7 @@
 #include "hv/report.h"
 #include "hv/trap.h"
 #include "drivers/cpu.h"
+#include "drivers/cpu_info.h"
 #include "drivers/ioapic.h"
 #include "drivers/lapic.h"
 #include "drivers/legacy_pic.h"
@@ -240,6 +241,9 @@ void hv_main(struct bootinfo *bi)
 				 report_print_line, NULL));
 	console_from_spcr();
 	power_init(&hv.acpi);
+	if (power_on_bochs())
+		cpu_info_emulated("Bochs 2.7 does not implement MSRs 0x34 and 0x8b "
+				  "(its reads return 0)");
 	legacy_pic_disable();
 	lapic_init(SPURIOUS_VECTOR, (enum lapic_want)hv.opts.apic);
 	ioapics_mask();

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "hv/insn.h"
 #include "hv/paging.h"
 
@@ -146,5 +147,18 @@ extern const struct vcpu_ops *const vcpu_backends[];
 const struct vcpu_ops *vcpu_backend_pick(unsigned cpu_opt, char *why, unsigned len);
 
 const char *exit_reason_name(enum exit_reason r);
+
+/* The general-purpose registers and the FXSAVE image (512 bytes) of a
+ * reset vCPU, for the backends' reset: zero, FCW 0x37f, MXCSR 0x1f80
+ * (SDM vol 1, 10.5.1 table 10-2). */
+static inline void vcpu_regs_reset(struct vcpu *v, uint8_t *fx)
+{
+	memset(&v->regs, 0, sizeof(v->regs));
+	memset(fx, 0, 512);
+	fx[0] = 0x7f;
+	fx[1] = 0x03;
+	fx[24] = 0x80;
+	fx[25] = 0x1f;
+}
 
 #endif

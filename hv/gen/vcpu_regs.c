@@ -1,7 +1,7 @@
 /* The one definition of struct vcpu_regs' layout that the world-switch
  * files share: compiled to assembly at build time, its markers become
  * build/hv-obj/vcpu_regs.inc (%define VCPU_REGS_RAX 0, ...), which
- * hv/svm/svm_run.asm and hv/vmx/vmx_run.asm include. Never linked. */
+ * hv/vcpu_gprs.mac includes for both world-switch files. Never linked. */
 #include <stddef.h>
 #include "hv/vcpu.h"
 

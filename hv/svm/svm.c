@@ -189,13 +189,7 @@ static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	st->rip = bs->rip;
 	st->rsp = bs->rsp;
 	st->g_pat = PAT_DEFAULT;
-	memset(&v->regs, 0, sizeof(v->regs));
-	/* FXSAVE image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
-	memset(s->fx, 0, 512);
-	s->fx[0] = 0x7f;
-	s->fx[1] = 0x03;
-	s->fx[24] = 0x80;
-	s->fx[25] = 0x1f;
+	vcpu_regs_reset(v, s->fx);
 }
 
 static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)

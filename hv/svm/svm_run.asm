@@ -17,7 +17,7 @@ bits 64
 default rel
 section .text
 
-%include "vcpu_regs.inc"
+%include "hv/vcpu_gprs.mac"
 
 global svm_vmrun
 svm_vmrun:
@@ -38,38 +38,16 @@ svm_vmrun:
         clgi
         sti
         mov     rax, rdi
-        mov     rbx, [rsi + VCPU_REGS_RBX]
-        mov     rcx, [rsi + VCPU_REGS_RCX]
-        mov     rdx, [rsi + VCPU_REGS_RDX]
         mov     rdi, [rsi + VCPU_REGS_RDI]
-        mov     rbp, [rsi + VCPU_REGS_RBP]
-        mov     r8,  [rsi + VCPU_REGS_R8]
-        mov     r9,  [rsi + VCPU_REGS_R9]
-        mov     r10, [rsi + VCPU_REGS_R10]
-        mov     r11, [rsi + VCPU_REGS_R11]
-        mov     r12, [rsi + VCPU_REGS_R12]
-        mov     r13, [rsi + VCPU_REGS_R13]
-        mov     r14, [rsi + VCPU_REGS_R14]
-        mov     r15, [rsi + VCPU_REGS_R15]
+        GPRS_LOAD rsi
         mov     rsi, [rsi + VCPU_REGS_RSI]
         vmload
         vmrun
         vmsave
         push    rsi
         mov     rsi, [rsp + 16]         ; regs
-        mov     [rsi + VCPU_REGS_RBX], rbx
-        mov     [rsi + VCPU_REGS_RCX], rcx
-        mov     [rsi + VCPU_REGS_RDX], rdx
         mov     [rsi + VCPU_REGS_RDI], rdi
-        mov     [rsi + VCPU_REGS_RBP], rbp
-        mov     [rsi + VCPU_REGS_R8],  r8
-        mov     [rsi + VCPU_REGS_R9],  r9
-        mov     [rsi + VCPU_REGS_R10], r10
-        mov     [rsi + VCPU_REGS_R11], r11
-        mov     [rsi + VCPU_REGS_R12], r12
-        mov     [rsi + VCPU_REGS_R13], r13
-        mov     [rsi + VCPU_REGS_R14], r14
-        mov     [rsi + VCPU_REGS_R15], r15
+        GPRS_STORE rsi
         pop     rax
         mov     [rsi + VCPU_REGS_RSI], rax
         mov     rax, [rsp + 16]         ; host vmcb

@@ -87,13 +87,7 @@ static void vmx_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	for (i = 0; i < VREG_COUNT; i++)
 		if (vmx_reg_msr[i])
 			cpu_wrmsr(vmx_reg_msr[i], 0);
-	memset(&v->regs, 0, sizeof(v->regs));
-	/* FXSAVE image of a reset FPU: FCW 0x37f, MXCSR 0x1f80. */
-	memset(s->fx, 0, 512);
-	s->fx[0] = 0x7f;
-	s->fx[1] = 0x03;
-	s->fx[24] = 0x80;
-	s->fx[25] = 0x1f;
+	vcpu_regs_reset(v, s->fx);
 }
 
 static void vmx_report_fail(const struct vmx_vcpu *s)

@@ -17,7 +17,7 @@ bits 64
 default rel
 section .text
 
-%include "vcpu_regs.inc"
+%include "hv/vcpu_gprs.mac"
 
 %define VMCS_HOST_RSP   0x6c14
 %define VMCS_HOST_RIP   0x6c16
@@ -42,19 +42,8 @@ vmx_enter:
         jbe     .fail
         test    dl, dl                  ; launched? (MOVs keep the flags)
         mov     rax, [rdi + VCPU_REGS_RAX]
-        mov     rbx, [rdi + VCPU_REGS_RBX]
-        mov     rcx, [rdi + VCPU_REGS_RCX]
-        mov     rdx, [rdi + VCPU_REGS_RDX]
         mov     rsi, [rdi + VCPU_REGS_RSI]
-        mov     rbp, [rdi + VCPU_REGS_RBP]
-        mov     r8,  [rdi + VCPU_REGS_R8]
-        mov     r9,  [rdi + VCPU_REGS_R9]
-        mov     r10, [rdi + VCPU_REGS_R10]
-        mov     r11, [rdi + VCPU_REGS_R11]
-        mov     r12, [rdi + VCPU_REGS_R12]
-        mov     r13, [rdi + VCPU_REGS_R13]
-        mov     r14, [rdi + VCPU_REGS_R14]
-        mov     r15, [rdi + VCPU_REGS_R15]
+        GPRS_LOAD rdi
         mov     rdi, [rdi + VCPU_REGS_RDI]
         jnz     .resume
         vmlaunch
@@ -70,19 +59,8 @@ vmx_enter:
         push    rdi
         mov     rdi, [rsp + 8]          ; regs
         mov     [rdi + VCPU_REGS_RAX], rax
-        mov     [rdi + VCPU_REGS_RBX], rbx
-        mov     [rdi + VCPU_REGS_RCX], rcx
-        mov     [rdi + VCPU_REGS_RDX], rdx
         mov     [rdi + VCPU_REGS_RSI], rsi
-        mov     [rdi + VCPU_REGS_RBP], rbp
-        mov     [rdi + VCPU_REGS_R8],  r8
-        mov     [rdi + VCPU_REGS_R9],  r9
-        mov     [rdi + VCPU_REGS_R10], r10
-        mov     [rdi + VCPU_REGS_R11], r11
-        mov     [rdi + VCPU_REGS_R12], r12
-        mov     [rdi + VCPU_REGS_R13], r13
-        mov     [rdi + VCPU_REGS_R14], r14
-        mov     [rdi + VCPU_REGS_R15], r15
+        GPRS_STORE rdi
         pop     rax
         mov     [rdi + VCPU_REGS_RDI], rax
         xor     eax, eax

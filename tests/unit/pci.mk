@@ -1,3 +1,3 @@
 # PCI enumeration tests on a synthetic ECAM config space.
 UNIT_TESTS += pci
-pci_SRCS := tests/unit/test_pci.c drivers/pci.c
+pci_SRCS := tests/unit/test_pci.c drivers/pci.c drivers/text.c
