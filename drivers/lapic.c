@@ -13,6 +13,10 @@
 #define APIC_ICR_LO		0x300
 #define  ICR_LEVEL_ASSERT	BIT(14)
 #define  ICR_SHORTHAND_SELF	(1u << 18)
+#define  ICR_MODE_NMI		(4u << 8)
+#define APIC_ICR_HI		0x310
+#define  ICR_XAPIC_DEST		GENMASK(31, 24)
+#define X2APIC_MSR_ICR		0x830
 #define APIC_LVT_TIMER		0x320
 #define  LVT_TIMER_PERIODIC	BIT(17)
 #define APIC_LVT_LINT0		0x350
@@ -129,6 +133,21 @@ void lapic_self_ipi(uint8_t vector)
 		cpu_wrmsr(X2APIC_MSR_SELF_IPI, vector);
 	else
 		lapic_write(APIC_ICR_LO, ICR_SHORTHAND_SELF | ICR_LEVEL_ASSERT | vector);
+}
+
+/* SDM vol 3, 11.6.1: the self shorthand allows only fixed delivery, so
+ * an NMI to this CPU names its own APIC ID (x2APIC: one 64-bit ICR write,
+ * the destination in bits 63:32, 11.12.9). */
+void lapic_self_nmi(void)
+{
+	uint32_t lo = ICR_MODE_NMI | ICR_LEVEL_ASSERT;
+
+	if (lapic.x2apic) {
+		cpu_wrmsr(X2APIC_MSR_ICR, (uint64_t)lapic_id() << 32 | lo);
+		return;
+	}
+	lapic_write(APIC_ICR_HI, (uint32_t)FIELD_PREP(ICR_XAPIC_DEST, lapic_id()));
+	lapic_write(APIC_ICR_LO, lo);
 }
 
 /* SDM vol 3, 11.5.4: the timer counts down from the initial count at the

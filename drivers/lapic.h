@@ -22,6 +22,8 @@ uint64_t lapic_base(void);
 void lapic_eoi(void);
 /* Send a fixed interrupt on vector to this CPU itself. */
 void lapic_self_ipi(uint8_t vector);
+/* Send an NMI to this CPU. */
+void lapic_self_nmi(void);
 /* Timer ticks (at the divider lapic_timer_periodic uses) that pass in
  * tsc_window TSC ticks, measured by spinning; 0 when the timer is dead. */
 uint32_t lapic_timer_measure(uint64_t tsc_window);

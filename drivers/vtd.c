@@ -139,15 +139,17 @@ int vtd_unit_probe(struct vtd_unit *u, unsigned index, uint64_t reg_base,
 	u->fw_bug = err;
 	if (err)
 		return refuse(u, err, "unit refused, never written", "firmware bug: %s", why);
+	/* A unit the hv cannot use is left as firmware set it: taking over
+	 * first would turn its protection off for nothing. */
+	if (!(u->ecap & VTD_ECAP_QI) || !(u->ecap & VTD_ECAP_IR))
+		return refuse(u, -ENODEV, "not used, left as firmware set it", "lacks %s (ECAP 0x%lx)",
+			      !(u->ecap & VTD_ECAP_QI) ? "queued invalidation" :
+			      "interrupt remapping", u->ecap);
 	ops = reg_ops(u);
 	err = vtd_takeover(&ops, u->cap, &u->fw, why, sizeof(why));
 	vtd_takeover_describe(&u->fw, line, sizeof(line));
 	if (err)
 		return refuse(u, err, "unit refused, not used", "%s; stopped: %s", line, why);
-	if (!(u->ecap & VTD_ECAP_QI) || !(u->ecap & VTD_ECAP_IR))
-		return refuse(u, -ENODEV, "not used", "%s; lacks %s (ECAP 0x%lx)", line,
-			      !(u->ecap & VTD_ECAP_QI) ? "queued invalidation" :
-			      "interrupt remapping", u->ecap);
 	report(u, "at 0x%lx: %s", reg_base, line);
 	return 0;
 }

@@ -134,9 +134,12 @@ int vtd_takeover(const struct vtd_reg_ops *ops, uint64_t cap, struct vtd_takeove
 	 * says when the unit has stopped remapping (VT-d 11.4.4.2). */
 	if (!err && (t->gsts & VTD_GSTS_IRES))
 		err = gcmd_off(ops, VTD_GCMD_IRE, VTD_GSTS_IRES, "IRES", why, len);
-	/* Queued invalidation last, once drained (see qi_drain). */
+	/* Queued invalidation last, once drained (see qi_drain). A queue
+	 * with FSTS.IQE set has stopped at the bad descriptor for good
+	 * (VT-d 6.5.2.10): its head never reaches its tail, there is
+	 * nothing to wait for. */
 	if (!err && (t->gsts & VTD_GSTS_QIES))
-		err = qi_drain(ops, t, why, len) ?:
+		err = ((t->fsts & VTD_FSTS_IQE) ? 0 : qi_drain(ops, t, why, len)) ?:
 		      gcmd_off(ops, VTD_GCMD_QIE, VTD_GSTS_QIES, "QIES", why, len);
 	/* VT-d 11.4.7.1: IQE/ICE/ITE are RW1C; a stale IQE would stop the
 	 * hv's queue at its first descriptor. */
@@ -180,7 +183,8 @@ void vtd_takeover_describe(const struct vtd_takeover *t, char *buf, size_t len)
 	action(buf, len, &pos, te, "translation off (DMA unchecked until the hv's own "
 	       "remapping is on)");
 	action(buf, len, &pos, ir, "interrupt remapping off");
-	action(buf, len, &pos, qi, "queue drained and off");
+	action(buf, len, &pos, qi, (t->fsts & VTD_FSTS_IQE) ?
+	       "queue stopped at an invalid descriptor, off" : "queue drained and off");
 	action(buf, len, &pos, errs, "invalidation errors cleared");
 	action(buf, len, &pos, t->pmr_on, "protected memory kept on until the hv's DMA "
 	       "remapping is on");

@@ -62,7 +62,8 @@ static void info_cpu(void)
 	       hv.backend ? "" : ": ", hv.backend ? "" : hv.backend_why);
 	printf("tsc: %lu Hz from %s; invariant TSC %s\n", hv.tsc.hz, hv.tsc.source,
 	       cpu_info()->invariant_tsc ? "yes" : "no (CPUID 0x80000007 EDX bit 8 clear)");
-	printf("interrupts: %lu taken on vectors nobody claimed\n", trap_spurious_count());
+	printf("interrupts: %lu taken on vectors nobody claimed, %lu host NMI(s)\n",
+	       trap_spurious_count(), trap_nmi_count());
 }
 
 static void info_memory(void)

@@ -151,6 +151,12 @@ void iommu_init(void)
 	iommu.ctx = calloc(n ? n : 1, sizeof(*iommu.ctx));
 	iommu.down = calloc(n ? n : 1, sizeof(*iommu.down));
 	if (!iommu.units || !iommu.ctx || !iommu.down) {
+		free(iommu.units);
+		free(iommu.ctx);
+		free(iommu.down);
+		iommu.units = NULL;
+		iommu.ctx = NULL;
+		iommu.down = NULL;
 		dmar_free(iommu.dmar);
 		free(iommu.dmar);
 		iommu.dmar = NULL;

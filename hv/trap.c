@@ -14,6 +14,7 @@
 #define VEC_MC		18
 #define VEC_PF		14
 #define NUM_EXCEPTIONS	32
+#define EXC_NMI		2
 
 /* SDM vol 3, 8.7: 64-bit TSS. */
 struct __attribute__((packed)) tss64 {
@@ -50,7 +51,7 @@ static struct {
 	irq_handler_fn fn;
 	void *ctx;
 } irq_handlers[256];
-static uint64_t spurious;
+static uint64_t spurious, host_nmis;
 
 static const char *const exception_names[NUM_EXCEPTIONS] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -118,6 +119,11 @@ void trap_set_irq_handler(uint8_t vector, irq_handler_fn fn, void *ctx)
 	irq_handlers[vector].ctx = ctx;
 }
 
+uint64_t trap_nmi_count(void)
+{
+	return host_nmis;
+}
+
 uint64_t trap_spurious_count(void)
 {
 	return spurious;
@@ -154,6 +160,12 @@ void hv_trap(struct trap_frame *f)
 {
 	uint8_t vec = (uint8_t)f->vector;
 
+	/* A host NMI (a BMC's NMI button, a watchdog) is not the hv's
+	 * fault: it is counted and the hv goes on. */
+	if (vec == EXC_NMI) {
+		host_nmis++;
+		return;
+	}
 	if (vec < NUM_EXCEPTIONS)
 		trap_fatal(f);
 	trap_external(vec);

@@ -29,6 +29,8 @@ void trap_set_irq_handler(uint8_t vector, irq_handler_fn fn, void *ctx);
  * acknowledged (VMX acknowledge-interrupt-on-exit hands over the vector
  * instead of leaving it pending). */
 void trap_external(uint8_t vector);
+/* Host NMIs taken (counted, otherwise ignored). */
+uint64_t trap_nmi_count(void);
 /* Interrupts taken on vectors nobody claimed. */
 uint64_t trap_spurious_count(void);
 

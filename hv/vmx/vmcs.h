@@ -200,6 +200,7 @@
 #define PROC2_UNRESTRICTED		BIT(7)
 #define PROC2_INVPCID			BIT(12)
 /* VM-exit controls (24.7.1) */
+#define EXIT_SAVE_DEBUG			BIT(2)
 #define EXIT_HOST_64			BIT(9)
 #define EXIT_ACK_INTR			BIT(15)
 #define EXIT_SAVE_PAT			BIT(18)
@@ -207,6 +208,7 @@
 #define EXIT_SAVE_EFER			BIT(20)
 #define EXIT_LOAD_EFER			BIT(21)
 /* VM-entry controls (24.8.1) */
+#define ENTRY_LOAD_DEBUG		BIT(2)
 #define ENTRY_IA32E_GUEST		BIT(9)
 #define ENTRY_LOAD_PAT			BIT(14)
 #define ENTRY_LOAD_EFER			BIT(15)

@@ -140,12 +140,14 @@ static bool vmx_held_is(const struct vmx_vcpu *s, uint32_t type)
 /* Exit when the guest can take an interrupt (interrupt window: IF=1, no
  * STI or MOV SS shadow) or, for a held NMI, when its NMI handler's IRET
  * unblocks NMIs (NMI window, 25.2). Without NMI-window exiting a held NMI
- * waits for the guest's next exit. */
+ * waits for the guest's next exit. While an NMI is held, interrupts wait
+ * behind it (one held slot): an interrupt window then would exit at once
+ * and again, and the guest would never reach its IRET. */
 static void vmx_window(struct vmx_vcpu *s, bool want)
 {
 	uint32_t proc = s->proc & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW);
 
-	if (want || vmx_held_is(s, INTR_TYPE_EXTINT))
+	if ((want && !vmx_held_is(s, INTR_TYPE_NMI)) || vmx_held_is(s, INTR_TYPE_EXTINT))
 		proc |= PROC_INTR_WINDOW;
 	if (vmx_caps.nmi_window && vmx_held_is(s, INTR_TYPE_NMI))
 		proc |= PROC_NMI_WINDOW;
@@ -156,13 +158,15 @@ static void vmx_window(struct vmx_vcpu *s, bool want)
 }
 
 /* A held event goes in once the guest can take it: an external interrupt
- * needs IF=1 and no shadow, an NMI no NMI blocking (26.3.1.5: an entry
- * may not inject an NMI while virtual NMIs are blocked). */
+ * needs IF=1 and no shadow, an NMI neither NMI blocking nor a shadow
+ * (26.3.1.5: an entry may not inject an NMI while virtual NMIs or MOV SS
+ * block, and some CPUs refuse it under STI blocking too). */
 static void vmx_release_held(struct vmx_vcpu *s)
 {
 	uint64_t block = vmx_read(VMCS_GUEST_INTERRUPTIBILITY);
 
-	if (vmx_held_is(s, INTR_TYPE_NMI) ? (block & INTERRUPTIBILITY_NMI) :
+	if (vmx_held_is(s, INTR_TYPE_NMI) ?
+	    (block & (INTERRUPTIBILITY_NMI | INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) :
 	    vmx_held_is(s, INTR_TYPE_EXTINT) &&
 	    (!(vmx_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) ||
 	     (block & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)))) {
@@ -349,7 +353,8 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
 	/* Acknowledge interrupt on exit (27.2.2): the vector is ours to
 	 * handle now, as svm_run takes its interrupt before returning. A
 	 * host NMI went to the guest's exit (NMI exiting) and goes to the
-	 * hv's own handler, as under SVM once GIF is set again. */
+	 * hv's own handler (counted in hv_trap), as under SVM once GIF is
+	 * set again. */
 	if (e->reason == EXIT_INTR)
 		trap_external((uint8_t)FIELD_GET(INTR_INFO_VECTOR, s->exit_intr_info));
 	else if (e->reason == EXIT_NMI)
@@ -389,6 +394,14 @@ static void vmx_set(struct vcpu *v, enum vcpu_reg r, uint64_t val)
 	struct vmx_vcpu *s = v->arch;
 
 	switch (r) {
+	case VREG_RIP:
+		/* A new RIP is past the instruction an STI or MOV SS shadow
+		 * covered (the hv skipped it): the shadow ends, or a held NMI
+		 * could never go in (26.3.1.5). */
+		vmx_write(s, VMCS_GUEST_RIP, val);
+		vmx_write(s, VMCS_GUEST_INTERRUPTIBILITY, vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
+			  ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+		break;
 	case VREG_CR0:
 		vmx_write_cr0(s, val);
 		break;

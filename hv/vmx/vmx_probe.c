@@ -43,6 +43,9 @@ static const struct vmx_ctl vmx_proc2_ctls[] = {
 	{ PROC2_INVPCID, "enable INVPCID", VMX_CTL_OPTIONAL },
 };
 static const struct vmx_ctl vmx_exit_ctls[] = {
+	/* The guest's DR7 and DEBUGCTL survive an exit (27.3.1); without
+	 * it a VM exit leaves DR7 at 0x400 and the guest's breakpoints go. */
+	{ EXIT_SAVE_DEBUG, "save debug controls", VMX_CTL_REQUIRED },
 	{ EXIT_HOST_64, "host address-space size", VMX_CTL_REQUIRED },
 	{ EXIT_ACK_INTR, "acknowledge interrupt on exit", VMX_CTL_REQUIRED },
 	{ EXIT_SAVE_PAT, "save IA32_PAT", VMX_CTL_REQUIRED },
@@ -51,6 +54,7 @@ static const struct vmx_ctl vmx_exit_ctls[] = {
 	{ EXIT_LOAD_EFER, "load IA32_EFER", VMX_CTL_REQUIRED },
 };
 static const struct vmx_ctl vmx_entry_ctls[] = {
+	{ ENTRY_LOAD_DEBUG, "load debug controls", VMX_CTL_REQUIRED },
 	{ ENTRY_IA32E_GUEST, "IA-32e mode guest", VMX_CTL_REQUIRED },
 	{ ENTRY_LOAD_PAT, "load IA32_PAT", VMX_CTL_REQUIRED },
 	{ ENTRY_LOAD_EFER, "load IA32_EFER", VMX_CTL_REQUIRED },

@@ -73,8 +73,8 @@ static void gcmd_write(struct fake *f, uint32_t v)
 	rule(f, v & (VTD_GCMD_SRTP | VTD_GCMD_SIRTP | VTD_GCMD_WBF | VTD_GCMD_SFL),
 	     "a one-shot command re-issued");
 	rule(f, __builtin_popcount(changed) > 1, "more than one command bit changed");
-	rule(f, (changed & VTD_GSTS_QIES) && !(v & VTD_GCMD_QIE) && f->iqh != f->iqt,
-	     "QI disabled with descriptors pending");
+	rule(f, (changed & VTD_GSTS_QIES) && !(v & VTD_GCMD_QIE) && f->iqh != f->iqt &&
+		!(f->fsts & VTD_FSTS_IQE), "QI disabled with descriptors pending");
 	rule(f, (changed & VTD_GSTS_QIES) && !(v & VTD_GCMD_QIE) &&
 		(f->gsts & (VTD_GSTS_IRES | VTD_GSTS_TES)),
 	     "QI disabled while IR or translation is still on");
@@ -109,7 +109,8 @@ static void relax(void *ctx)
 {
 	struct fake *f = ctx;
 
-	if (++f->relaxes >= f->drain_after)
+	/* VT-d 6.5.2.10: after an invalid descriptor (IQE) the head stays. */
+	if (++f->relaxes >= f->drain_after && !(f->fsts & VTD_FSTS_IQE))
 		f->iqh = f->iqt;
 }
 
@@ -225,7 +226,7 @@ static void test_everything_on(void **state)
 	assert_write(&f, 1, VTD_GCMD, VTD_GCMD_QIE | VTD_GCMD_CFI);		/* IR off */
 	assert_write(&f, 2, VTD_GCMD, VTD_GCMD_CFI);				/* QI off */
 	assert_write(&f, 3, VTD_FSTS, VTD_FSTS_IQE);		/* only the RW1C error */
-	assert_int_equal(f.relaxes, 3);				/* drained first */
+	assert_int_equal(f.relaxes, 0);		/* stopped by IQE: nothing to drain */
 	assert_true(t.pmr_on);
 	assert_int_equal(f.pmen, VTD_PMEN_EPM | VTD_PMEN_PRS);	/* kept */
 	assert_int_equal(t.iqh, 0x20);
@@ -234,7 +235,8 @@ static void test_everything_on(void **state)
 	assert_string_equal(line, "firmware left TE IR QI PMR invalidation errors on (GSTS "
 			    "0xc7800000, PMEN 0x80000001, FSTS 0x12): translation off (DMA "
 			    "unchecked until the hv's own remapping is on); interrupt remapping "
-			    "off; queue drained and off; invalidation errors cleared; protected "
+			    "off; queue stopped at an invalid descriptor, off; invalidation errors "
+			    "cleared; protected "
 			    "memory kept on until the hv's DMA remapping is on");
 	/* later, once the hv's translation is on */
 	assert_int_equal(vtd_pmr_disable(&ops, VTD_CAP_PLMR, why, sizeof(why)), 0);
@@ -290,6 +292,22 @@ static void test_ir_stuck(void **state)
 	assert_true(f.gsts & VTD_GSTS_QIES);
 }
 
+/* A busy queue with no error is waited for before QI goes off. */
+static void test_queue_drains_first(void **state)
+{
+	struct fake f = { .gsts = VTD_GSTS_QIES, .iqh = 0x10, .iqt = 0x30, .drain_after = 3 };
+	struct vtd_reg_ops ops = ops_for(&f);
+	struct vtd_takeover t;
+	char why[160];
+
+	(void)state;
+	assert_int_equal(vtd_takeover(&ops, 0, &t, why, sizeof(why)), 0);
+	assert_null(f.violation);
+	assert_int_equal(f.relaxes, 3);
+	assert_int_equal(f.nwrites, 1);
+	assert_write(&f, 0, VTD_GCMD, 0);			/* QI off, once drained */
+}
+
 static void test_queue_never_drains(void **state)
 {
 	struct fake f = { .gsts = VTD_GSTS_QIES, .iqh = 0x10, .iqt = 0x30, .drain_after = NEVER };
@@ -335,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_ir_only),
 		cmocka_unit_test(test_te_stuck),
 		cmocka_unit_test(test_ir_stuck),
+		cmocka_unit_test(test_queue_drains_first),
 		cmocka_unit_test(test_queue_never_drains),
 		cmocka_unit_test(test_pmr),
 	};
