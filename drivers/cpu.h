@@ -62,6 +62,24 @@ void cpu_ltr(uint16_t sel);
 #define MSR_FS_BASE		0xc0000100
 #define MSR_GS_BASE		0xc0000101
 #define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_CSTAR		0xc0000083
+#define MSR_SFMASK		0xc0000084
+#define MSR_SYSENTER_CS		0x00000174
+#define MSR_SYSENTER_ESP	0x00000175
+#define MSR_SYSENTER_EIP	0x00000176
+
+/* Exception vectors (SDM vol 3, table 6-1) and those that push an error
+ * code (6.13). */
+#define EXC_DB			1
+#define EXC_NMI			2
+#define EXC_DF			8
+#define EXC_GP			13
+#define EXC_PF			14
+#define EXC_AC			17
+#define EXC_MC			18
+#define EXC_HAS_ERROR		(BIT(8) | GENMASK(14, 10) | BIT(17) | BIT(21) | BIT(29) | BIT(30))
 
 #define CR0_PE			BIT(0)
 #define CR0_MP			BIT(1)

@@ -9,7 +9,6 @@
 #include "guest/guest.h"
 #include "drivers/cpu.h"
 
-#define EXC_DB		1
 #define EXC_STEPS	4	/* at least the NOPs below are stepped */
 #define EXC_NAME	"exc.db"
 

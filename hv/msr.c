@@ -8,7 +8,6 @@
 #include "drivers/cpu.h"
 
 #define GUEST_APIC_BASE	(0xfee00000ULL | BIT(8) | BIT(11))	/* BSP, enabled */
-#define VEC_GP		13
 #define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 static const struct {
@@ -19,13 +18,13 @@ static const struct {
 	{ MSR_FS_BASE, VREG_FS_BASE },
 	{ MSR_GS_BASE, VREG_GS_BASE },
 	{ MSR_KERNEL_GS_BASE, VREG_KERNEL_GS_BASE },
-	{ 0xc0000081, VREG_STAR },
-	{ 0xc0000082, VREG_LSTAR },
-	{ 0xc0000083, VREG_CSTAR },
-	{ 0xc0000084, VREG_SFMASK },
-	{ 0x174, VREG_SYSENTER_CS },
-	{ 0x175, VREG_SYSENTER_ESP },
-	{ 0x176, VREG_SYSENTER_EIP },
+	{ MSR_STAR, VREG_STAR },
+	{ MSR_LSTAR, VREG_LSTAR },
+	{ MSR_CSTAR, VREG_CSTAR },
+	{ MSR_SFMASK, VREG_SFMASK },
+	{ MSR_SYSENTER_CS, VREG_SYSENTER_CS },
+	{ MSR_SYSENTER_ESP, VREG_SYSENTER_ESP },
+	{ MSR_SYSENTER_EIP, VREG_SYSENTER_EIP },
 };
 
 static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
@@ -85,7 +84,7 @@ int msr_emulate(struct vcpu *v, bool write)
 		if (ratelimit_allow(&refused_rl))
 			printf("hv: guest %s of MSR 0x%x: not emulated, #GP injected\n",
 			       write ? "WRMSR" : "RDMSR", msr);
-		v->ops->inject(v, EVENT_EXCEPTION, VEC_GP, true, 0);
+		v->ops->inject(v, EVENT_EXCEPTION, EXC_GP, true, 0);
 		return 1;
 	}
 	if (!write) {

@@ -3,11 +3,6 @@
 #include "drivers/bits.h"
 #include "drivers/cpu.h"
 
-#define MSR_LSTAR		0xc0000082
-#define MSR_CSTAR		0xc0000083
-#define MSR_FMASK		0xc0000084
-#define MSR_SYSENTER_ESP	0x175
-#define MSR_SYSENTER_EIP	0x176
 #define FMASK_RESERVED		GENMASK(63, 32)
 
 /* SDM vol 1, 3.3.7.1: bits 63:47 all equal. */
@@ -41,7 +36,7 @@ bool msr_value_ok(uint32_t msr, uint64_t val)
 	case MSR_SYSENTER_ESP:
 	case MSR_SYSENTER_EIP:
 		return canonical48(val);
-	case MSR_FMASK:
+	case MSR_SFMASK:
 		return !(val & FMASK_RESERVED);
 	case MSR_PAT:
 		return pat_ok(val);

@@ -9,12 +9,7 @@
 #define IST_NMI		1
 #define IST_DF		2
 #define IST_MC		3
-#define VEC_NMI		2
-#define VEC_DF		8
-#define VEC_MC		18
-#define VEC_PF		14
 #define NUM_EXCEPTIONS	32
-#define EXC_NMI		2
 
 /* SDM vol 3, 8.7: 64-bit TSS. */
 struct __attribute__((packed)) tss64 {
@@ -105,9 +100,9 @@ void trap_init(void)
 	tss.iomap_base = sizeof(tss);
 	for (v = 0; v < 256; v++)
 		idt_set(v, isr_table[v], 0);
-	idt_set(VEC_NMI, isr_table[VEC_NMI], IST_NMI);
-	idt_set(VEC_DF, isr_table[VEC_DF], IST_DF);
-	idt_set(VEC_MC, isr_table[VEC_MC], IST_MC);
+	idt_set(EXC_NMI, isr_table[EXC_NMI], IST_NMI);
+	idt_set(EXC_DF, isr_table[EXC_DF], IST_DF);
+	idt_set(EXC_MC, isr_table[EXC_MC], IST_MC);
 	cpu_lgdt(&gp, GDT_CODE, GDT_DATA);
 	cpu_ltr(GDT_TSS);
 	cpu_lidt(&ip);

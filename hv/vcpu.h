@@ -8,6 +8,7 @@
 #include <string.h>
 #include "hv/insn.h"
 #include "hv/paging.h"
+#include "drivers/cpu.h"
 
 /* Guest general-purpose registers. The world-switch files take their
  * offsets from this definition (hv/gen/vcpu_regs.c generates the nasm
@@ -73,6 +74,15 @@ static inline uint64_t exit_insn_linear(const struct vcpu_exit *e)
 }
 
 enum event_type { EVENT_EXTINT, EVENT_NMI, EVENT_EXCEPTION };
+
+/* The architectural state of a freshly reset guest that both backends
+ * load: protected mode with paging and FXSR, the power-up PAT (SDM vol 3,
+ * 11.12.4), DR6 and DR7 as after reset (18.2.3, 18.2.4). */
+#define VCPU_BOOT_CR0	(CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)
+#define VCPU_BOOT_CR4	(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+#define VCPU_BOOT_PAT	0x0007040600070406ULL
+#define VCPU_BOOT_DR6	0xffff0ff0ULL
+#define VCPU_BOOT_DR7	0x400ULL
 
 /* Where a freshly reset guest starts: 64-bit mode, paging on. */
 struct vcpu_boot_state {

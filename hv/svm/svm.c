@@ -11,21 +11,11 @@
 #include "drivers/lapic.h"
 
 #define GUEST_ASID	1
-#define PAT_DEFAULT	0x0007040600070406ULL
-#define DR6_INIT	0xffff0ff0ULL
-#define DR7_INIT	0x400ULL
 /* VMCB segment attributes: type, S, DPL, P | AVL, L, D/B, G. */
 #define SEG_CODE64	0x0a9b
 #define SEG_DATA	0x0c93
 #define SEG_TSS64_BUSY	0x008b
 #define SEG_LDT		0x0082
-#define GUEST_CR0	(CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)
-#define GUEST_CR4	(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
-/* Exception vectors (SDM vol 3, table 6-1) */
-#define EXC_DB		1
-#define EXC_AC		17
-/* Vectors that push an error code (SDM vol 3, 6.13) */
-#define EXC_HAS_ERROR	(BIT(8) | GENMASK(14, 10) | BIT(17) | BIT(21) | BIT(29) | BIT(30))
 /* TSC ticks over which the local APIC timer's rate is measured. */
 #define TIMER_MEASURE_TSC	(1ULL << 24)
 
@@ -180,15 +170,15 @@ static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	/* VMRUN refuses a guest with EFER.SVME clear (15.5.1); the guest
 	 * never sees the bit (hv/msr.c hides it). */
 	st->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
-	st->cr0 = GUEST_CR0;
+	st->cr0 = VCPU_BOOT_CR0;
 	st->cr3 = bs->cr3;
-	st->cr4 = GUEST_CR4;
-	st->dr6 = DR6_INIT;
-	st->dr7 = DR7_INIT;
+	st->cr4 = VCPU_BOOT_CR4;
+	st->dr6 = VCPU_BOOT_DR6;
+	st->dr7 = VCPU_BOOT_DR7;
 	st->rflags = RFLAGS_RESERVED1;
 	st->rip = bs->rip;
 	st->rsp = bs->rsp;
-	st->g_pat = PAT_DEFAULT;
+	st->g_pat = VCPU_BOOT_PAT;
 	vcpu_regs_reset(v, s->fx);
 }
 

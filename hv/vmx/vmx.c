@@ -11,12 +11,6 @@
 #include "hv/trap.h"
 #include "drivers/cpu.h"
 
-#define MSR_STAR	0xc0000081
-#define MSR_LSTAR	0xc0000082
-#define MSR_CSTAR	0xc0000083
-#define MSR_SFMASK	0xc0000084
-#define DR6_INIT	0xffff0ff0ULL
-#define EXC_DF		8
 /* Registers no VMCS field holds: the hv never uses SYSCALL, SWAPGS or
  * these MSRs itself, so the guest's values stay in the CPU (every guest
  * access to them exits through the MSR bitmap and comes back here). */
@@ -200,7 +194,7 @@ static void vmx_after_exit(struct vmx_vcpu *s)
  * leaves DR6 alone and reports its bits in the qualification (27.1). */
 static void vmx_db_dr6(uint64_t qual)
 {
-	uint64_t dr6 = DR6_INIT | (qual & DB_QUAL_DR6_BITS);
+	uint64_t dr6 = VCPU_BOOT_DR6 | (qual & DB_QUAL_DR6_BITS);
 
 	__asm__ volatile("mov %0, %%dr6" :: "r"(dr6));
 }

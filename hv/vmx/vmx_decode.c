@@ -3,9 +3,8 @@
 #include <stdbool.h>
 #include "hv/vmx/vmx_decode.h"
 #include "hv/vmx/vmcs.h"
+#include "drivers/cpu.h"
 
-#define EXC_DB		1
-#define EXC_AC		17
 
 enum exit_reason vmx_exit_reason(uint32_t basic)
 {

@@ -7,19 +7,10 @@
 #include "drivers/cpu.h"
 
 #define GUEST_VPID	1
-#define PAT_DEFAULT	0x0007040600070406ULL
-#define DR7_INIT	0x400ULL
-#define GUEST_CR0	(CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)
-#define GUEST_CR4	(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT)
 /* Access rights (24.4.1): type, S, DPL, P | L, D/B, G. */
 #define AR_CODE64	0xa09b
 #define AR_DATA		0xc093
 #define AR_TSS64_BUSY	0x008b
-#define EXC_DB		1
-#define EXC_AC		17
-#define MSR_SYSENTER_CS		0x174
-#define MSR_SYSENTER_ESP	0x175
-#define MSR_SYSENTER_EIP	0x176
 #define INVEPT_SINGLE	1
 #define INVEPT_ALL	2
 
@@ -174,12 +165,12 @@ static void vmx_setup_guest(struct vmx_vcpu *s, const struct vcpu_boot_state *bs
 	vmx_write(s, VMCS_GUEST_GDTR_LIMIT, 0);
 	vmx_write(s, VMCS_GUEST_IDTR_BASE, 0);
 	vmx_write(s, VMCS_GUEST_IDTR_LIMIT, 0);
-	vmx_write_cr0(s, GUEST_CR0);
-	vmx_write_cr4(s, GUEST_CR4);
+	vmx_write_cr0(s, VCPU_BOOT_CR0);
+	vmx_write_cr4(s, VCPU_BOOT_CR4);
 	vmx_write(s, VMCS_GUEST_CR3, bs->cr3);
 	vmx_write(s, VMCS_GUEST_EFER, EFER_LME | EFER_LMA | EFER_NXE);
-	vmx_write(s, VMCS_GUEST_PAT, PAT_DEFAULT);
-	vmx_write(s, VMCS_GUEST_DR7, DR7_INIT);
+	vmx_write(s, VMCS_GUEST_PAT, VCPU_BOOT_PAT);
+	vmx_write(s, VMCS_GUEST_DR7, VCPU_BOOT_DR7);
 	vmx_write(s, VMCS_GUEST_DEBUGCTL, 0);
 	vmx_write(s, VMCS_GUEST_RFLAGS, RFLAGS_RESERVED1);
 	vmx_write(s, VMCS_GUEST_RIP, bs->rip);
