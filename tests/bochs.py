@@ -14,13 +14,11 @@ Bochs ended without the hv ending it, 124 on timeout.
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+import boot
+
 OVMF_ROM = "/usr/share/ovmf/OVMF.fd"	# combined 2 MiB image: CODE*.fd are too large
 VGA_ROM = "/usr/share/vgabios/vgabios.bin"
 ESP_KIB = 32768			# FAT16 needs at least about 16 MiB
@@ -58,14 +56,11 @@ def status_from_log(text):
     return 0 if end else 2
 
 
-class Machine:
+class Machine(boot.Boot):
     """One Bochs boot with its own ESP image, bochsrc and logs."""
 
     def __init__(self, efi=None, cfg_text=None, memory=512, cpu=CPU_MODEL):
-        self.work = tempfile.mkdtemp(prefix="irqvisor-bochs-")
-        self.efi = efi or os.path.join(ROOT, "build", "irqvisor.efi")
-        self.log_path = os.path.join(self.work, "serial.log")
-        self.stderr_path = os.path.join(self.work, "bochs.log")
+        super().__init__(efi, "irqvisor-bochs-", "bochs.log")
         esp = os.path.join(self.work, "esp.img")
         make_esp(esp, self.efi, cfg_text, self.work)
         self.rc = os.path.join(self.work, "bochsrc")
@@ -78,17 +73,6 @@ class Machine:
         with open(self.cont, "w") as f:
             f.write("c\n")
         self.args = ["bochs", "-unlock", "-q", "-f", self.rc, "-rc", self.cont]
-
-    def cleanup(self):
-        shutil.rmtree(self.work, ignore_errors=True)
-
-    def stderr_text(self):
-        """Bochs's own log (its panics and errors) of the last run."""
-        try:
-            with open(self.stderr_path, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
 
     def run(self, timeout, follow=None, inputs=()):
         """Run to the hv's shutdown. Returns (status, serial log text). The
@@ -143,13 +127,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=600)
     a = ap.parse_args()
 
-    cfg_text = None
-    if a.cfg:
-        with open(a.cfg) as f:
-            cfg_text = f.read()
-    if a.autorun:
-        cfg_text = (cfg_text or "") + f'autorun="{a.autorun}"\n'
-    m = Machine(cfg_text=cfg_text)
+    m = Machine(cfg_text=boot.cfg_text(a.cfg, a.autorun))
     try:
         status, text = m.run(a.timeout, follow=sys.stdout)
         if a.log:

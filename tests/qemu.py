@@ -13,11 +13,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+import boot
+
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 DEFAULT_DEVICES = "-device e1000e,romfile="
@@ -34,16 +33,13 @@ STATUS = {1: 0, 3: 1}
 POWEROFF_LINE = "via isa-debug-exit (QEMU)"
 
 
-class Machine:
+class Machine(boot.Boot):
     """One QEMU boot with its own ESP folder, firmware variables and log."""
 
     def __init__(self, efi=None, cfg_text=None, devices=DEFAULT_DEVICES,
                  icount=False, usb=None, memory=512, extra=None, cmdline=None,
                  iommu=DEFAULT_IOMMU, acpitable=None, kvm=False):
-        self.work = tempfile.mkdtemp(prefix="irqvisor-")
-        self.efi = efi or os.path.join(ROOT, "build", "irqvisor.efi")
-        self.log_path = os.path.join(self.work, "serial.log")
-        self.stderr_path = os.path.join(self.work, "qemu.stderr")
+        super().__init__(efi, "irqvisor-", "qemu.stderr")
         self.sock_path = os.path.join(self.work, "serial.sock")
         vars_fd = os.path.join(self.work, "vars.fd")
         shutil.copy(OVMF_VARS, vars_fd)
@@ -89,17 +85,6 @@ class Machine:
         if icount:
             args += ["-icount", "shift=0"]
         self.args = args + (extra or [])
-
-    def cleanup(self):
-        shutil.rmtree(self.work, ignore_errors=True)
-
-    def stderr_text(self):
-        """What QEMU wrote to stderr in the last run ("" before one)."""
-        try:
-            with open(self.stderr_path, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
 
     def interactive(self):
         os.execvp(self.args[0], self.args + ["-serial", "mon:stdio"])
@@ -211,12 +196,7 @@ def main():
                     help="KVM on an Intel host with nested VMX (-cpu host, split irqchip)")
     a = ap.parse_args()
 
-    cfg_text = None
-    if a.cfg:
-        with open(a.cfg) as f:
-            cfg_text = f.read()
-    if a.autorun:
-        cfg_text = (cfg_text or "") + f'autorun="{a.autorun}"\n'
+    cfg_text = boot.cfg_text(a.cfg, a.autorun)
     if a.kvm and a.icount:
         ap.error("--icount is TCG only: under --kvm the TSC is the host's")
     m = Machine(cfg_text=cfg_text, devices=a.devices, icount=a.icount, usb=a.usb,

@@ -18,6 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bochs  # noqa: E402
+import boot  # noqa: E402
 import qemu  # noqa: E402
 
 DEFAULT_TIMEOUT = 300
@@ -116,10 +117,10 @@ def make_machine(sc):
                              cpu=sc.get("cpu", bochs.CPU_MODEL))
     return qemu.Machine(cfg_text=cfg_text,
                         devices=sc.get("devices", qemu.DEFAULT_DEVICES),
-                        usb=os.path.join(qemu.ROOT, sc["usb"]) if "usb" in sc else None,
+                        usb=os.path.join(boot.ROOT, sc["usb"]) if "usb" in sc else None,
                         cmdline=sc.get("cmdline"),
                         iommu=sc.get("iommu", qemu.DEFAULT_IOMMU),
-                        acpitable=(os.path.join(qemu.ROOT, sc["acpitable"])
+                        acpitable=(os.path.join(boot.ROOT, sc["acpitable"])
                                    if "acpitable" in sc else None),
                         icount=sc.getboolean("icount", False),
                         memory=memory)
@@ -148,7 +149,7 @@ def run(name, sc, logdir):
 
 def main():
     cfg = configparser.ConfigParser(interpolation=None)
-    cfg.read(os.path.join(qemu.HERE, "scenarios.cfg"))
+    cfg.read(os.path.join(boot.HERE, "scenarios.cfg"))
     names = sys.argv[1:] or cfg.sections()
     unknown = [n for n in names if n not in cfg]
     if unknown:
@@ -159,7 +160,7 @@ def main():
         print(f"scenarios.py: scenario {n}: {why}")
     if bad:
         return 2
-    logdir = os.path.join(qemu.ROOT, "build", "scenarios")
+    logdir = os.path.join(boot.ROOT, "build", "scenarios")
     os.makedirs(logdir, exist_ok=True)
     jobs = int(os.environ.get("SCENARIO_JOBS", os.cpu_count() or 1))
     passed = failed = skipped = 0
@@ -170,7 +171,7 @@ def main():
             skipped += nskips
             if why:
                 failed += 1
-                print(f"FAIL: scenario {name}: {why} (log: {os.path.relpath(path, qemu.ROOT)})")
+                print(f"FAIL: scenario {name}: {why} (log: {os.path.relpath(path, boot.ROOT)})")
                 for line in stderr.splitlines()[-STDERR_SHOWN:]:
                     print(f"  emulator log: {line}")
             else:
