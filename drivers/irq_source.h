@@ -62,6 +62,10 @@ struct irq_source_ops {
 	/* Bring it up: 0 with s->nvec vectors usable (MSI-X enabled, every
 	 * entry masked), or a negative errno with the failing step printed. */
 	int (*init)(struct irq_source *s, const struct irq_source_env *env);
+	/* Sources with no MSI-X table (the timer): deliver vector i on CPU
+	 * vector vec from now on (PCI sources: NULL, the caller programs the
+	 * MSI-X entry). */
+	int (*set_vector)(struct irq_source *s, unsigned i, uint8_t vec);
 	/* Untimed: make vector i's next fire deliver exactly one interrupt. */
 	int (*arm)(struct irq_source *s, unsigned i);
 	/* Raise vector i with one write; *t0 is the TSC from which its
