@@ -30,7 +30,7 @@
 /* What a source can do (irq_source_ops.flags). */
 #define IRQ_SOURCE_PCI		BIT(0)	/* a PCI function: vectors are MSI-X entries */
 #define IRQ_SOURCE_REMAPPED	BIT(1)	/* its messages go through VT-d IR */
-#define IRQ_SOURCE_DMA_PROBE	BIT(2)	/* dma_probe works */
+#define IRQ_SOURCE_DMA_PROBE	BIT(2)	/* dma_prepare/dma_run work */
 #define IRQ_SOURCE_LOOPBACK_DMA	BIT(3)	/* can DMA-write chosen data (82574 PHY loopback) */
 #define IRQ_SOURCE_SELF_TIMED	BIT(4)	/* can send a message timed by itself (link change) */
 
@@ -71,12 +71,18 @@ struct irq_source_ops {
 	/* Raise vector i with one write; *t0 is the TSC from which its
 	 * latency counts (just before the write, or a timer's deadline). */
 	int (*fire)(struct irq_source *s, unsigned i, uint64_t *t0);
-	/* On every path: nothing raised from here on. */
+	/* On every path: quiet (nothing in flight, nothing raised by itself).
+	 * A later arm and fire still work: vtd.native-cleanup fires after it
+	 * to prove the cleared IRTEs deliver nothing. */
 	void (*stop)(struct irq_source *s);
-	/* DMA probe at dev_addr (cpu: the same bytes): 0 when the device's
-	 * DMA landed, -ETIMEDOUT or -EIO when it did not (NULL: cannot). */
-	int (*dma_probe)(struct irq_source *s, uint64_t dev_addr, void *cpu);
-	size_t dma_probe_size;		/* bytes dma_probe uses at dev_addr */
+	/* DMA probe at dev_addr, in two steps so a test can snapshot the
+	 * memory in between: prepare writes what the device will access at
+	 * cpu (the same bytes as dev_addr); run makes the device access it
+	 * and waits (bounded): 0 when the DMA landed, -ETIMEDOUT or -EIO when
+	 * it did not. Both NULL when the source cannot. */
+	int (*dma_prepare)(struct irq_source *s, uint64_t dev_addr, void *cpu);
+	int (*dma_run)(struct irq_source *s, uint64_t dev_addr, void *cpu);
+	size_t dma_probe_size;		/* bytes the probe uses at dev_addr */
 };
 
 struct irq_source {

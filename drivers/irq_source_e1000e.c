@@ -30,9 +30,14 @@ static void src_e1000e_stop(struct irq_source *s)
 	e1000e_write(&s->u.e1000e, E1000_IMC, 0xffffffff);
 }
 
-static int src_e1000e_dma_probe(struct irq_source *s, uint64_t dev_addr, void *cpu)
+static int src_e1000e_dma_prepare(struct irq_source *s, uint64_t dev_addr, void *cpu)
 {
-	return e1000e_dma_probe(&s->u.e1000e, dev_addr, cpu);
+	return e1000e_dma_probe_prepare(&s->u.e1000e, dev_addr, cpu);
+}
+
+static int src_e1000e_dma_run(struct irq_source *s, uint64_t dev_addr, void *cpu)
+{
+	return e1000e_dma_probe_run(&s->u.e1000e, dev_addr, cpu);
 }
 
 const struct irq_source_ops irq_source_e1000e = {
@@ -46,6 +51,7 @@ const struct irq_source_ops irq_source_e1000e = {
 	.arm = src_e1000e_arm,
 	.fire = src_e1000e_fire,
 	.stop = src_e1000e_stop,
-	.dma_probe = src_e1000e_dma_probe,
+	.dma_prepare = src_e1000e_dma_prepare,
+	.dma_run = src_e1000e_dma_run,
 	.dma_probe_size = E1000_DMA_PROBE_SIZE,
 };
