@@ -35,6 +35,26 @@ const struct irq_source_ops *native_source_pick(const struct pci_dev *d, char *w
 	return NULL;
 }
 
+void native_source_describe(char *buf, size_t len)
+{
+	const struct pci_dev *d = hv.assigned;
+	const struct irq_source_ops *ops = native_source_pick(d, buf, len);
+	static const char *const why_timer[] = {
+		[OPT_SOURCE_AUTO] = "source=auto and no assigned device with a driver",
+		[OPT_SOURCE_DEVICE] = "",
+		[OPT_SOURCE_TIMER] = "source=timer",
+	};
+
+	if (!ops)
+		return;
+	if (ops == &irq_source_timer)
+		snprintf(buf, len, "%s (%s, not remapped: %s)", ops->name, ops->desc,
+			 why_timer[hv.opts.source]);
+	else
+		snprintf(buf, len, "%s (%s at %02x:%02x.%u, remapped through VT-d)", ops->name,
+			 ops->desc, d->bus, d->dev, d->fn);
+}
+
 int native_route(struct native_dev *n, unsigned k, uint8_t vector,
 		 const struct vtd_sid *sid)
 {

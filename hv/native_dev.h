@@ -36,6 +36,9 @@ struct native_dev {
  * driver, or the timer. NULL with why filled when the choice cannot be
  * honoured (source=device and no driver takes d). */
 const struct irq_source_ops *native_source_pick(const struct pci_dev *d, char *why, size_t len);
+/* One line for people: the source source= chose and why ("nvme (NVMe
+ * controller at 00:03.0, remapped through VT-d)"), or why none can be. */
+void native_source_describe(char *buf, size_t len);
 /* Bring up the source: for the device, taken from the guest, every MSI-X
  * entry k remappable through IRTE irte + k to host_vec + k on this CPU,
  * unmasked (vectors and IRTEs are allocated on the first call); for the

@@ -229,6 +229,7 @@ static bool selected(const char *name, const struct selftest *t)
 
 int selftest_run(struct guest *g, const char *name)
 {
+	char why[200];
 	bool found = false;
 	unsigned i;
 
@@ -243,6 +244,8 @@ int selftest_run(struct guest *g, const char *name)
 		return -EINVAL;
 	}
 	all_requested = !*name || !strcmp(name, "all");
+	native_source_describe(why, sizeof(why));
+	printf("selftest: irq source %s\n", why);
 	report_begin();
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		if (selected(name, &tests[i]))

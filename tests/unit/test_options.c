@@ -946,6 +946,23 @@ static void test_apic(void **state)
 	assert_int_equal(o.apic, OPT_APIC_AUTO);
 }
 
+static void test_source(void **state)
+{
+	struct hv_options o;
+	char err[OPT_ERR_MAX];
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(o.source, OPT_SOURCE_AUTO);
+	assert_int_equal(options_set(&o, "source", "timer", err, sizeof(err)), 0);
+	assert_int_equal(o.source, OPT_SOURCE_TIMER);
+	assert_int_equal(options_set(&o, "source", "nvme", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "option source: bad value \"nvme\" (allowed: auto|device|timer)");
+	assert_int_equal(o.source, OPT_SOURCE_TIMER);
+	assert_int_equal(options_set(&o, "source", "device", err, sizeof(err)), 0);
+	assert_int_equal(o.source, OPT_SOURCE_DEVICE);
+}
+
 static void test_dev_bdf(void **state)
 {
 	struct hv_options o;
@@ -1013,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_dev_bdf),
 		cmocka_unit_test(test_apic),
+		cmocka_unit_test(test_source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
