@@ -36,9 +36,14 @@ static void src_nvme_stop(struct irq_source *s)
 	nvme_stop(&s->u.nvme);
 }
 
-static int src_nvme_dma_probe(struct irq_source *s, uint64_t dev_addr, void *cpu)
+static int src_nvme_dma_prepare(struct irq_source *s, uint64_t dev_addr, void *cpu)
 {
-	return nvme_dma_probe(&s->u.nvme, dev_addr, cpu);
+	return nvme_dma_prepare(&s->u.nvme, dev_addr, cpu);
+}
+
+static int src_nvme_dma_run(struct irq_source *s, uint64_t dev_addr, void *cpu)
+{
+	return nvme_dma_run(&s->u.nvme, dev_addr, cpu);
 }
 
 const struct irq_source_ops irq_source_nvme = {
@@ -52,6 +57,7 @@ const struct irq_source_ops irq_source_nvme = {
 	.arm = src_nvme_arm,
 	.fire = src_nvme_fire,
 	.stop = src_nvme_stop,
-	.dma_probe = src_nvme_dma_probe,
+	.dma_prepare = src_nvme_dma_prepare,
+	.dma_run = src_nvme_dma_run,
 	.dma_probe_size = NVME_DMA_PROBE_SIZE,
 };

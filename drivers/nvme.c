@@ -7,11 +7,14 @@
  * Interrupts: I/O CQ i+1 completes on MSI-X vector i; the admin CQ is
  * always on vector 0 (NVMe 3.1.8, AQA) with no way to turn it off under
  * MSI-X (INTMS/INTMC are for pin and MSI only, NVMe 3.1.3). A completion
- * on a masked entry sets its pending bit, which the entry's unmask would
- * later deliver as a stale interrupt. So admin commands run with MSI-X
- * disabled and INTx disabled in the command register: the controller
- * then signals nothing (PCI 3.0 6.8.3.3), and once the CQE is taken and
- * the head doorbell rung no interrupt condition remains.
+ * while an entry (or the function) is masked sets the entry's pending
+ * bit, which its unmask would later deliver as a stale interrupt. So
+ * admin commands run with MSI-X disabled and INTx disabled in the command
+ * register, where the controller signals nothing (PCI 3.0 6.8.3.3) and,
+ * once the CQE is taken and the head doorbell rung, no interrupt condition
+ * remains. Two steps cannot: Create I/O CQ with a non-zero vector needs
+ * MSI-X enabled (NVMe 5.3), so vector 0 is flushed afterwards
+ * (nvme_msix_flush).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -253,30 +256,40 @@ static int nvme_find_ns(struct nvme *n, uint32_t vs, uint32_t nn)
 	return err;
 }
 
-/* I/O pair i: CQ i+1 on vector i (IEN), SQ i+1 on it (NVMe 5.3, 5.4). */
-static int nvme_create_io(struct nvme *n, unsigned i, uint8_t *cpu, uint64_t dev)
+/* I/O pair i's memory: SQ, CQ and read buffer pages after the admin ones. */
+static int nvme_io_setup(struct nvme *n, unsigned i, uint8_t *cpu, uint64_t dev)
 {
 	struct nvme_io *io = &n->io[i];
 	uint16_t qid = (uint16_t)(i + 1);
 	size_t base = (NVME_DMA_ADMIN_PAGES + NVME_DMA_IO_PAGES * i) * NVME_PAGE;
-	union nvme_sqe c;
-	union nvme_cqe e;
-	int err;
 
-	err = nvme_queue_setup(&io->q, qid, n->depth, (volatile union nvme_sqe *)(cpu + base),
-			       (volatile union nvme_cqe *)(cpu + base + NVME_PAGE));
-	if (err)
-		return err;
+	io->sq_dev = dev + base;
+	io->cq_dev = dev + base + NVME_PAGE;
 	io->buf = cpu + base + 2 * NVME_PAGE;
 	io->buf_dev = dev + base + 2 * NVME_PAGE;
 	io->sq_db = (volatile uint32_t *)(n->regs + nvme_sq_tail_db(qid, n->dstrd));
-	nvme_cmd_create_cq(&c, qid, n->depth, dev + base + NVME_PAGE, (uint16_t)i);
-	err = nvme_admin(n, &c, &e, "Create I/O CQ");
-	if (!err) {
-		nvme_cmd_create_sq(&c, qid, n->depth, dev + base, qid);
-		err = nvme_admin(n, &c, &e, "Create I/O SQ");
-	}
-	return err;
+	return nvme_queue_setup(&io->q, qid, n->depth, (volatile union nvme_sqe *)(cpu + base),
+				(volatile union nvme_cqe *)(cpu + base + NVME_PAGE));
+}
+
+/* I/O CQ i+1 on MSI-X vector i, interrupts on (NVMe 5.3). */
+static int nvme_create_cq(struct nvme *n, unsigned i)
+{
+	union nvme_sqe c;
+	union nvme_cqe e;
+
+	nvme_cmd_create_cq(&c, n->io[i].q.qid, n->depth, n->io[i].cq_dev, (uint16_t)i);
+	return nvme_admin(n, &c, &e, "Create I/O CQ");
+}
+
+/* I/O SQ i+1 completing on CQ i+1 (NVMe 5.4). */
+static int nvme_create_sq(struct nvme *n, unsigned i)
+{
+	union nvme_sqe c;
+	union nvme_cqe e;
+
+	nvme_cmd_create_sq(&c, n->io[i].q.qid, n->depth, n->io[i].sq_dev, n->io[i].q.qid);
+	return nvme_admin(n, &c, &e, "Create I/O SQ");
 }
 
 static int nvme_map_regs(struct nvme *n, const struct pci_cfg_ops *ops,
@@ -300,8 +313,9 @@ static int nvme_map_regs(struct nvme *n, const struct pci_cfg_ops *ops,
 	return 0;
 }
 
-/* Every entry masked, then the function enabled (PCI 3.0 6.8.3.5). */
-static int nvme_msix_enable(struct nvme *n)
+/* MSI-X enabled with the function and every entry masked (PCI 3.0
+ * 6.8.3.5): nothing is sent, completions only set pending bits. */
+static int nvme_msix_masked_on(struct nvme *n)
 {
 	unsigned i;
 	int err = msix_ctrl_update(&n->msix, 0, PCI_MSIX_CTRL_MASKALL);
@@ -309,7 +323,7 @@ static int nvme_msix_enable(struct nvme *n)
 	for (i = 0; !err && i < n->msix.nvec; i++)
 		err = msix_entry_mask(&n->msix, i, true);
 	if (!err)
-		err = msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_MASKALL, PCI_MSIX_CTRL_ENABLE);
+		err = msix_ctrl_update(&n->msix, 0, PCI_MSIX_CTRL_ENABLE);
 	if (!err && !(msix_ctrl_read(&n->msix) & PCI_MSIX_CTRL_ENABLE)) {
 		printf("nvme: MSI-X control = 0x%04x: enable did not stick\n",
 		       msix_ctrl_read(&n->msix));
@@ -318,8 +332,46 @@ static int nvme_msix_enable(struct nvme *n)
 	return err;
 }
 
+static int nvme_msix_off(struct nvme *n)
+{
+	return msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_ENABLE, 0);
+}
+
+/*
+ * The completion of Create I/O CQ 1 (vector 0's first user) is an admin
+ * completion on vector 0 while MSI-X must be on (below), so it leaves
+ * vector 0 pending, and unmasking it would send a stale message. The PCI
+ * rule (PCI 3.0 6.8.2.10: a function clears a pending bit whose cause
+ * software satisfied) is not followed by QEMU 7.2, whose pending bits
+ * clear only when a message goes out. So the message is let out with bus
+ * mastering off, which drops it (an MSI-X message is a memory write: PCIe
+ * 5.0 7.5.1.1.3), and the bit must then be clear.
+ */
+static int nvme_msix_flush(struct nvme *n)
+{
+	const struct pci_dev *d = &n->msix.dev;
+	unsigned i;
+	int err = 0, pending;
+
+	for (i = 0; !err && i < n->nio; i++) {
+		if (msix_pending(&n->msix, i) != 1)
+			continue;
+		err = pci_command_update(n->msix.ops, d, PCI_COMMAND_MASTER, 0) ?:
+		      msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_MASKALL, 0) ?:
+		      msix_entry_mask(&n->msix, i, false) ?: msix_entry_mask(&n->msix, i, true);
+		err = pci_command_update(n->msix.ops, d, 0, PCI_COMMAND_MASTER) ?: err;
+		pending = msix_pending(&n->msix, i);
+		if (!err && pending) {
+			printf("nvme: MSI-X vector %u still pending (%d) after its stale message was "
+			       "dropped: its unmask would send a spurious interrupt\n", i, pending);
+			err = -EIO;
+		}
+	}
+	return err;
+}
+
 /* PCI side: BAR0, bridges, command register (INTx off), MSI-X located
- * and left disabled for the polled admin work. */
+ * and enabled with everything masked. */
 static int nvme_pci_setup(struct nvme *n, const struct pci_cfg_ops *ops,
 			  const struct pci_dev *devs, unsigned idx)
 {
@@ -336,9 +388,7 @@ static int nvme_pci_setup(struct nvme *n, const struct pci_cfg_ops *ops,
 		if (err)
 			printf("nvme: MSI-X table/PBA unusable (error %d)\n", err);
 	}
-	if (!err)
-		err = msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_ENABLE, PCI_MSIX_CTRL_MASKALL);
-	return err;
+	return err ?: nvme_msix_masked_on(n);
 }
 
 /* What CAP allows this driver: NVM command set, 4 KiB pages. */
@@ -390,8 +440,12 @@ int nvme_init(struct nvme *n, const struct pci_cfg_ops *ops, const struct pci_de
 		       (uint64_t)dma_size, (uint64_t)NVME_DMA_SIZE);
 		return -EINVAL;
 	}
+	/* The reset runs with MSI-X on: QEMU 7.2 then releases the vectors of
+	 * the queues it deletes, clearing their pending bits. The admin work
+	 * after it runs with MSI-X off: its completions raise nothing. */
 	err = nvme_pci_setup(n, ops, devs, idx) ?:
-	      nvme_cap_check(n, nvme_read64(n, NVME_REG_CAP)) ?: nvme_disable(n);
+	      nvme_cap_check(n, nvme_read64(n, NVME_REG_CAP)) ?: nvme_disable(n) ?:
+	      nvme_msix_off(n);
 	if (err)
 		return err;
 	vs = nvme_read32(n, NVME_REG_VS);
@@ -417,9 +471,20 @@ int nvme_init(struct nvme *n, const struct pci_cfg_ops *ops, const struct pci_de
 		err = -ERANGE;
 	}
 	for (i = 0; !err && i < n->nio; i++)
-		err = nvme_create_io(n, i, cpu, dma_dev);
+		err = nvme_io_setup(n, i, cpu, dma_dev);
+	/* A CQ's vector must name an enabled MSI-X entry (NVMe 5.3, IV: 0
+	 * under pin-based interrupts; QEMU refuses others with MSI-X off). */
 	if (!err)
-		err = nvme_msix_enable(n);
+		err = nvme_msix_masked_on(n);
+	for (i = n->nio; !err && i-- > 0;)
+		err = nvme_create_cq(n, i);
+	if (!err)
+		err = nvme_msix_off(n);
+	for (i = 0; !err && i < n->nio; i++)
+		err = nvme_create_sq(n, i);
+	if (!err)
+		err = nvme_msix_masked_on(n) ?: nvme_msix_flush(n) ?:
+		      msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_MASKALL, 0);
 	if (err) {
 		if (enabled)
 			(void)nvme_disable(n);	/* nothing left running */
@@ -451,10 +516,6 @@ int nvme_arm(struct nvme *n, unsigned i)
 	if (i >= n->nio)
 		return -EINVAL;
 	io = &n->io[i];
-	if (n->stopped) {
-		printf("nvme: arm of vector %u after stop refused: initialize again\n", i);
-		return -ECANCELED;
-	}
 	if (io->armed)
 		return 0;
 	err = nvme_reap(n, io);
@@ -487,7 +548,6 @@ void nvme_stop(struct nvme *n)
 	struct nvme_io *io;
 	unsigned i;
 
-	n->stopped = true;
 	for (i = 0; i < n->nio; i++) {
 		io = &n->io[i];
 		if (io->armed) {	/* never rung: the controller never saw it */
@@ -499,13 +559,9 @@ void nvme_stop(struct nvme *n)
 	}
 }
 
-int nvme_dma_probe(struct nvme *n, uint64_t dev_addr, void *cpu)
+int nvme_dma_prepare(struct nvme *n, uint64_t dev_addr, void *cpu)
 {
-	uint16_t ctrl, vid;
-	union nvme_sqe c;
-	union nvme_cqe e;
 	unsigned i;
-	int err;
 
 	if (!cpu || !IS_ALIGNED(dev_addr, NVME_PAGE) || !IS_ALIGNED((uintptr_t)cpu, NVME_PAGE))
 		return -EINVAL;
@@ -516,6 +572,18 @@ int nvme_dma_probe(struct nvme *n, uint64_t dev_addr, void *cpu)
 		}
 	memset(cpu, NVME_POISON, NVME_DMA_PROBE_SIZE);
 	cpu_mfence();
+	return 0;
+}
+
+int nvme_dma_run(struct nvme *n, uint64_t dev_addr, void *cpu)
+{
+	uint16_t ctrl, vid;
+	union nvme_sqe c;
+	union nvme_cqe e;
+	int err;
+
+	if (!cpu || !IS_ALIGNED(dev_addr, NVME_PAGE))
+		return -EINVAL;
 	ctrl = msix_ctrl_read(&n->msix);
 	err = msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_ENABLE, 0);
 	if (err)

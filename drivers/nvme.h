@@ -66,6 +66,7 @@
 
 struct nvme_io {
 	struct nvme_queue q;
+	uint64_t sq_dev, cq_dev;	/* its rings as the device sees them */
 	uint8_t *buf;			/* read buffer ... */
 	uint64_t buf_dev;		/* ... as the device sees it */
 	volatile uint32_t *sq_db;	/* its SQ tail doorbell */
@@ -86,7 +87,6 @@ struct nvme {
 	uint16_t depth;			/* I/O queue entries */
 	uint32_t nsid, lba_bytes;
 	unsigned nio;			/* I/O queue pairs = vectors */
-	bool stopped;
 	struct nvme_queue admin;
 	uint8_t *admin_buf;		/* admin data page ... */
 	uint64_t admin_buf_dev;		/* ... as the device sees it */
@@ -100,7 +100,7 @@ bool nvme_probe(const struct pci_dev *d);
  * mastering on it and every bridge above it, INTx off, controller reset
  * and enable, Identify, Number of Queues, the first active namespace,
  * I/O queue pair i+1 completing on MSI-X vector i, all admin commands
- * polled with MSI-X off; then MSI-X enabled with every entry masked.
+ * polled; then MSI-X enabled with every entry masked and none pending.
  * dma (cpu and device views, NVME_DMA_SIZE bytes, page-aligned) holds
  * the queues. 0 with n->nio vectors, or a negative errno (printed).
  */
@@ -113,18 +113,20 @@ int nvme_init(struct nvme *n, const struct pci_cfg_ops *ops, const struct pci_de
 int nvme_arm(struct nvme *n, unsigned i);
 /* Ring queue i's SQ tail doorbell: one register write. -EINVAL if not armed. */
 int nvme_fire(struct nvme *n, unsigned i);
-/* No submissions from here on: armed Reads withdrawn, outstanding ones
- * waited for (timeout_tsc) and their completions taken. */
+/* Quiet: armed Reads withdrawn (never rung), fired ones waited for
+ * (timeout_tsc) and their completions taken. A later arm works. */
 void nvme_stop(struct nvme *n);
 /*
  * DMA probe: Identify Controller on the admin queue into dev_addr (cpu:
- * the same NVME_DMA_PROBE_SIZE bytes, page-aligned), poisoned first. 0
- * when the command succeeded and VID landed at offset 0; -EIO when it
- * failed or the data did not land; -ETIMEDOUT with no completion;
- * -EINVAL, -EBUSY (I/O outstanding). MSI-X is off meanwhile so the admin
- * completion (vector 0) raises nothing and leaves no pending bit.
+ * the same NVME_DMA_PROBE_SIZE bytes, page-aligned). prepare poisons
+ * them (-EINVAL, -EBUSY while a Read is outstanding); run issues the
+ * command and waits: 0 when it succeeded and VID landed at offset 0;
+ * -EIO when it failed or the data did not land; -ETIMEDOUT with no
+ * completion. MSI-X is off during run so the admin completion (vector 0)
+ * raises nothing and leaves no pending bit.
  */
-int nvme_dma_probe(struct nvme *n, uint64_t dev_addr, void *cpu);
+int nvme_dma_prepare(struct nvme *n, uint64_t dev_addr, void *cpu);
+int nvme_dma_run(struct nvme *n, uint64_t dev_addr, void *cpu);
 /* Raw register access. */
 uint32_t nvme_read32(const struct nvme *n, uint32_t reg);
 void nvme_write32(struct nvme *n, uint32_t reg, uint32_t v);
