@@ -29,6 +29,7 @@
 #define NVME_ADMIN_DEPTH	4
 #define NVME_VS_1_1		0x00010100u	/* Identify CNS 2 from here on */
 #define NVME_POISON		0xa5
+#define NVME_FLUSH_VECTOR	0xff	/* a valid vector; the message is dropped */
 
 uint32_t nvme_read32(const struct nvme *n, uint32_t reg)
 {
@@ -338,34 +339,38 @@ static int nvme_msix_off(struct nvme *n)
 }
 
 /*
- * The completion of Create I/O CQ 1 (vector 0's first user) is an admin
- * completion on vector 0 while MSI-X must be on (below), so it leaves
- * vector 0 pending, and unmasking it would send a stale message. The PCI
- * rule (PCI 3.0 6.8.2.10: a function clears a pending bit whose cause
- * software satisfied) is not followed by QEMU 7.2, whose pending bits
- * clear only when a message goes out. So the message is let out with bus
- * mastering off, which drops it (an MSI-X message is a memory write: PCIe
- * 5.0 7.5.1.1.3), and the bit must then be clear.
+ * Create I/O CQ needs MSI-X on (below), and the admin completions from the
+ * one that makes vector 0 used on leave vector 0 pending; unmasking it
+ * would send a stale message. A function should clear a pending bit whose
+ * cause software satisfied (PCI 3.0 6.8.2.10); QEMU 7.2 clears one only
+ * when the message goes out. So the message is let out with bus mastering
+ * off, which drops it (an MSI-X message is a memory write: PCIe 5.0
+ * 7.5.1.1.3), through a valid message (an hv emulating the table routes
+ * only those; it never arrives), and the entry is then cleared. The bit
+ * must then read 0.
  */
-static int nvme_msix_flush(struct nvme *n)
+static int nvme_msix_flush(struct nvme *n, unsigned i)
 {
 	const struct pci_dev *d = &n->msix.dev;
-	unsigned i;
-	int err = 0, pending;
+	uint64_t addr;
+	uint32_t data;
+	int err, pending;
 
-	for (i = 0; !err && i < n->nio; i++) {
-		if (msix_pending(&n->msix, i) != 1)
-			continue;
-		err = pci_command_update(n->msix.ops, d, PCI_COMMAND_MASTER, 0) ?:
-		      msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_MASKALL, 0) ?:
-		      msix_entry_mask(&n->msix, i, false) ?: msix_entry_mask(&n->msix, i, true);
-		err = pci_command_update(n->msix.ops, d, 0, PCI_COMMAND_MASTER) ?: err;
-		pending = msix_pending(&n->msix, i);
-		if (!err && pending) {
-			printf("nvme: MSI-X vector %u still pending (%d) after its stale message was "
-			       "dropped: its unmask would send a spurious interrupt\n", i, pending);
-			err = -EIO;
-		}
+	if (msix_pending(&n->msix, i) != 1)
+		return 0;
+	msix_compat_msg(0, NVME_FLUSH_VECTOR, &addr, &data);
+	err = msix_entry_write(&n->msix, i, addr, data) ?:
+	      pci_command_update(n->msix.ops, d, PCI_COMMAND_MASTER, 0) ?:
+	      msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_MASKALL, 0) ?:
+	      msix_entry_mask(&n->msix, i, false) ?: msix_entry_mask(&n->msix, i, true);
+	err = msix_ctrl_update(&n->msix, 0, PCI_MSIX_CTRL_MASKALL) ?: err;
+	err = pci_command_update(n->msix.ops, d, 0, PCI_COMMAND_MASTER) ?: err;
+	err = err ?: msix_entry_write(&n->msix, i, 0, 0);
+	pending = msix_pending(&n->msix, i);
+	if (!err && pending) {
+		printf("nvme: MSI-X vector %u still pending (%d) after its stale message was "
+		       "dropped: its unmask would send a spurious interrupt\n", i, pending);
+		err = -EIO;
 	}
 	return err;
 }
@@ -478,13 +483,12 @@ int nvme_init(struct nvme *n, const struct pci_cfg_ops *ops, const struct pci_de
 		err = nvme_msix_masked_on(n);
 	for (i = n->nio; !err && i-- > 0;)
 		err = nvme_create_cq(n, i);
-	if (!err)
-		err = nvme_msix_off(n);
 	for (i = 0; !err && i < n->nio; i++)
 		err = nvme_create_sq(n, i);
+	for (i = 0; !err && i < n->nio; i++)
+		err = nvme_msix_flush(n, i);
 	if (!err)
-		err = nvme_msix_masked_on(n) ?: nvme_msix_flush(n) ?:
-		      msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_MASKALL, 0);
+		err = msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_MASKALL, 0);
 	if (err) {
 		if (enabled)
 			(void)nvme_disable(n);	/* nothing left running */
@@ -562,14 +566,15 @@ void nvme_stop(struct nvme *n)
 int nvme_dma_prepare(struct nvme *n, uint64_t dev_addr, void *cpu)
 {
 	unsigned i;
+	int err;
 
 	if (!cpu || !IS_ALIGNED(dev_addr, NVME_PAGE) || !IS_ALIGNED((uintptr_t)cpu, NVME_PAGE))
 		return -EINVAL;
-	for (i = 0; i < n->nio; i++)
-		if (n->io[i].fired) {
-			printf("nvme: DMA probe: a Read on queue %u is outstanding\n", i + 1);
-			return -EBUSY;
-		}
+	for (i = 0; i < n->nio; i++) {	/* nothing in flight while MSI-X is off */
+		err = nvme_reap(n, &n->io[i]);
+		if (err)
+			return err;
+	}
 	memset(cpu, NVME_POISON, NVME_DMA_PROBE_SIZE);
 	cpu_mfence();
 	return 0;

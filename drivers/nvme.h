@@ -118,8 +118,9 @@ int nvme_fire(struct nvme *n, unsigned i);
 void nvme_stop(struct nvme *n);
 /*
  * DMA probe: Identify Controller on the admin queue into dev_addr (cpu:
- * the same NVME_DMA_PROBE_SIZE bytes, page-aligned). prepare poisons
- * them (-EINVAL, -EBUSY while a Read is outstanding); run issues the
+ * the same NVME_DMA_PROBE_SIZE bytes, page-aligned). prepare takes the
+ * completions of fired Reads (waiting for them) and poisons the bytes
+ * (-EINVAL for bad addresses); run issues the
  * command and waits: 0 when it succeeded and VID landed at offset 0;
  * -EIO when it failed or the data did not land; -ETIMEDOUT with no
  * completion. MSI-X is off during run so the admin completion (vector 0)
