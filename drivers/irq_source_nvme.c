@@ -24,7 +24,7 @@ static int src_nvme_arm(struct irq_source *s, unsigned i)
 }
 
 /* The SQ tail doorbell: the controller fetches the Read, completes it on
- * CQ i+1 and sends MSI-X vector i. */
+ * CQ i+1 and sends MSI-X vector i; nvme_fire returns once it did. */
 static int src_nvme_fire(struct irq_source *s, unsigned i, uint64_t *t0)
 {
 	*t0 = cpu_rdtsc();

@@ -534,6 +534,28 @@ int nvme_arm(struct nvme *n, unsigned i)
 	return 0;
 }
 
+/*
+ * The controller sends a completion's message after writing its CQE
+ * (NVMe 7.5.1: interrupts follow posting); in QEMU both happen in one
+ * main-loop step, asynchronously to the CPU, and any later access of the
+ * CPU to the device is ordered after that step. Waiting here for the CQE
+ * makes the raise as synchronous as an 82574's ICS write: once fire
+ * returns the message has been sent (or is pending on a masked entry).
+ */
+static int nvme_wait_posted(struct nvme *n, struct nvme_io *io)
+{
+	uint64_t start = cpu_rdtsc();
+
+	do {
+		if (nvme_cq_ready(&io->q))
+			return 0;
+		cpu_pause();
+	} while (cpu_rdtsc() - start < n->timeout_tsc);
+	printf("nvme: Read on queue %u: no completion within %lu ms (CSTS 0x%08x)\n",
+	       io->q.qid, n->timeout_tsc * 1000 / n->tsc_hz, nvme_read32(n, NVME_REG_CSTS));
+	return -ETIMEDOUT;
+}
+
 int nvme_fire(struct nvme *n, unsigned i)
 {
 	struct nvme_io *io;
@@ -544,7 +566,7 @@ int nvme_fire(struct nvme *n, unsigned i)
 	io->armed = false;
 	io->fired = true;
 	*io->sq_db = io->q.sq_tail;
-	return 0;
+	return nvme_wait_posted(n, io);
 }
 
 void nvme_stop(struct nvme *n)

@@ -111,7 +111,10 @@ int nvme_init(struct nvme *n, const struct pci_cfg_ops *ops, const struct pci_de
  * doorbell, put the next Read in its SQ (doorbell not rung). A previous
  * Read still outstanding is waited for (timeout_tsc). */
 int nvme_arm(struct nvme *n, unsigned i);
-/* Ring queue i's SQ tail doorbell: one register write. -EINVAL if not armed. */
+/* Ring queue i's SQ tail doorbell (the one write that raises vector i),
+ * then wait (timeout_tsc) until the controller posted the completion, so
+ * its message has been sent when this returns. -EINVAL if not armed,
+ * -ETIMEDOUT. */
 int nvme_fire(struct nvme *n, unsigned i);
 /* Quiet: armed Reads withdrawn (never rung), fired ones waited for
  * (timeout_tsc) and their completions taken. A later arm works. */

@@ -211,6 +211,11 @@ int nvme_sq_put(struct nvme_queue *q, const union nvme_sqe *c, uint16_t *cid)
 	return 0;
 }
 
+bool nvme_cq_ready(const struct nvme_queue *q)
+{
+	return (FIELD_GET(GENMASK(31, 16), q->cq[q->cq_head].dw[3]) & NVME_CQE_P) == q->phase;
+}
+
 int nvme_cq_take(struct nvme_queue *q, union nvme_cqe *e)
 {
 	volatile union nvme_cqe *slot = &q->cq[q->cq_head];

@@ -211,6 +211,8 @@ int nvme_sq_put(struct nvme_queue *q, const union nvme_sqe *c, uint16_t *cid);
  * 0 when there is none. The caller rings the CQ head doorbell with
  * q->cq_head. */
 int nvme_cq_take(struct nvme_queue *q, union nvme_cqe *e);
+/* Whether the controller posted the entry nvme_cq_take would take next. */
+bool nvme_cq_ready(const struct nvme_queue *q);
 
 /* ---- Identify data ---- */
 

@@ -216,9 +216,12 @@ static void test_ring(void **state)
 	assert_int_equal(nvme_sq_put(q, &c, &cid), -EBUSY);	/* one slot stays empty */
 	assert_int_equal(q->sq_tail, 3);
 
+	assert_false(nvme_cq_ready(q));
 	assert_int_equal(nvme_cq_take(q, &e), 0);		/* phase 0: nothing yet */
 	post(0, 0, 1, 1);
+	assert_true(nvme_cq_ready(q));
 	assert_int_equal(nvme_cq_take(q, &e), 1);
+	assert_false(nvme_cq_ready(q));
 	assert_int_equal(e.cid, 0);
 	assert_int_equal(e.dw0, 0x1234);
 	assert_int_equal(q->cq_head, 1);
@@ -236,8 +239,10 @@ static void test_ring(void **state)
 	}
 	assert_int_equal(q->cq_head, 0);
 	assert_int_equal(q->phase, 0);				/* wrapped: phase flips */
+	assert_false(nvme_cq_ready(q));
 	assert_int_equal(nvme_cq_take(q, &e), 0);		/* slot 0 still has P=1 */
 	post(0, 4, 1, 0);
+	assert_true(nvme_cq_ready(q));
 	assert_int_equal(nvme_cq_take(q, &e), 1);
 	assert_int_equal(e.cid, 4);
 	assert_int_equal(q->outstanding, 0);
