@@ -28,7 +28,6 @@
 #define NVME_TO_UNITS_PER_SEC	2		/* CAP.TO counts 500 ms */
 #define NVME_ADMIN_DEPTH	4
 #define NVME_VS_1_1		0x00010100u	/* Identify CNS 2 from here on */
-#define NVME_POISON		0xa5
 #define NVME_FLUSH_VECTOR	0xff	/* a valid vector; the message is dropped */
 
 uint32_t nvme_read32(const struct nvme *n, uint32_t reg)
@@ -114,10 +113,7 @@ static int nvme_enable(struct nvme *n, uint64_t asq_dev, uint64_t acq_dev)
 	return nvme_wait_csts(n, NVME_CSTS_RDY, NVME_CSTS_RDY, true, "enable (CC.EN=1)");
 }
 
-/* Wait (timeout_tsc) for command cid's completion on q, taking it and
- * ringing the CQ head doorbell; completions of earlier commands that timed
- * out are taken and dropped. 0, -EIO (error status), -ETIMEDOUT. */
-static int nvme_wait_cqe(struct nvme *n, struct nvme_queue *q, uint16_t cid,
+int nvme_wait_cqe(struct nvme *n, struct nvme_queue *q, uint16_t cid,
 			 union nvme_cqe *e, const char *what)
 {
 	uint64_t start = cpu_rdtsc();
@@ -147,8 +143,7 @@ static int nvme_wait_cqe(struct nvme *n, struct nvme_queue *q, uint16_t cid,
 	return -ETIMEDOUT;
 }
 
-/* One admin command, polled. */
-static int nvme_admin(struct nvme *n, const union nvme_sqe *c, union nvme_cqe *e,
+int nvme_admin(struct nvme *n, const union nvme_sqe *c, union nvme_cqe *e,
 		      const char *what)
 {
 	uint16_t cid;
@@ -495,137 +490,5 @@ int nvme_init(struct nvme *n, const struct pci_cfg_ops *ops, const struct pci_de
 		return err;
 	}
 	nvme_describe(n, vs, want, granted);
-	return 0;
-}
-
-/* Wait for queue i's fired Read and take its completion. */
-static int nvme_reap(struct nvme *n, struct nvme_io *io)
-{
-	union nvme_cqe e;
-	int err;
-
-	if (!io->fired)
-		return 0;
-	err = nvme_wait_cqe(n, &io->q, io->cid, &e, "Read");
-	io->fired = false;
-	return err;
-}
-
-int nvme_arm(struct nvme *n, unsigned i)
-{
-	struct nvme_io *io;
-	union nvme_sqe c;
-	int err;
-
-	if (i >= n->nio)
-		return -EINVAL;
-	io = &n->io[i];
-	if (io->armed)
-		return 0;
-	err = nvme_reap(n, io);
-	if (err)
-		return err;
-	nvme_cmd_read(&c, n->nsid, 0, 1, io->buf_dev, 0);
-	err = nvme_sq_put(&io->q, &c, &io->cid);
-	if (err)
-		return err;
-	cpu_mfence();	/* the entry in memory before fire's doorbell */
-	io->armed = true;
-	return 0;
-}
-
-/*
- * The controller sends a completion's message after writing its CQE
- * (NVMe 7.5.1: interrupts follow posting); in QEMU both happen in one
- * main-loop step, asynchronously to the CPU, and any later access of the
- * CPU to the device is ordered after that step. Waiting here for the CQE
- * makes the raise as synchronous as an 82574's ICS write: once fire
- * returns the message has been sent (or is pending on a masked entry).
- */
-static int nvme_wait_posted(struct nvme *n, struct nvme_io *io)
-{
-	uint64_t start = cpu_rdtsc();
-
-	do {
-		if (nvme_cq_ready(&io->q))
-			return 0;
-		cpu_pause();
-	} while (cpu_rdtsc() - start < n->timeout_tsc);
-	printf("nvme: Read on queue %u: no completion within %lu ms (CSTS 0x%08x)\n",
-	       io->q.qid, n->timeout_tsc * 1000 / n->tsc_hz, nvme_read32(n, NVME_REG_CSTS));
-	return -ETIMEDOUT;
-}
-
-int nvme_fire(struct nvme *n, unsigned i)
-{
-	struct nvme_io *io;
-
-	if (i >= n->nio || !n->io[i].armed)
-		return -EINVAL;
-	io = &n->io[i];
-	io->armed = false;
-	io->fired = true;
-	*io->sq_db = io->q.sq_tail;
-	return nvme_wait_posted(n, io);
-}
-
-void nvme_stop(struct nvme *n)
-{
-	struct nvme_io *io;
-	unsigned i;
-
-	for (i = 0; i < n->nio; i++) {
-		io = &n->io[i];
-		if (io->armed) {	/* never rung: the controller never saw it */
-			io->q.sq_tail = (uint16_t)((io->q.sq_tail + io->q.depth - 1) % io->q.depth);
-			io->q.outstanding--;
-			io->armed = false;
-		}
-		(void)nvme_reap(n, io);
-	}
-}
-
-int nvme_dma_prepare(struct nvme *n, uint64_t dev_addr, void *cpu)
-{
-	unsigned i;
-	int err;
-
-	if (!cpu || !IS_ALIGNED(dev_addr, NVME_PAGE) || !IS_ALIGNED((uintptr_t)cpu, NVME_PAGE))
-		return -EINVAL;
-	for (i = 0; i < n->nio; i++) {	/* nothing in flight while MSI-X is off */
-		err = nvme_reap(n, &n->io[i]);
-		if (err)
-			return err;
-	}
-	memset(cpu, NVME_POISON, NVME_DMA_PROBE_SIZE);
-	cpu_mfence();
-	return 0;
-}
-
-int nvme_dma_run(struct nvme *n, uint64_t dev_addr, void *cpu)
-{
-	uint16_t ctrl, vid;
-	union nvme_sqe c;
-	union nvme_cqe e;
-	int err;
-
-	if (!cpu || !IS_ALIGNED(dev_addr, NVME_PAGE))
-		return -EINVAL;
-	ctrl = msix_ctrl_read(&n->msix);
-	err = msix_ctrl_update(&n->msix, PCI_MSIX_CTRL_ENABLE, 0);
-	if (err)
-		return err;
-	nvme_cmd_identify(&c, NVME_CNS_CONTROLLER, 0, dev_addr);
-	err = nvme_admin(n, &c, &e, "DMA probe (Identify Controller)");
-	if (msix_ctrl_update(&n->msix, 0, ctrl & PCI_MSIX_CTRL_ENABLE) && !err)
-		err = -EIO;
-	if (err)
-		return err == -ETIMEDOUT ? err : -EIO;
-	memcpy(&vid, cpu, sizeof(vid));
-	if (vid != n->vendor) {
-		printf("nvme: DMA probe at 0x%lx: completed, but VID reads 0x%04x, not 0x%04x: "
-		       "the data did not land\n", dev_addr, vid, n->vendor);
-		return -EIO;
-	}
 	return 0;
 }

@@ -63,6 +63,7 @@
 #define NVME_DMA_SIZE		((NVME_DMA_ADMIN_PAGES + \
 				  NVME_DMA_IO_PAGES * NVME_MAX_IO_QUEUES) * NVME_PAGE)
 #define NVME_DMA_PROBE_SIZE	NVME_PAGE	/* Identify Controller data */
+#define NVME_POISON		0xa5		/* fill before the device writes */
 
 struct nvme_io {
 	struct nvme_queue q;
@@ -131,6 +132,14 @@ void nvme_stop(struct nvme *n);
  */
 int nvme_dma_prepare(struct nvme *n, uint64_t dev_addr, void *cpu);
 int nvme_dma_run(struct nvme *n, uint64_t dev_addr, void *cpu);
+/* Within the driver (nvme.c, nvme_io.c): wait (timeout_tsc) for command
+ * cid's completion on q, taking it and ringing the CQ head doorbell
+ * (completions of earlier, timed-out commands are dropped): 0, -EIO
+ * (error status, printed), -ETIMEDOUT; and one polled admin command
+ * through nvme_sq_put. */
+int nvme_wait_cqe(struct nvme *n, struct nvme_queue *q, uint16_t cid, union nvme_cqe *e,
+		  const char *what);
+int nvme_admin(struct nvme *n, const union nvme_sqe *c, union nvme_cqe *e, const char *what);
 /* Raw register access. */
 uint32_t nvme_read32(const struct nvme *n, uint32_t reg);
 void nvme_write32(struct nvme *n, uint32_t reg, uint32_t v);
