@@ -141,6 +141,10 @@ static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
 	if (!g->vcpu.inject_pending && vlapic_pending(&g->vlapic) < 0 && !hlt_wait(g)) {
 		guest_stop(g, STOP_HALTED, "HLT with no interrupt that could wake it");
+		printf("  vLAPIC: PPR 0x%02x, highest requested %d, highest in service %d\n",
+		       vlapic_ppr(&g->vlapic), vlapic_highest_irr(&g->vlapic),
+		       vlapic_highest_isr(&g->vlapic));
+		passthru_describe_waiting(&g->pt);
 		return -EIO;
 	}
 	return exit_skip_insn(g, e, insn_hlt, sizeof(insn_hlt)) ? -EIO : 0;

@@ -206,6 +206,29 @@ void passthru_release(struct passthru *p)
 		p->entries[i].pending = false;
 }
 
+void passthru_describe_waiting(const struct passthru *p)
+{
+	unsigned i, shown = 0;
+
+	if (!p->active)
+		return;
+	printf("  device: MSI-X %s%s;", p->vm.enabled ? "enabled" : "disabled",
+	       p->vm.fmask ? ", function masked" : "");
+	for (i = 0; i < p->vm.nvec && shown < 8; i++) {
+		const struct vmsix_entry *e = &p->entries[i];
+		int phys = msix_pending(&p->phys, i);
+
+		if (e->masked && !e->pending && phys != 1)
+			continue;
+		shown++;
+		printf(" entry %u%s%s%s%s host 0x%02x (%lu taken)", i,
+		       e->masked ? " masked" : "", e->pending ? " pending" : "",
+		       e->live ? " live" : "", phys == 1 ? " phys-pending" : "",
+		       p->host_first + i, irq_count((uint8_t)(p->host_first + i)));
+	}
+	printf("%s\n", shown ? "" : " no entry unmasked or pending");
+}
+
 bool passthru_irqs_live(const struct passthru *p)
 {
 	return p->active && p->vm.enabled;

@@ -63,5 +63,8 @@ bool passthru_mmio(struct passthru *p, uint64_t gpa, uint8_t size, bool write,
 void passthru_release(struct passthru *p);
 /* Whether the guest has MSI-X enabled (interrupts may arrive). */
 bool passthru_irqs_live(const struct passthru *p);
+/* One line for a guest that waits in vain: the entries that are unmasked
+ * or pending (virtually or in the device's PBA), their host vectors. */
+void passthru_describe_waiting(const struct passthru *p);
 
 #endif

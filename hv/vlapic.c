@@ -51,6 +51,16 @@ static int vec_highest(const uint32_t *bank)
 	return -1;
 }
 
+int vlapic_highest_irr(const struct vlapic *v)
+{
+	return vec_highest(v->irr);
+}
+
+int vlapic_highest_isr(const struct vlapic *v)
+{
+	return vec_highest(v->isr);
+}
+
 void vlapic_reset(struct vlapic *v, uint32_t apic_id)
 {
 	memset(v, 0, sizeof(*v));

@@ -113,6 +113,10 @@ bool vlapic_nmi_take(struct vlapic *v);
 /* Processor priority (SDM vol 3, 11.8.3.1). */
 uint8_t vlapic_ppr(const struct vlapic *v);
 
+/* Highest vector requested (IRR) or in service (ISR), -1 for none. */
+int vlapic_highest_irr(const struct vlapic *v);
+int vlapic_highest_isr(const struct vlapic *v);
+
 /* Highest pending vector whose class is above PPR's, or -1 (also when the
  * APIC is software-disabled). */
 int vlapic_pending(const struct vlapic *v);
