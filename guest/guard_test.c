@@ -77,7 +77,7 @@ static void guard_snapshot(const struct msix *m, union msix_entry *e)
 {
 	unsigned i;
 
-	for (i = 0; i < m->nvec && i < E1000E_NUM_VECTORS; i++)
+	for (i = 0; i < m->nvec && i < IRQ_SOURCE_MAX_VECTORS; i++)
 		msix_entry_read(m, i, &e[i]);
 }
 
@@ -86,7 +86,7 @@ static bool guard_same(const struct msix *m, const union msix_entry *a,
 {
 	unsigned i, k;
 
-	for (i = 0; i < m->nvec && i < E1000E_NUM_VECTORS; i++)
+	for (i = 0; i < m->nvec && i < IRQ_SOURCE_MAX_VECTORS; i++)
 		for (k = 0; k < 4; k++)
 			if (a[i].dw[k] != b[i].dw[k]) {
 				*bad = i;
@@ -125,7 +125,7 @@ static void guard_hostile(struct guard_mmio *g)
 void guard_mmio_selftest(void)
 {
 	static struct guard_mmio g;
-	union msix_entry before[E1000E_NUM_VECTORS], after[E1000E_NUM_VECTORS];
+	union msix_entry before[IRQ_SOURCE_MAX_VECTORS], after[IRQ_SOURCE_MAX_VECTORS];
 	struct pci_dev d;
 	unsigned bad;
 	int err;
@@ -187,7 +187,7 @@ static void guard_nmi_isr(uint8_t vector)
 /* Write entry i's message with the entry masked, then unmask it. */
 static int guard_program(struct irqsrc *s, unsigned i, uint64_t addr, uint32_t data)
 {
-	int err = msix_entry_write(&s->e.msix, i, addr, data);
+	int err = msix_entry_write(s->src.msix, i, addr, data);
 
 	return err ? err : irqsrc_mask(s, i, false);
 }
@@ -276,11 +276,17 @@ void guard_msi_selftest(void)
 	int err;
 
 	err = irqsrc_open(&s);
-	if (err == -ENODEV)
-		return report(HC_SKIP, "guard.msi-modes", "needs an 82574 at 00:00.0 to raise "
-			      "interrupts (found %04x:%04x)", s.dev.vendor, s.dev.device);
+	if (err == -ENODEV) {
+		irqsrc_why(&s, why, sizeof(why));
+		return report(HC_SKIP, "guard.msi-modes", "%s", why);
+	}
 	if (err)
 		return report(HC_FAIL, "guard.msi-modes", "interrupt source setup failed (%d)", err);
+	if (!irqsrc_is_msix(&s)) {
+		irqsrc_close(&s);
+		return report(HC_SKIP, "guard.msi-modes", "needs a device with MSI-X entries; the "
+			      "source is the %s", s.src.ops->desc);
+	}
 	guard_nmis = 0;
 	idt_set_handler(GUARD_NMI_VECTOR, guard_nmi_isr);
 	ok = guard_nmi(&s, why, sizeof(why));

@@ -1,6 +1,6 @@
-/* ST_IRQ: the 82574's MSI-X interrupts end to end through the hv, one
- * verdict per property. Every raise is spaced E1000E_QEMU_EITR_NS from the
- * last one of its entry, and an entry is raised again only once its last
+/* ST_IRQ: the assigned device's MSI-X interrupts end to end through the
+ * hv, one verdict per property. Every raise is spaced by the source's
+ * emulated throttle (QEMU's 82574: 128 us) from the last one of its entry, and an entry is raised again only once its last
  * message has landed, so each raise means exactly one message (QEMU would
  * otherwise hold or merge them, and a PBA bit holds one message at most). */
 #include <errno.h>
@@ -41,8 +41,8 @@ static void irq_reset(struct irqsrc *s)
 {
 	unsigned i;
 
-	msix_ctrl_update(&s->e.msix, PCI_MSIX_CTRL_MASKALL, 0);
-	for (i = 0; i < IRQSRC_NVEC; i++) {
+	msix_ctrl_update(s->src.msix, PCI_MSIX_CTRL_MASKALL, 0);
+	for (i = 0; i < s->src.nvec; i++) {
 		irqsrc_retarget(s, i, (uint8_t)(IRQSRC_VEC_BASE + i));
 		irqsrc_mask(s, i, false);
 	}
@@ -54,8 +54,8 @@ static unsigned irq_pending_count(const struct irqsrc *s)
 {
 	unsigned i, n = 0;
 
-	for (i = 0; i < IRQSRC_NVEC; i++)
-		n += msix_pending(&s->e.msix, i) == 1;
+	for (i = 0; i < s->src.nvec; i++)
+		n += msix_pending(s->src.msix, i) == 1;
 	return n;
 }
 
@@ -67,7 +67,7 @@ static void irq_deliver(struct irqsrc *s)
 	unsigned r, i, v;
 
 	for (r = 0; r < IRQ_ROUNDS; r++)
-		for (i = 0; i < IRQSRC_NVEC; i++) {
+		for (i = 0; i < s->src.nvec; i++) {
 			v = IRQSRC_VEC_BASE + i;
 			if (irqsrc_trigger(s, i))
 				return report(HC_FAIL, name, "raising entry %u failed", i);
@@ -76,7 +76,7 @@ static void irq_deliver(struct irqsrc *s)
 					      "0x%x within %u ms", i, r + 1, v, IRQ_TIMEOUT_MS);
 		}
 	irqsrc_settle(irq_quiet(s));
-	for (i = 0; i < IRQSRC_NVEC; i++) {
+	for (i = 0; i < s->src.nvec; i++) {
 		v = IRQSRC_VEC_BASE + i;
 		if (irqsrc_count[v] != IRQ_ROUNDS)
 			return report(HC_FAIL, name, "vector 0x%x: %u deliveries for %u raises",
@@ -96,7 +96,7 @@ static void irq_masked(struct irqsrc *s)
 	unsigned i, v, before;
 	int p;
 
-	for (i = 0; i < IRQSRC_NVEC; i++) {
+	for (i = 0; i < s->src.nvec; i++) {
 		v = IRQSRC_VEC_BASE + i;
 		before = irqsrc_count[v];
 		irqsrc_mask(s, i, true);
@@ -106,7 +106,7 @@ static void irq_masked(struct irqsrc *s)
 		if (irqsrc_count[v] != before)
 			return report(HC_FAIL, name, "entry %u masked: vector 0x%x delivered anyway",
 				      i, v);
-		if ((p = msix_pending(&s->e.msix, i)) != 1)
+		if ((p = msix_pending(s->src.msix, i)) != 1)
 			return report(HC_FAIL, name, "entry %u masked and raised: PBA bit reads %d, "
 				      "expected 1", i, p);
 		irqsrc_mask(s, i, false);
@@ -117,7 +117,7 @@ static void irq_masked(struct irqsrc *s)
 		if (irqsrc_count[v] != before + 1)
 			return report(HC_FAIL, name, "entry %u: %u deliveries after the unmask, "
 				      "expected 1", i, irqsrc_count[v] - before);
-		if ((p = msix_pending(&s->e.msix, i)) != 0)
+		if ((p = msix_pending(s->src.msix, i)) != 0)
 			return report(HC_FAIL, name, "entry %u: PBA bit still %d after delivery",
 				      i, p);
 	}
@@ -130,24 +130,24 @@ static void irq_fmask(struct irqsrc *s)
 	const char *name = "irq.fmask";
 	unsigned i, n;
 
-	msix_ctrl_update(&s->e.msix, 0, PCI_MSIX_CTRL_MASKALL);
-	for (i = 0; i < IRQSRC_NVEC; i++)
+	msix_ctrl_update(s->src.msix, 0, PCI_MSIX_CTRL_MASKALL);
+	for (i = 0; i < s->src.nvec; i++)
 		if (irqsrc_trigger(s, i))
 			return report(HC_FAIL, name, "raising entry %u failed", i);
 	irqsrc_settle(irq_quiet(s));
-	for (i = 0; i < IRQSRC_NVEC; i++)
+	for (i = 0; i < s->src.nvec; i++)
 		if (irqsrc_delivered(s, i))
 			return report(HC_FAIL, name, "function masked: entry %u delivered anyway", i);
-	if ((n = irq_pending_count(s)) != IRQSRC_NVEC)
+	if ((n = irq_pending_count(s)) != s->src.nvec)
 		return report(HC_FAIL, name, "function masked, %u entries raised: %u PBA bits set",
-			      IRQSRC_NVEC, n);
-	msix_ctrl_update(&s->e.msix, PCI_MSIX_CTRL_MASKALL, 0);
-	for (i = 0; i < IRQSRC_NVEC; i++)
+			      s->src.nvec, n);
+	msix_ctrl_update(s->src.msix, PCI_MSIX_CTRL_MASKALL, 0);
+	for (i = 0; i < s->src.nvec; i++)
 		if (!irqsrc_wait_entry(s, i, 1, irq_timeout(s)))
 			return report(HC_FAIL, name, "entry %u: not delivered within %u ms of "
 				      "clearing the function mask", i, IRQ_TIMEOUT_MS);
 	irqsrc_settle(irq_quiet(s));
-	for (i = 0; i < IRQSRC_NVEC; i++)
+	for (i = 0; i < s->src.nvec; i++)
 		if (irqsrc_delivered(s, i) != 1)
 			return report(HC_FAIL, name, "entry %u: %u deliveries for one raise",
 				      i, irqsrc_delivered(s, i));
@@ -173,8 +173,8 @@ static void irq_retarget(struct irqsrc *s)
 
 	cpu_sti();
 	for (r = 0; r < IRQ_RETARGET_ROUNDS; r++) {
-		k = r % IRQSRC_NVEC;
-		for (i = 0; i < IRQSRC_NVEC; i++) {
+		k = r % s->src.nvec;
+		for (i = 0; i < s->src.nvec; i++) {
 			if (i == k || irqsrc_delivered(s, i) != s->fired[i])
 				continue;	/* its last message is still in flight */
 			irqsrc_trigger(s, i);
@@ -192,7 +192,7 @@ static void irq_retarget(struct irqsrc *s)
 	if (r < IRQ_RETARGET_ROUNDS)
 		return report(HC_FAIL, name, "round %u: entry %u (vector 0x%x) not delivered "
 			      "within %u ms", r, k, s->vector[k], IRQ_TIMEOUT_MS);
-	for (i = 0; i < IRQSRC_NVEC; i++)
+	for (i = 0; i < s->src.nvec; i++)
 		irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
 	irqsrc_settle(irq_quiet(s));
 	for (v = IRQSRC_VEC_BASE; v < IRQSRC_VEC_END; v++)
@@ -257,11 +257,11 @@ static void irq_stress_fmask(struct irqsrc *s, struct irq_stress *st, bool set)
 {
 	unsigned i;
 
-	msix_ctrl_update(&s->e.msix, set ? 0 : PCI_MSIX_CTRL_MASKALL,
+	msix_ctrl_update(s->src.msix, set ? 0 : PCI_MSIX_CTRL_MASKALL,
 			 set ? PCI_MSIX_CTRL_MASKALL : 0);
 	st->fmask = set;
 	st->fmasks++;
-	for (i = 0; i < IRQSRC_NVEC; i++)
+	for (i = 0; i < s->src.nvec; i++)
 		irq_stress_release(s, st, i);
 }
 
@@ -271,7 +271,7 @@ static void irq_stress_fmask(struct irqsrc *s, struct irq_stress *st, bool set)
  * into the one PBA bit. */
 static void irq_stress_step(struct irqsrc *s, uint64_t r, struct irq_stress *st)
 {
-	unsigned i = (unsigned)(r % IRQSRC_NVEC);
+	unsigned i = (unsigned)(r % s->src.nvec);
 
 	switch ((r >> 8) % 8) {
 	case 0: case 1: case 2: case 3:
@@ -304,12 +304,12 @@ static void irq_stress_finish(struct irqsrc *s, struct irq_stress *st)
 {
 	unsigned i;
 
-	for (i = 0; i < IRQSRC_NVEC; i++) {
+	for (i = 0; i < s->src.nvec; i++) {
 		irqsrc_mask(s, i, false);
 		irq_stress_release(s, st, i);
 	}
 	cpu_cli();
-	for (i = 0; i < IRQSRC_NVEC; i++)
+	for (i = 0; i < s->src.nvec; i++)
 		irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
 	irqsrc_settle(irq_quiet(s) + s->spacing);
 }
@@ -332,10 +332,10 @@ static void irq_stress(struct irqsrc *s)
 		irq_stress_step(s, xorshift64(&x), &st);
 	irq_stress_fmask(s, &st, false);
 	irq_stress_finish(s, &st);
-	for (i = 0; i < IRQSRC_NVEC; i++) {
+	for (i = 0; i < s->src.nvec; i++) {
 		raised += s->fired[i];
 		delivered += irqsrc_delivered(s, i);
-		if ((p = msix_pending(&s->e.msix, i)) != 0)
+		if ((p = msix_pending(s->src.msix, i)) != 0)
 			return report(HC_FAIL, name, "entry %u: PBA bit reads %d after the final "
 				      "unmask (%u delivered of %u raised)", i, p,
 				      irqsrc_delivered(s, i), s->fired[i]);
@@ -365,25 +365,25 @@ static void irq_storm(struct irqsrc *s)
 	int p;
 
 	cpu_sti();
-	for (n = 0; raised < IRQ_STORM_RAISES * IRQSRC_NVEC; n++) {
-		i = n % IRQSRC_NVEC;
+	for (n = 0; raised < IRQ_STORM_RAISES * s->src.nvec; n++) {
+		i = n % s->src.nvec;
 		if (s->fired[i] < IRQ_STORM_RAISES &&
 		    cpu_rdtsc() - s->last_fire[i] >= s->spacing) {
 			irq_stress_raise(s, &st, i);
 			raised = 0;
-			for (v = 0; v < IRQSRC_NVEC; v++)
+			for (v = 0; v < s->src.nvec; v++)
 				raised += s->fired[v];
 		}
 		r = xorshift64(&x);
-		irqsrc_mask(s, (unsigned)(r % IRQSRC_NVEC), true);
-		irqsrc_mask(s, (unsigned)((r >> 8) % IRQSRC_NVEC), false);
-		irq_stress_release(s, &st, (unsigned)((r >> 8) % IRQSRC_NVEC));
+		irqsrc_mask(s, (unsigned)(r % s->src.nvec), true);
+		irqsrc_mask(s, (unsigned)((r >> 8) % s->src.nvec), false);
+		irq_stress_release(s, &st, (unsigned)((r >> 8) % s->src.nvec));
 		st.masks++;
 		st.unmasks++;
 	}
 	irq_stress_finish(s, &st);
-	for (i = 0; i < IRQSRC_NVEC; i++)
-		if ((p = msix_pending(&s->e.msix, i)) != 0)
+	for (i = 0; i < s->src.nvec; i++)
+		if ((p = msix_pending(s->src.msix, i)) != 0)
 			return report(HC_FAIL, name, "entry %u: PBA bit reads %d after the final "
 				      "unmask", i, p);
 	for (v = IRQSRC_VEC_BASE; v < IRQSRC_VEC_END; v++)
@@ -433,14 +433,17 @@ static void irq_pended(struct irqsrc *s)
 {
 	const char *name = "irq.pended";
 	const unsigned k = IRQ_PENDED_ENTRY;
-	volatile uint32_t *ctrl = s->e.msix.table + k * 4 + MSIX_ENTRY_CTRL / 4;
+	volatile uint32_t *ctrl = s->src.msix->table + k * 4 + MSIX_ENTRY_CTRL / 4;
 	uint64_t rt, t0, t1, due, aim;
 	unsigned v = s->vector[k], u;
 	int p;
 
+	if (!(s->src.ops->flags & IRQ_SOURCE_SELF_TIMED))
+		return report(HC_SKIP, name, "needs a source that times a message itself (the "
+			      "82574's link change); the %s cannot", s->src.ops->desc);
 	rt = irq_mask_round_trip(ctrl);
 	irqsrc_space(s, k);	/* the vector's throttle timer has run out */
-	e1000e_arm(&s->e, k);
+	s->src.ops->arm(&s->src, k);
 	while (cpu_rdtsc() % NS_PER_MS >= NS_PER_MS / 2)
 		cpu_pause();	/* the restart's millisecond is then the read's */
 	t0 = cpu_rdtsc();
@@ -462,7 +465,7 @@ static void irq_pended(struct irqsrc *s)
 		return report(HC_FAIL, name, "the link change was not delivered within %u ms of "
 			      "the unmask", IRQ_PENDED_WAIT_MS);
 	irqsrc_settle(irq_quiet(s) + s->spacing);
-	if ((p = msix_pending(&s->e.msix, k)) != 0)
+	if ((p = msix_pending(s->src.msix, k)) != 0)
 		return report(HC_FAIL, name, "entry %u: PBA bit reads %d after delivery", k, p);
 	for (u = IRQSRC_VEC_BASE; u < IRQSRC_VEC_END; u++)
 		if (irqsrc_count[u] != (u == v))
@@ -476,18 +479,23 @@ static void irq_pended(struct irqsrc *s)
 void irq_selftest(void)
 {
 	static struct irqsrc s;
-	char desc[96];
+	char why[192];
 	int err = irqsrc_open(&s);
 
-	if (err == -ENODEV && !s.dev.vendor)
-		return report(HC_SKIP, "irq", "no device at 00:00.0");
 	if (err == -ENODEV) {
-		pci_dev_describe(&s.dev, desc, sizeof(desc));
-		return report(HC_SKIP, "irq", "needs an 82574L (%04x:%04x), the device is %s",
-			      E1000E_VENDOR, E1000E_DEVICE_82574L, desc);
+		irqsrc_why(&s, why, sizeof(why));
+		return report(HC_SKIP, "irq", "%s", why);
 	}
 	if (err)
-		return report(HC_FAIL, "irq", "82574 bring-up failed (error %d, see above)", err);
+		return report(HC_FAIL, "irq", "interrupt source bring-up failed (error %d, see "
+			      "above)", err);
+	if (!irqsrc_is_msix(&s)) {
+		irqsrc_close(&s);
+		return report(HC_SKIP, "irq", "the %s has no MSI-X entries to test (source=timer, "
+			      "or a device with no driver)", s.src.ops->desc);
+	}
+	printf("irq: source %s (%s), %u vectors\n", s.src.ops->name, s.src.ops->desc,
+	       s.src.nvec);
 	irq_deliver(&s);
 	irq_reset(&s);
 	irq_masked(&s);

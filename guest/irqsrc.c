@@ -1,4 +1,4 @@
-/* 82574 interrupt source of the guest (see guest/irqsrc.h). A wait for an
+/* The guest's interrupt source (see guest/irqsrc.h). A wait for an
  * interrupt that is due halts (STI; HLT) and the hv wakes the guest when
  * it is pending; if it never comes, the hv stops the halted guest (a lost
  * interrupt). Quiet windows, where nothing may arrive, spin with IF=1. */
@@ -10,8 +10,8 @@
 #include "guest/lapic.h"
 #include "guest/pci.h"
 #include "drivers/cpu.h"
+#include "hv/hypercall_abi.h"
 
-#define NS_PER_SEC		1000000000ull
 #define MS_PER_SEC		1000
 #define DEFAULT_TSC_HZ		1000000000ull
 /* Twice QEMU's 128 us: its throttle timer runs from the message, not from
@@ -38,15 +38,23 @@ uint32_t irqsrc_delivered(const struct irqsrc *s, unsigned i)
 	return irqsrc_count[IRQSRC_VEC_BASE + i] + irqsrc_count[IRQSRC_VEC_ALT + i];
 }
 
+/* Vectors of entries the source does not use: nothing may arrive there. */
+static unsigned irqsrc_nvec_open;
+
 uint32_t irqsrc_stray(void)
 {
 	uint32_t n = 0;
 	unsigned v;
 
 	for (v = IRQSRC_VEC_BASE; v < IRQSRC_VEC_END; v++)
-		if ((v - IRQSRC_VEC_BASE) % 8 >= IRQSRC_NVEC)
+		if ((v - IRQSRC_VEC_BASE) % 8 >= irqsrc_nvec_open)
 			n += irqsrc_count[v];
 	return n;
+}
+
+bool irqsrc_is_msix(const struct irqsrc *s)
+{
+	return s->src.msix != NULL;
 }
 
 void irqsrc_reset_counts(struct irqsrc *s)
@@ -66,7 +74,7 @@ static uint64_t irqsrc_hz(void)
 
 int irqsrc_mask(struct irqsrc *s, unsigned i, bool masked)
 {
-	int err = msix_entry_mask(&s->e.msix, i, masked);
+	int err = s->src.msix ? msix_entry_mask(s->src.msix, i, masked) : -EOPNOTSUPP;
 
 	if (!err)
 		s->masked[i] = masked;
@@ -82,12 +90,18 @@ int irqsrc_retarget(struct irqsrc *s, unsigned i, uint8_t vector)
 	uint32_t data;
 	int err;
 
+	if (!s->src.msix) {
+		err = s->src.ops->set_vector(&s->src, i, vector);
+		if (!err)
+			s->vector[i] = vector;
+		return err;
+	}
 	msix_compat_msg(GUEST_APIC_DEST, vector, &addr, &data);
-	err = msix_entry_write(&s->e.msix, i, addr, data);
+	err = msix_entry_write(s->src.msix, i, addr, data);
 	if (!err)
 		s->vector[i] = vector;
 	if (!err && !s->masked[i])
-		err = msix_entry_mask(&s->e.msix, i, false);
+		err = msix_entry_mask(s->src.msix, i, false);
 	return err;
 }
 
@@ -99,39 +113,84 @@ static void irqsrc_handlers(guest_irq_fn fn)
 		idt_set_handler((uint8_t)v, fn);
 }
 
+/* Queue memory a device source may DMA (the guest's RAM is identity-mapped
+ * and the device sees guest-physical addresses). */
+#define IRQSRC_DMA_SIZE		0x20000
+static uint8_t irqsrc_dma[IRQSRC_DMA_SIZE] __attribute__((aligned(4096)));
+
+/* The source the hv chose: the timer, or the device's driver (NULL when
+ * the device is absent or has none: s->dev says which). */
+static const struct irq_source_ops *irqsrc_pick(struct irqsrc *s)
+{
+	if (guest_info.source == HC_SOURCE_TIMER)
+		return &irq_source_timer;
+	if (guest_pci_find(&s->dev))
+		return NULL;
+	return irq_source_find(&s->dev);
+}
+
+void irqsrc_why(const struct irqsrc *s, char *buf, size_t len)
+{
+	char desc[96];
+
+	if (!s->dev.vendor) {
+		snprintf(buf, len, "no device at 00:00.0");
+		return;
+	}
+	pci_dev_describe(&s->dev, desc, sizeof(desc));
+	snprintf(buf, len, "no interrupt-source driver for the device (%s); drivers: 82574, "
+		 "nvme, or source=timer", desc);
+}
+
+static int irqsrc_start(struct irqsrc *s, const struct irq_source_ops *ops)
+{
+	struct irq_source_env env = {
+		.cfg = &guest_pci_cfg, .devs = &s->dev, .idx = 0, .tsc_hz = irqsrc_hz(),
+		.dma_cpu = irqsrc_dma, .dma_dev = (uint64_t)(uintptr_t)irqsrc_dma,
+		.dma_size = sizeof(irqsrc_dma),
+	};
+
+	if (ops->dma_size > sizeof(irqsrc_dma)) {
+		printf("irqsrc: the %s needs %zu bytes of DMA memory, the guest has %zu\n",
+		       ops->desc, ops->dma_size, sizeof(irqsrc_dma));
+		return -ENOMEM;
+	}
+	/* 00:00.0 on the root bus: pci_upstream_enable finds no bridge above
+	 * it (parent -1) and touches nothing else. */
+	return irq_source_init(&s->src, ops, &env);
+}
+
 int irqsrc_open(struct irqsrc *s)
 {
+	const struct irq_source_ops *ops;
 	unsigned i;
 	int err;
 
 	*s = (struct irqsrc){ 0 };
 	s->ms = irqsrc_hz() / MS_PER_SEC;
-	s->spacing = SPACING_FACTOR * irqsrc_hz() * E1000E_QEMU_EITR_NS / NS_PER_SEC;
-	err = guest_pci_find(&s->dev);
-	if (err)
-		return err;
-	if (!e1000e_probe(&s->dev))
+	ops = irqsrc_pick(s);
+	if (!ops)
 		return -ENODEV;
+	s->spacing = SPACING_FACTOR * irqsrc_hz() / 1000 * ops->emu_throttle_ns / 1000000;
 	guest_lapic_init();
 	irqsrc_handlers(irqsrc_isr);
-	/* 00:00.0 on the root bus: e1000e_init's pci_upstream_enable finds
-	 * no bridge above it (parent -1) and touches nothing else. */
-	err = e1000e_init(&s->e, &guest_pci_cfg, &s->dev, 0, irqsrc_hz());
+	err = irqsrc_start(s, ops);
 	if (err) {
-		printf("irqsrc: e1000e_init failed (%d)\n", err);
+		printf("irqsrc: bringing up the %s failed (%d)\n", ops->desc, err);
 		irqsrc_handlers(NULL);
 		return err;
 	}
-	for (i = 0; i < IRQSRC_NVEC; i++)
-		s->masked[i] = true;	/* as e1000e_init left them */
-	for (i = 0; !err && i < IRQSRC_NVEC; i++) {
+	irqsrc_nvec_open = s->src.nvec;
+	for (i = 0; i < s->src.nvec; i++)
+		s->masked[i] = true;	/* as init left them */
+	for (i = 0; !err && i < s->src.nvec; i++) {
 		err = irqsrc_retarget(s, i, (uint8_t)(IRQSRC_VEC_BASE + i));
-		if (!err)
+		if (!err && s->src.msix)
 			err = irqsrc_mask(s, i, false);
 	}
 	irqsrc_reset_counts(s);
 	if (err) {
-		printf("irqsrc: programming MSI-X entry %u failed (%d)\n", i - 1, err);
+		printf("irqsrc: programming vector %u failed (%d)\n", i - 1, err);
 		irqsrc_close(s);
 	}
 	return err;
@@ -141,16 +200,19 @@ void irqsrc_close(struct irqsrc *s)
 {
 	unsigned i;
 
-	/* No new causes; unmasked entries let any held or pending message
-	 * out while IF=1, so nothing is left for a later test's vectors. */
-	e1000e_write(&s->e, E1000_IMC, 0xffffffff);
-	msix_ctrl_update(&s->e.msix, PCI_MSIX_CTRL_MASKALL, 0);
-	for (i = 0; i < IRQSRC_NVEC; i++)
-		irqsrc_mask(s, i, false);
-	for (i = 0; i < IRQSRC_NVEC; i++)
-		irqsrc_wait_entry(s, i, s->fired[i], 2 * s->spacing);
+	/* Nothing new raised; unmasked entries let any held or pending
+	 * message out while IF=1, so nothing is left for a later test's
+	 * vectors. */
+	s->src.ops->stop(&s->src);
+	if (s->src.msix) {
+		msix_ctrl_update(s->src.msix, PCI_MSIX_CTRL_MASKALL, 0);
+		for (i = 0; i < s->src.nvec; i++)
+			irqsrc_mask(s, i, false);
+	}
+	for (i = 0; i < s->src.nvec; i++)
+		irqsrc_wait_entry(s, i, s->fired[i], 2 * s->spacing + s->ms);
 	irqsrc_settle(2 * s->spacing);
-	for (i = 0; i < IRQSRC_NVEC; i++)
+	for (i = 0; s->src.msix && i < s->src.nvec; i++)
 		irqsrc_mask(s, i, true);
 	irqsrc_settle(s->ms);
 	irqsrc_handlers(NULL);
@@ -227,10 +289,9 @@ void irqsrc_space(struct irqsrc *s, unsigned i)
 
 int irqsrc_fire(struct irqsrc *s, unsigned i)
 {
-	int err = e1000e_arm(&s->e, i);
+	uint64_t t0;
+	int err = irq_source_trigger(&s->src, i, &t0);
 
-	if (!err)
-		err = e1000e_fire(&s->e, i);
 	if (err)
 		return err;
 	s->last_fire[i] = cpu_rdtsc();
@@ -246,9 +307,12 @@ int irqsrc_trigger(struct irqsrc *s, unsigned i)
 
 int irqsrc_link_restart(struct irqsrc *s)
 {
-	int err = e1000e_phy_write(&s->e, E1000_PHY_CTRL, E1000_PHY_CTRL_DEFAULT |
-				   E1000_PHY_CTRL_RESTART_AN);
+	int err;
 
+	if (!(s->src.ops->flags & IRQ_SOURCE_SELF_TIMED))
+		return -EOPNOTSUPP;
+	err = e1000e_phy_write(&s->src.u.e1000e, E1000_PHY_CTRL, E1000_PHY_CTRL_DEFAULT |
+			       E1000_PHY_CTRL_RESTART_AN);
 	if (err)
 		printf("irqsrc: MDIC write of the PHY control register failed (error %d)\n", err);
 	return err;

@@ -1,23 +1,25 @@
-/* The assigned 82574 as an interrupt source for the guest's tests and
- * benchmarks: its five MSI-X entries programmed with compatibility-format
- * messages to guest vectors, per-vector delivery counters, and the waits
- * QEMU's per-vector throttling needs. */
+/* The guest's interrupt source for its tests and benchmarks: the assigned
+ * device through its driver in drivers/irq_source.c (its MSI-X entries
+ * programmed with compatibility-format messages to guest vectors) or the
+ * local APIC timer, as the hv says (hc_guest_info.source); per-vector
+ * delivery counters, and the waits an emulated throttle needs. */
 #ifndef GUEST_IRQSRC_H
 #define GUEST_IRQSRC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/e1000e.h"
+#include "drivers/irq_source.h"
 
-#define IRQSRC_NVEC		E1000E_NUM_VECTORS
+#define IRQSRC_NVEC		IRQ_SOURCE_MAX_VECTORS
 #define IRQSRC_VEC_BASE		0x50	/* entry i: vector 0x50 + i */
 #define IRQSRC_VEC_ALT		0x58	/* entry i retargeted: 0x58 + i */
 #define IRQSRC_VEC_END		0x60	/* counted handlers on [BASE, END) */
 
 struct irqsrc {
-	struct e1000e e;
-	struct pci_dev dev;
+	struct irq_source src;		/* src.nvec vectors in use */
+	struct pci_dev dev;		/* the assigned device (vendor 0: none) */
 	uint8_t vector[IRQSRC_NVEC];	/* each entry's message vector now */
 	bool masked[IRQSRC_NVEC];	/* each entry's mask bit as written */
 	uint32_t fired[IRQSRC_NVEC];	/* raises of each entry (ICS writes) */
@@ -30,12 +32,17 @@ struct irqsrc {
 extern volatile uint32_t irqsrc_count[256];
 extern volatile uint64_t irqsrc_stamp[256];
 
-/* Find the device, bring it up (e1000e_init), enable the APIC, point entry
- * i at IRQSRC_VEC_BASE + i and unmask it, counted handlers with EOI on
- * [BASE, END). 0; -ENODEV when 00:00.0 is absent (s->dev.vendor 0) or not an
- * 82574L (s->dev names it); else the failing step's errno (printed, nothing
- * left installed). IF stays 0. */
+/* Bring up the source (the device at 00:00.0 through its driver, or the
+ * timer), enable the APIC, point vector i at IRQSRC_VEC_BASE + i and
+ * unmask it, counted handlers with EOI on [BASE, END). 0; -ENODEV when
+ * the device is absent (s->dev.vendor 0) or has no driver (s->dev names
+ * it); else the failing step's errno (printed, nothing left installed).
+ * IF stays 0. */
 int irqsrc_open(struct irqsrc *s);
+/* irqsrc_open's -ENODEV as a reason for a SKIP. */
+void irqsrc_why(const struct irqsrc *s, char *buf, size_t len);
+/* Whether the source is a device with MSI-X entries (not the timer). */
+bool irqsrc_is_msix(const struct irqsrc *s);
 /* Quiesce: all causes off, pending messages drained with IF=1, entries
  * masked, handlers removed. */
 void irqsrc_close(struct irqsrc *s);
@@ -64,7 +71,8 @@ bool irqsrc_wait_entry(const struct irqsrc *s, unsigned i, uint32_t want, uint64
 void irqsrc_settle(uint64_t ticks);
 /* Restart the PHY's auto-negotiation; when it completes, the link change
  * (ICR.LSC) raises the Other cause, a message the device times itself.
- * 0, or -EIO when the MDIC access did not complete. */
+ * 0, -EIO when the MDIC access did not complete, -EOPNOTSUPP when the
+ * source cannot (IRQ_SOURCE_SELF_TIMED clear). */
 int irqsrc_link_restart(struct irqsrc *s);
 
 #endif

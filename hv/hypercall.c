@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "hv/guest.h"
+#include "hv/hv.h"
+#include "hv/native_dev.h"
 #include "hv/ratelimit.h"
 #include "hv/report.h"
 #include "hv/bench.h"
@@ -41,7 +43,11 @@ static long hc_get_info(struct guest *g, struct vcpu_regs *r)
 		.boot_count = g->boot_count,
 		.nram = g->ram.n,
 	};
+	char why[160];
 	unsigned i;
+
+	info.source = native_source_pick(hv.assigned, why, sizeof(why)) == &irq_source_timer ?
+		      HC_SOURCE_TIMER : HC_SOURCE_DEVICE;
 
 	for (i = 0; i < g->ram.n; i++)
 		info.ram[i] = (struct hc_ram_range){ g->ram.r[i].gpa, g->ram.r[i].size };

@@ -99,8 +99,21 @@ struct hc_guest_info {
 	unsigned long tsc_hz;
 	unsigned long boot_count;
 	unsigned long nram;		/* ranges used in ram[] */
+	unsigned long source;		/* HC_SOURCE_*: what interrupt tests raise */
 	struct hc_ram_range ram[HC_RAM_RANGES];	/* ascending GPA */
 };
+
+/* hc_guest_info.source, from the hv's source= option: the assigned
+ * device (through its driver in drivers/irq_source.c) or the guest's
+ * local APIC timer. */
+#define HC_SOURCE_DEVICE	0
+#define HC_SOURCE_TIMER		1
+
+/* Guest RAM the hv's own device work (native tests and benchmarks) gives
+ * the device for its queues: the guest keeps out of it. Between the
+ * guest's page tables (below 0x80000) and its stack (down from 1 MiB). */
+#define GUEST_HV_DMA_GPA	0x80000UL
+#define GUEST_HV_DMA_SIZE	0x40000UL
 
 /* Guest serial port (trapped, forwarded with a "guest: " prefix). */
 #define GUEST_COM1		0x3f8

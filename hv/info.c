@@ -4,6 +4,7 @@
 #include "hv/console.h"
 #include "hv/hv.h"
 #include "hv/iommu_info.h"
+#include "hv/native_dev.h"
 #include "hv/mem.h"
 #include "hv/irq.h"
 #include "hv/trap.h"
@@ -170,6 +171,14 @@ static void info_passthru(void)
 	}
 }
 
+static void info_source(void)
+{
+	char line[200];
+
+	native_source_describe(line, sizeof(line));
+	printf("irq source: %s\n", line);
+}
+
 void info_print(void)
 {
 	info_cpu();
@@ -179,4 +188,5 @@ void info_print(void)
 	iommu_info_print();
 	info_pci();
 	info_passthru();
+	info_source();
 }

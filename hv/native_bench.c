@@ -13,14 +13,16 @@
 
 #define WHY_MAX		160
 
-static const struct result_str native_mode[] = {
-	{ "path", "native" }, { "intremap", "on" },
-};
-
-static void native_emit(const char *name, uint64_t *samples, uint32_t iters)
+/* Every native RESULT: the source, and whether its messages are remapped. */
+static void native_emit(const char *name, const struct native_dev *n, uint64_t *samples,
+			uint32_t iters)
 {
-	struct result_desc d = { .bench = name, .mode = native_mode,
-				 .nmode = ARRAY_SIZE(native_mode) };
+	const struct result_str mode[] = {
+		{ "path", "native" },
+		{ "intremap", n->src.ops->flags & IRQ_SOURCE_REMAPPED ? "on" : "none" },
+	};
+	struct result_desc d = { .bench = name, .mode = mode, .nmode = ARRAY_SIZE(mode),
+				 .source = n->src.ops->name };
 
 	bench_emit(&d, samples, iters);
 }
@@ -39,10 +41,11 @@ static void bench_done(const char *name, struct native_dev *n, uint64_t *samples
 	}
 }
 
-static struct native_dev *bench_dev(const char *name, uint64_t **samples, uint32_t iters)
+static struct native_dev *bench_dev(const char *name, enum native_want want,
+				    uint64_t **samples, uint32_t iters)
 {
 	char why[WHY_MAX];
-	struct native_dev *n = native_dev_get(why, sizeof(why));
+	struct native_dev *n = native_dev_get(want, why, sizeof(why));
 
 	if (!n) {
 		report_verdict(HC_SKIP, name, why);
@@ -57,38 +60,38 @@ static struct native_dev *bench_dev(const char *name, uint64_t **samples, uint32
 	return n;
 }
 
-/* QEMU's 82574 throttles each vector to one message per EITR interval
- * (128 us after reset, and it cannot be lowered): vectors are used in turn
- * and each waits out its interval, so no sample includes a hold-off. */
+/* A source whose emulated model throttles each vector (QEMU's 82574: one
+ * message per 128 us, not lowerable) is raised on its vectors in turn,
+ * each after its interval, so no sample includes a hold-off. */
 static uint64_t last_fire[NATIVE_VECTORS];
 
-static void wait_interval(unsigned k)
+static void wait_interval(const struct native_dev *n, unsigned k)
 {
-	uint64_t gap = hv.tsc.hz / 1000000 * (E1000E_QEMU_EITR_NS / 1000) * 5 / 4;
+	uint64_t gap = hv.tsc.hz / 1000000 * n->src.ops->emu_throttle_ns / 1000 * 5 / 4;
 
-	while (last_fire[k] && cpu_rdtsc() - last_fire[k] < gap)
+	while (gap && last_fire[k] && cpu_rdtsc() - last_fire[k] < gap)
 		cpu_pause();
 }
 
-/* One trigger on vector k: the cause is armed outside the timed part;
- * interrupts are on, so the handler runs right after the ICS write, and
- * the sample is from before that write to the handler's first TSC read. */
+/* One raise of vector k: armed outside the timed part; interrupts are on,
+ * so the handler runs as soon as it arrives, and the sample is from the
+ * source's t0 (before the raising write, or the timer's deadline) to the
+ * handler's first TSC read. */
 static int one_irq(struct native_dev *n, unsigned k, uint64_t *ticks)
 {
 	uint8_t vec = (uint8_t)(n->host_vec + k);
-	uint64_t t0;
+	uint64_t t0 = 0;
 	int err;
 
 	irq_reset(vec);
-	wait_interval(k);
-	err = e1000e_arm(&n->nic, k);
+	wait_interval(n, k);
+	err = n->src.ops->arm(&n->src, k);
 	if (err)
 		return err;
 	cpu_sti();
-	t0 = cpu_rdtsc();
-	err = e1000e_fire(&n->nic, k);
+	err = n->src.ops->fire(&n->src, k, &t0);
 	cpu_cli();
-	last_fire[k] = t0;
+	last_fire[k] = cpu_rdtsc();
 	err = err ?: irq_wait(vec, 1, native_timeout());
 	*ticks = irq_last_tsc(vec) - t0;
 	return err;
@@ -97,7 +100,7 @@ static int one_irq(struct native_dev *n, unsigned k, uint64_t *ticks)
 void bench_native_irq(uint32_t iters, uint32_t warmup)
 {
 	uint64_t *s, ticks;
-	struct native_dev *n = bench_dev("native-irq", &s, iters);
+	struct native_dev *n = bench_dev("native-irq", NATIVE_CHOSEN, &s, iters);
 	char why[WHY_MAX];
 	uint32_t i;
 	int err;
@@ -105,7 +108,7 @@ void bench_native_irq(uint32_t iters, uint32_t warmup)
 	if (!n)
 		return;
 	for (i = 0; i < warmup + iters; i++) {
-		err = one_irq(n, i % NATIVE_VECTORS, &ticks);
+		err = one_irq(n, i % n->nvec, &ticks);
 		if (err) {
 			snprintf(why, sizeof(why), "interrupt %u did not arrive (error %d)", i, err);
 			report_verdict(HC_FAIL, "native-irq", why);
@@ -114,7 +117,7 @@ void bench_native_irq(uint32_t iters, uint32_t warmup)
 		if (i >= warmup)
 			s[i - warmup] = ticks;
 	}
-	native_emit("native-irq", s, iters);
+	native_emit("native-irq", n, s, iters);
 	bench_done("native-irq", n, s);
 }
 
@@ -123,7 +126,7 @@ void bench_native_irq(uint32_t iters, uint32_t warmup)
 void bench_irte_update(uint32_t iters, uint32_t warmup)
 {
 	uint64_t *s, t0, ticks;
-	struct native_dev *n = bench_dev("irte-update", &s, iters);
+	struct native_dev *n = bench_dev("irte-update", NATIVE_DEVICE, &s, iters);
 	char why[WHY_MAX];
 	uint32_t i;
 	int err = 0;
@@ -142,7 +145,7 @@ void bench_irte_update(uint32_t iters, uint32_t warmup)
 		snprintf(why, sizeof(why), "IRTE update or delivery after it failed (error %d)", err);
 		report_verdict(HC_FAIL, "irte-update", why);
 	} else {
-		native_emit("irte-update", s, iters);
+		native_emit("irte-update", n, s, iters);
 	}
 	bench_done("irte-update", n, s);
 }

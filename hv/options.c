@@ -57,6 +57,12 @@ _Static_assert(OPT_APIC_AUTO == (int)LAPIC_WANT_KEEP && OPT_APIC_XAPIC == (int)L
 
 static const char *const apic_names[] = { "auto", "xapic", "x2apic", NULL };
 
+_Static_assert(sizeof(enum opt_source) == sizeof(uint32_t), "enum opt_source size");
+_Static_assert(OPT_SOURCE_AUTO == 0 && OPT_SOURCE_DEVICE == 1 && OPT_SOURCE_TIMER == 2,
+	       "source_names[] is indexed by enum opt_source");
+
+static const char *const source_names[] = { "auto", "device", "timer", NULL };
+
 int options_parse_bdf(const char *s, struct opt_bdf *out)
 {
 	unsigned seg = 0, bus, dev, fn;
@@ -117,6 +123,11 @@ static const struct opt_desc opt_table[] = {
 	  .def_str = "auto", .check = opt_check_dev,
 	  .allowed = "auto or [SSSS:]BB:DD.F in hex, e.g. 01:00.0",
 	  .help = "the PCI function assigned to the guest" },
+	{ .key = "source", .kind = OPT_KIND_ENUM, OPT_FIELD(source),
+	  .def = OPT_SOURCE_AUTO, .names = source_names,
+	  .help = "what interrupt tests and benchmarks raise: the assigned device "
+		  "(82574, NVMe), the local APIC timer, or auto: the device when it "
+		  "has a driver, else the timer" },
 	{ .key = "autorun", .kind = OPT_KIND_STRING, OPT_FIELD(autorun),
 	  .def_str = "",
 	  .help = "console commands run at start, separated by ';'" },

@@ -11,6 +11,8 @@
 enum opt_cpu { OPT_CPU_AUTO, OPT_CPU_SVM, OPT_CPU_VMX };
 /* The hv's local APIC mode: auto keeps what firmware left. */
 enum opt_apic { OPT_APIC_AUTO, OPT_APIC_XAPIC, OPT_APIC_X2APIC };
+/* source=: what the interrupt tests and benchmarks raise. */
+enum opt_source { OPT_SOURCE_AUTO, OPT_SOURCE_DEVICE, OPT_SOURCE_TIMER };
 
 #define OPT_AUTORUN_MAX 512
 /* Enough for any message options_set() writes; longer ones are truncated. */
@@ -36,6 +38,7 @@ struct hv_options {
 	uint32_t irt_entries;	/* irt=N IRTEs per VT-d unit, default 256, 2..65536, power of 2 */
 	enum opt_apic apic;	/* apic=auto|xapic|x2apic, default auto */
 	char dev[OPT_DEV_MAX];	/* dev=auto|[SSSS:]BB:DD.F, default auto */
+	enum opt_source source;	/* source=auto|device|timer, default auto */
 	char autorun[OPT_AUTORUN_MAX];	/* autorun="cmd; cmd", default "" */
 };
 

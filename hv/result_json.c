@@ -80,6 +80,8 @@ int result_json(char *buf, size_t len, const struct result_desc *d)
 		jw_name(&w, d->mode[i].val);
 	}
 	jw_raw(&w, "}");
+	jw_key(&w, false, "source");
+	jw_name(&w, d->source ? d->source : "none");
 	jw_key(&w, false, "unit");
 	jw_name(&w, "tsc_ticks");
 	jw_u64(&w, false, "count", st->count);

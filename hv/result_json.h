@@ -26,6 +26,7 @@ struct result_desc {
 	const char *bench;
 	const struct result_str *mode;	/* "mode": {key: "val", ...} */
 	size_t nmode;
+	const char *source;		/* "source": what raised the interrupts (NULL: "none") */
 	const struct stats *st;
 	const struct result_rate *exits;	/* "exits_per_iter": {key: 1.000, ...} */
 	size_t nexits;
@@ -33,7 +34,7 @@ struct result_desc {
 	uint32_t smi;
 };
 
-/* {"bench":..,"mode":{..},"unit":"tsc_ticks","count":..,"min":..,"p50":..,
+/* {"bench":..,"mode":{..},"source":..,"unit":"tsc_ticks","count":..,"min":..,"p50":..,
  * "p90":..,"p99":..,"max":..,"mean":..,"smi":N|null,"exits_per_iter":{..}}
  * into buf ("smi" is null where the SMI count cannot be read).
  * 0; -EINVAL when a name is empty, longer than RESULT_NAME_MAX or has a

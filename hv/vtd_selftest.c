@@ -50,7 +50,7 @@ static void native_test(const char *name, void (*body)(struct native_dev *n, con
 
 	if (missing(why, sizeof(why)))
 		return report_verdict(HC_SKIP, name, why);
-	n = native_dev_get(why, sizeof(why));
+	n = native_dev_get(NATIVE_DEVICE, why, sizeof(why));
 	if (!n)
 		return report_verdict(HC_SKIP, name, why);
 	body(n, name);
@@ -70,17 +70,18 @@ static uint32_t unit_reg32(const struct vtd_unit *u, unsigned reg)
 /* Fire vector k once; how many arrived on its host vector and elsewhere. */
 static void fire(struct native_dev *n, unsigned k, uint64_t *on_k, uint64_t *others)
 {
+	uint64_t t0;
 	unsigned i;
 
-	for (i = 0; i < NATIVE_VECTORS; i++)
+	for (i = 0; i < n->nvec; i++)
 		irq_reset((uint8_t)(n->host_vec + i));
-	e1000e_trigger(&n->nic, k);
+	irq_source_trigger(&n->src, k, &t0);
 	irq_wait((uint8_t)(n->host_vec + k), 1, native_timeout());
 	/* Long enough for a second message after the device's 128 us
 	 * throttle interval (QEMU's 82574) to show up as a failure. */
 	irq_settle(native_timeout() * SETTLE_US / 10000);
 	*others = 0;
-	for (i = 0; i < NATIVE_VECTORS; i++)
+	for (i = 0; i < n->nvec; i++)
 		if (i != k)
 			*others += irq_count((uint8_t)(n->host_vec + i));
 	*on_k = irq_count((uint8_t)(n->host_vec + k));
@@ -116,7 +117,7 @@ static void remap(struct native_dev *n, const char *name)
 	unsigned k, r;
 
 	for (r = 0; r < ROUNDS; r++)
-		for (k = 0; k < NATIVE_VECTORS; k++)
+		for (k = 0; k < n->nvec; k++)
 			if (!delivers_once(n, k, why, sizeof(why)))
 				return report_verdict(HC_FAIL, name, why);
 	report_verdict(HC_PASS, name, NULL);
@@ -234,8 +235,8 @@ static int compat_message(struct native_dev *n)
 	int err;
 
 	msix_compat_msg(lapic_id(), n->host_vec, &addr, &data);
-	err = msix_entry_write(&n->nic.msix, 0, addr, data);
-	return err ?: msix_entry_mask(&n->nic.msix, 0, false);
+	err = msix_entry_write(n->src.msix, 0, addr, data);
+	return err ?: msix_entry_mask(n->src.msix, 0, false);
 }
 
 /* QEMU 7.2 does not block compatibility-format MSIs with CFI clear: the
@@ -321,13 +322,27 @@ void vtd_test_ir_faults(void)
 /* DMA to guest-physical gpa must land in its place in the guest RAM block. */
 static int dma_probe_gpa(struct native_dev *n, uint64_t gpa)
 {
+	const struct irq_source_ops *ops = n->src.ops;
 	const struct guest_ram_range *r = guest_ram_find(&iommu.guest_ram, gpa,
-							 E1000_DMA_PROBE_SIZE);
+							 ops->dma_probe_size);
+	void *cpu;
 
 	if (!r)
 		return -EINVAL;
-	return e1000e_dma_probe(&n->nic, gpa,
-				(void *)(uintptr_t)(iommu.guest_hpa + r->offset + (gpa - r->gpa)));
+	cpu = (void *)(uintptr_t)(iommu.guest_hpa + r->offset + (gpa - r->gpa));
+	return ops->dma_prepare(&n->src, gpa, cpu) ?: ops->dma_run(&n->src, gpa, cpu);
+}
+
+/* Whether the source can probe DMA; if not, the test SKIPs saying so. */
+static bool can_probe_dma(struct native_dev *n, const char *name)
+{
+	char why[WHY_MAX];
+
+	if (n->src.ops->flags & IRQ_SOURCE_DMA_PROBE)
+		return true;
+	snprintf(why, sizeof(why), "the %s source cannot probe DMA", n->src.ops->name);
+	report_verdict(HC_SKIP, name, why);
+	return false;
 }
 
 /* The domain maps every guest RAM range: one probe below the hole, and
@@ -340,6 +355,8 @@ static void dma_domain(struct native_dev *n, const char *name)
 	unsigned i;
 	int err = 0;
 
+	if (!can_probe_dma(n, name))
+		return;
 	for (i = 0; i < ram->n && !err; i++) {
 		gpa = i ? ram->r[i].gpa : DMA_RING_GPA;
 		err = dma_probe_gpa(n, gpa);
@@ -368,17 +385,21 @@ static void dma_blocked(struct native_dev *n, const char *name)
 	char why[WHY_MAX];
 	int err;
 
+	if (!can_probe_dma(n, name))
+		return;
+	if (n->src.ops->dma_probe_size > sizeof(snapshot))
+		return report_verdict(HC_FAIL, name, "the source's DMA probe is larger than a page");
 	if (mem_alloc_pages(1, &pa))
 		return report_verdict(HC_FAIL, name, "no hv page for the ring");
 	iova = guest_ram_find(&iommu.guest_ram, pa, PT_PAGE_SIZE) ?
 	       iommu.guest_ram.unmapped_gpa : pa;
 	faults = n->unit->faults.dma;
-	err = e1000e_dma_probe_prepare(&n->nic, iova, (void *)(uintptr_t)pa);
+	err = n->src.ops->dma_prepare(&n->src, iova, (void *)(uintptr_t)pa);
 	memcpy(snapshot, (void *)(uintptr_t)pa, sizeof(snapshot));
 	if (!err)
-		err = e1000e_dma_probe_run(&n->nic, iova, (void *)(uintptr_t)pa);
+		err = n->src.ops->dma_run(&n->src, iova, (void *)(uintptr_t)pa);
 	vtd_faults_handle(n->unit);
-	if (err != -ETIMEDOUT) {
+	if (err != -ETIMEDOUT && err != -EIO) {
 		snprintf(why, sizeof(why), "DMA to 0x%lx (hv memory at 0x%lx) was not blocked (%d)",
 			 iova, pa, err);
 		return report_verdict(HC_FAIL, name, why);
@@ -423,7 +444,7 @@ static void native_cleanup(struct native_dev *n, const char *name)
 	if (!delivers_once(n, 0, why, sizeof(why)))
 		return report_verdict(HC_FAIL, name, why);
 	err = native_dev_put(n);
-	for (k = 0; !err && k < NATIVE_VECTORS; k++) {
+	for (k = 0; !err && k < n->nvec; k++) {
 		snprintf(what, sizeof(what), "the device sending handle %u after the work ended",
 			 n->irte + k);
 		err = native_entry_handle(n, k, (uint16_t)(n->irte + k));
@@ -467,13 +488,13 @@ static int dma_attack_round(struct guest *g, struct native_dev *n, unsigned id, 
 	struct hc_work w = { .kind = WORK_SELFTEST, .arg = id, .iters = n->irte, .warmup = sink };
 	unsigned k;
 
-	for (k = 0; k < NATIVE_VECTORS; k++)
+	for (k = 0; k < n->nvec; k++)
 		irq_reset((uint8_t)(n->host_vec + k));
 	irq_reset(sink);
 	if (guest_run_work(g, &w))
 		return -EIO;
 	irq_settle(native_timeout());
-	for (*hits = 0, k = 0; k < NATIVE_VECTORS; k++)
+	for (*hits = 0, k = 0; k < n->nvec; k++)
 		*hits += irq_count((uint8_t)(n->host_vec + k));
 	*compat = irq_count(sink);
 	return 0;
@@ -500,9 +521,16 @@ void vtd_test_native_dma(struct guest *g, unsigned id)
 		sink_err = irq_vector_alloc(1, &sink);
 	if (sink_err)
 		return report_verdict(HC_FAIL, name, "no host vector for the sink");
-	n = native_dev_get(why, sizeof(why));
+	n = native_dev_get(NATIVE_DEVICE, why, sizeof(why));
 	if (!n)
 		return report_verdict(HC_SKIP, name, why);
+	if (!(n->src.ops->flags & IRQ_SOURCE_LOOPBACK_DMA)) {
+		snprintf(why, sizeof(why), "needs a source that DMA-writes data of its choosing "
+			 "(the 82574's PHY loopback); the %s cannot", n->src.ops->desc);
+		err = native_dev_put(n);
+		return report_verdict(err ? HC_FAIL : HC_SKIP, name,
+				      err ? "clearing the native IRTEs failed" : why);
+	}
 	err = dma_attack_round(g, n, id, sink, &live, &compat_live);
 	err = native_dev_put(n) ?: err;
 	if (!err)

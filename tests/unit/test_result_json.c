@@ -23,14 +23,15 @@ static const struct result_rate exits[] = { { "npf", 1000 }, { "intr", 1500 } };
 static void test_well_formed(void **state)
 {
 	struct result_desc d = { .bench = "irq-latency", .mode = mode, .nmode = ARRAY_SIZE(mode),
-				 .st = &st, .exits = exits, .nexits = ARRAY_SIZE(exits) };
+				 .source = "nvme", .st = &st, .exits = exits,
+				 .nexits = ARRAY_SIZE(exits) };
 	char buf[512];
 
 	(void)state;
 	assert_int_equal(result_json(buf, sizeof(buf), &d), 0);
 	assert_string_equal(buf,
 		"{\"bench\":\"irq-latency\",\"mode\":{\"cpu\":\"svm\",\"msix\":\"trap\","
-		"\"delivery\":\"inject\",\"eoi\":\"trap\"},\"unit\":\"tsc_ticks\",\"count\":500,"
+		"\"delivery\":\"inject\",\"eoi\":\"trap\"},\"source\":\"nvme\",\"unit\":\"tsc_ticks\",\"count\":500,"
 		"\"min\":1,\"p50\":2,\"p90\":3,\"p99\":4,\"max\":18446744073709551615,"
 		"\"mean\":2.500,\"smi\":null,\"exits_per_iter\":{\"npf\":1.000,\"intr\":1.500}}");
 }
@@ -59,7 +60,7 @@ static void test_empty_objects(void **state)
 
 	(void)state;
 	assert_int_equal(result_json(buf, sizeof(buf), &d), 0);
-	assert_non_null(strstr(buf, "\"mode\":{},"));
+	assert_non_null(strstr(buf, "\"mode\":{},\"source\":\"none\","));
 	assert_non_null(strstr(buf, "\"exits_per_iter\":{}}"));
 }
 
@@ -86,6 +87,8 @@ static void test_hostile_names_refused(void **state)
 		d = (struct result_desc){ .bench = "b", .mode = m, .nmode = 1, .st = &st };
 		assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
 		m[0] = (struct result_str){ bad[i], "svm" };
+		assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
+		d = (struct result_desc){ .bench = "b", .source = bad[i], .st = &st };
 		assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
 		r[0] = (struct result_rate){ bad[i], 1000 };
 		d = (struct result_desc){ .bench = "b", .st = &st, .exits = r, .nexits = 1 };
