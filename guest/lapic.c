@@ -8,9 +8,15 @@
 
 static volatile uint32_t spurious;
 
+/* The address goes through a register: a register value stored to a
+ * constant address above 2 GiB would otherwise be the MOV moffs form
+ * (A3), which the hv's MMIO decoder does not take. */
 static volatile uint32_t *lapic_reg(uint32_t reg)
 {
-	return (volatile uint32_t *)(uintptr_t)(GUEST_APIC_BASE + reg);
+	uintptr_t p = GUEST_APIC_BASE + reg;
+
+	__asm__("" : "+r"(p));
+	return (volatile uint32_t *)p;
 }
 
 uint32_t guest_lapic_read(uint32_t reg)
