@@ -26,6 +26,23 @@
 #define NS_PER_SEC		1000000000ULL
 #define DEFAULT_TSC_HZ		1000000000ULL	/* env->tsc_hz 0: assume 1 GHz */
 
+/* Once per boot: which mode, so results can be read for what t0 is. */
+static void timer_describe(const struct irq_source *s)
+{
+	static bool said;
+
+	if (said)
+		return;
+	said = true;
+	if (s->u.timer.deadline)
+		printf("lapic-timer: TSC-deadline mode, expiry %lu TSC ticks after fire (t0 exact)\n",
+		       s->u.timer.margin);
+	else
+		printf("lapic-timer: one-shot mode (no TSC-deadline), %lu timer ticks per %llu TSC "
+		       "ticks, expiry %lu TSC ticks after fire (t0 to within a timer tick)\n",
+		       s->u.timer.rate, LAPIC_TIMER_RATE_WINDOW, s->u.timer.margin);
+}
+
 static int timer_init(struct irq_source *s, const struct irq_source_env *env)
 {
 	uint64_t hz = env->tsc_hz ? env->tsc_hz : DEFAULT_TSC_HZ;
@@ -46,6 +63,7 @@ static int timer_init(struct irq_source *s, const struct irq_source_env *env)
 	}
 	if (!s->u.timer.margin)
 		s->u.timer.margin = 1;
+	timer_describe(s);
 	s->u.timer.masked = true;
 	s->nvec = 1;
 	return 0;

@@ -317,7 +317,9 @@ static void svm_release_held(struct svm_vcpu *s)
 
 /* Count the one-shot to the nearer of the next watchdog tick and the
  * guest's deadline; nothing is written while that target stays the same
- * (most entries). Rounded up: the guest's deadline never ends it early. */
+ * (most entries). Rounded up, plus one tick for the partial first one
+ * (the count steps on the timer clock's edges, SDM vol 3, 11.5.4): it
+ * does not end before the target (up to the rate's measurement error). */
 static void svm_timer_arm(struct vcpu *v, struct svm_vcpu *s)
 {
 	uint64_t target = s->wd_period ? s->wd_next : v->guest_deadline, now, delta, count;
@@ -334,8 +336,8 @@ static void svm_timer_arm(struct vcpu *v, struct svm_vcpu *s)
 	delta = target > now ? target - now : 0;
 	if (delta > TIMER_MAX_DELTA)
 		delta = TIMER_MAX_DELTA;
-	count = (delta * s->timer_rate + LAPIC_TIMER_RATE_WINDOW - 1) / LAPIC_TIMER_RATE_WINDOW;
-	lapic_timer_start(count ? (uint32_t)count : 1);
+	count = (delta * s->timer_rate + LAPIC_TIMER_RATE_WINDOW - 1) / LAPIC_TIMER_RATE_WINDOW + 1;
+	lapic_timer_start((uint32_t)count);
 	s->timer_armed = target;
 }
 

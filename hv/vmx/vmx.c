@@ -99,8 +99,10 @@ static void vmx_report_fail(const struct vmx_vcpu *s)
 
 /* The exit timer: a preemption-timer count up to the nearer of the
  * watchdog's deadline and the guest's APIC timer deadline (0 when it has
- * passed: the guest exits before its first instruction, 26.7.4). Rounded
- * up and counted from the entry, so it never ends before the deadline. */
+ * passed: the guest exits before its first instruction, 26.7.4). The timer
+ * steps when TSC bit X changes (25.5.1), so the first step can come one
+ * TSC tick after entry: rounded up, plus one step when X > 0, the exit
+ * comes no earlier than the deadline. */
 static void vmx_timer_arm(struct vcpu *v, struct vmx_vcpu *s)
 {
 	uint64_t now = cpu_rdtsc(), left = 0, delta, unit = 1ULL << vmx_caps.timer_rate;
@@ -112,7 +114,8 @@ static void vmx_timer_arm(struct vcpu *v, struct vmx_vcpu *s)
 		target = v->guest_deadline;
 	if (target > now) {
 		delta = target - now;
-		left = (delta >> vmx_caps.timer_rate) + ((delta & (unit - 1)) != 0);
+		left = (delta >> vmx_caps.timer_rate) + ((delta & (unit - 1)) != 0) +
+		       (vmx_caps.timer_rate != 0);
 	}
 	if (!(s->pin & PIN_PREEMPTION_TIMER)) {
 		s->pin |= PIN_PREEMPTION_TIMER;
@@ -125,6 +128,14 @@ static void vmx_timer_off(struct vmx_vcpu *s)
 {
 	s->pin &= ~PIN_PREEMPTION_TIMER;
 	vmx_write(s, VMCS_PIN_CTLS, s->pin);
+}
+
+/* A preemption-timer exit is a watchdog tick when the tick's time has come
+ * (within a sixteenth of a period, as under SVM); else it was for the
+ * guest's APIC timer deadline. */
+static bool vmx_tick_due(const struct vmx_vcpu *s)
+{
+	return s->timer_period && cpu_rdtsc() + s->timer_period / 16 >= s->timer_deadline;
 }
 
 /* The next deadline, one period on; after a long stay in the hv, one
@@ -374,7 +385,7 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
 		trap_external((uint8_t)FIELD_GET(INTR_INFO_VECTOR, s->exit_intr_info));
 	else if (e->reason == EXIT_NMI)
 		__asm__ volatile("int $2");
-	else if (e->reason == EXIT_TIMER && s->timer_period && cpu_rdtsc() >= s->timer_deadline)
+	else if (e->reason == EXIT_TIMER && vmx_tick_due(s))
 		vmx_timer_expired(s);
 	else if (e->reason == EXIT_TIMER)
 		e->reason = EXIT_INTR;	/* the guest's deadline, not a tick */
