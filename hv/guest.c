@@ -157,6 +157,8 @@ int guest_start(struct guest *g)
 	bs.cr3 = g->gpt.root;
 	bs.npt_root = g->npt.root;
 	g->vcpu.ops->reset(&g->vcpu, &bs);
+	/* The guest's TSC is the host's (no offset, RDTSC not intercepted):
+	 * its APIC timer runs on cpu_rdtsc. */
 	vlapic_reset(&g->vlapic, 0, cpu_rdtsc);
 	passthru_release(&g->pt);
 	g->vcpu.inject_pending = 0;
