@@ -6,6 +6,7 @@
 
 const struct irq_source_ops *const irq_sources[] = {
 	&irq_source_e1000e,
+	&irq_source_nvme,
 	NULL,
 };
 

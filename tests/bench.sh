@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log=build/bench.log
 md=build/bench.md
-python3 tests/qemu.py --icount --quiet --log "$log" --timeout 1500 \
+python3 tests/qemu.py --icount --quiet --log "$log" --timeout 1500 --devices "$RUN_DEVICES" \
 	--autorun "info; bench all; poweroff"
 python3 tools/results-table.py "$log" > "$md"
 cat "$md"

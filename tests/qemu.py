@@ -6,6 +6,12 @@ Used by `make run`, `make shell`, `make bench` and the scenario runner
 no failure (isa-debug-exit value 0), 1 when it reported failures, 2 on a
 QEMU or usage error, 124 on timeout. QEMU's stderr goes to a file (a pipe
 nobody reads would block QEMU once full) and is shown on failure.
+
+Disks for emulated devices: write {scratch} where a device needs an image
+file, e.g. --devices '-drive file={scratch},if=none,id=nvm,format=raw
+-device nvme,drive=nvm,serial=irqvisor'. Each boot gets its own zero-filled
+1 MiB file in its work folder, deleted afterwards ({scratch2}, ... for more
+disks); tests never use a user's file.
 """
 import argparse
 import os
@@ -57,7 +63,7 @@ class Machine(boot.Boot):
             args += ["-device", f"intel-iommu,{iommu}"]
         if acpitable:
             args += ["-acpitable", f"file={acpitable}"]
-        args += devices.split()
+        args += self.with_scratch(devices).split()
         args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if usb:
             img = os.path.join(self.work, "usb.img")
@@ -87,7 +93,8 @@ class Machine(boot.Boot):
         self.args = args + (extra or [])
 
     def interactive(self):
-        os.execvp(self.args[0], self.args + ["-serial", "mon:stdio"])
+        """QEMU with the console on this terminal; its exit status."""
+        return subprocess.call(self.args + ["-serial", "mon:stdio"])
 
     def run(self, timeout, follow=None, inputs=()):
         """Run to exit. inputs: (wait_for_text, send_text) pairs typed on
@@ -190,7 +197,9 @@ def main():
     ap.add_argument("--log", help="copy the serial log here")
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("--usb", help="boot this disk image as a USB stick")
-    ap.add_argument("--devices", default=DEFAULT_DEVICES, help="QEMU device arguments")
+    ap.add_argument("--devices", default=DEFAULT_DEVICES,
+                    help="QEMU device arguments; {scratch} becomes a fresh 1 MiB disk "
+                         "image, deleted after the boot")
     ap.add_argument("--quiet", action="store_true", help="do not echo the console")
     ap.add_argument("--kvm", action="store_true",
                     help="KVM on an Intel host with nested VMX (-cpu host, split irqchip)")
@@ -202,7 +211,11 @@ def main():
     m = Machine(cfg_text=cfg_text, devices=a.devices, icount=a.icount, usb=a.usb,
                 cmdline=a.cmdline, kvm=a.kvm)
     if a.interactive:
-        m.interactive()
+        try:
+            status = m.interactive()
+        finally:
+            m.cleanup()
+        sys.exit(status)
     try:
         status, text = m.run(a.timeout, follow=None if a.quiet else sys.stdout)
         stderr = m.stderr_text()
