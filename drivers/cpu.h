@@ -56,6 +56,7 @@ void cpu_ltr(uint16_t sel);
 #define MSR_APIC_BASE		0x0000001b
 #define MSR_PAT			0x00000277
 #define MSR_TSC			0x00000010
+#define MSR_TSC_DEADLINE	0x000006e0	/* IA32_TSC_DEADLINE (SDM vol 3, 11.5.4.1) */
 #define MSR_VM_CR		0xc0010114
 #define  VM_CR_SVMDIS		BIT(4)
 #define MSR_VM_HSAVE_PA		0xc0010117
@@ -97,6 +98,7 @@ void cpu_ltr(uint16_t sel);
 
 /* CPUID leaf 1 ECX, leaf 0x80000001 ECX/EDX, leaf 0x8000000A EDX */
 #define CPUID1_ECX_X2APIC	BIT(21)
+#define CPUID1_ECX_TSC_DEADLINE	BIT(24)
 #define CPUID1_ECX_HYPERVISOR	BIT(31)
 #define CPUID1_EDX_APIC		BIT(9)
 #define CPUIDX1_ECX_SVM		BIT(2)

@@ -94,7 +94,11 @@ struct irq_source {
 		struct nvme nvme;
 		struct {
 			uint8_t vector;		/* LVT timer vector */
-			uint64_t rate;		/* timer ticks per TSC_RATE_WINDOW */
+			bool deadline;		/* TSC-deadline mode (else one-shot) */
+			bool masked;		/* LVT masked by stop */
+			uint64_t rate;		/* one-shot: timer ticks per
+						   LAPIC_TIMER_RATE_WINDOW TSC ticks */
+			uint64_t margin;	/* TSC ticks from fire to expiry */
 		} timer;
 	} u;
 };

@@ -18,7 +18,7 @@
 #define  ICR_XAPIC_DEST		GENMASK(31, 24)
 #define X2APIC_MSR_ICR		0x830
 #define APIC_LVT_TIMER		0x320
-#define  LVT_TIMER_PERIODIC	BIT(17)
+#define  LVT_TIMER_DEADLINE	BIT(18)	/* mode 10b; 00b is one-shot (SDM table 11-2) */
 #define APIC_LVT_LINT0		0x350
 #define APIC_LVT_LINT1		0x360
 #define APIC_LVT_ERROR		0x370
@@ -26,7 +26,7 @@
 #define APIC_TIMER_INIT		0x380
 #define APIC_TIMER_CUR		0x390
 #define APIC_TIMER_DCR		0x3e0
-#define  DCR_DIV16		0x3	/* SDM vol 3, figure 11-10 */
+#define  DCR_DIV1		0xb	/* SDM vol 3, figure 11-10 */
 #define X2APIC_MSR_BASE		0x800
 #define X2APIC_MSR_SELF_IPI	0x83f
 
@@ -34,6 +34,9 @@ static struct {
 	uint64_t base;
 	bool x2apic;
 	struct lapic_mode mode;
+	bool tsc_deadline;	/* CPUID.1:ECX[24] */
+	bool rate_known;
+	uint32_t timer_rate;	/* see lapic_timer_rate */
 } lapic;
 
 static const char *const want_names[] = {
@@ -75,6 +78,7 @@ int lapic_init(uint8_t spurious_vector, enum lapic_want want)
 	int err;
 
 	cpu_cpuid(1, 0, &r);
+	lapic.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
 	err = lapic_mode_choose(want, msr, r.ecx & CPUID1_ECX_X2APIC, &lapic.mode);
 	if (err)
 		printf("apic: apic=%s refused: %s\n",
@@ -152,33 +156,73 @@ void lapic_self_nmi(void)
 
 /* SDM vol 3, 11.5.4: the timer counts down from the initial count at the
  * bus clock divided by DCR; a one-shot count from the top shows how far it
- * gets in a window of TSC ticks. */
-uint32_t lapic_timer_measure(uint64_t tsc_window)
+ * gets in a window of TSC ticks. A count that ran out is no measure. */
+static uint32_t lapic_timer_measure(uint64_t tsc_window)
 {
 	uint64_t t0;
 	uint32_t left;
 
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
-	lapic_write(APIC_TIMER_DCR, DCR_DIV16);
+	lapic_write(APIC_TIMER_DCR, DCR_DIV1);
 	lapic_write(APIC_TIMER_INIT, UINT32_MAX);
 	t0 = cpu_rdtsc();
 	while (cpu_rdtsc() - t0 < tsc_window)
 		;
 	left = lapic_read(APIC_TIMER_CUR);
 	lapic_write(APIC_TIMER_INIT, 0);
-	return UINT32_MAX - left;
+	return left ? UINT32_MAX - left : 0;
 }
 
-void lapic_timer_periodic(uint8_t vector, uint32_t count)
+uint32_t lapic_timer_rate(void)
 {
-	lapic_write(APIC_TIMER_DCR, DCR_DIV16);
-	lapic_write(APIC_LVT_TIMER, LVT_TIMER_PERIODIC | vector);
+	if (!lapic.rate_known) {
+		lapic.timer_rate = lapic_timer_measure(LAPIC_TIMER_RATE_WINDOW);
+		lapic.rate_known = true;
+	}
+	return lapic.timer_rate;
+}
+
+bool lapic_has_tsc_deadline(void)
+{
+	return lapic.tsc_deadline;
+}
+
+bool lapic_timer_masked(void)
+{
+	return lapic_read(APIC_LVT_TIMER) & LVT_MASKED;
+}
+
+void lapic_timer_oneshot(uint8_t vector)
+{
+	lapic_write(APIC_TIMER_INIT, 0);
+	lapic_write(APIC_TIMER_DCR, DCR_DIV1);
+	lapic_write(APIC_LVT_TIMER, vector);
+}
+
+void lapic_timer_start(uint32_t count)
+{
 	lapic_write(APIC_TIMER_INIT, count);
 }
 
-/* Writing 0 to the initial count stops the timer (11.5.4). */
+/* SDM vol 3, 11.5.4.1: in xAPIC mode the MMIO write of the LVT must be
+ * ordered before a later WRMSR of IA32_TSC_DEADLINE: MFENCE. */
+void lapic_timer_deadline_mode(uint8_t vector)
+{
+	lapic_write(APIC_LVT_TIMER, LVT_TIMER_DEADLINE | vector);
+	cpu_mfence();
+}
+
+void lapic_timer_deadline(uint64_t tsc)
+{
+	cpu_wrmsr(MSR_TSC_DEADLINE, tsc);
+}
+
+/* Writing 0 to the initial count stops a count (11.5.4), 0 to the
+ * deadline disarms (11.5.4.1); masked first, so neither fires between. */
 void lapic_timer_stop(void)
 {
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(APIC_TIMER_INIT, 0);
+	if (lapic_has_tsc_deadline())
+		lapic_timer_deadline(0);
 }

@@ -24,11 +24,27 @@ void lapic_eoi(void);
 void lapic_self_ipi(uint8_t vector);
 /* Send an NMI to this CPU. */
 void lapic_self_nmi(void);
-/* Timer ticks (at the divider lapic_timer_periodic uses) that pass in
- * tsc_window TSC ticks, measured by spinning; 0 when the timer is dead. */
-uint32_t lapic_timer_measure(uint64_t tsc_window);
-/* Interrupt on vector every count timer ticks until lapic_timer_stop. */
-void lapic_timer_periodic(uint8_t vector, uint32_t count);
+/* The timer counts at the bus clock divided by 1 (DCR) wherever this
+ * driver programs it; its rate is measured over this many TSC ticks. */
+#define LAPIC_TIMER_RATE_WINDOW	(1ULL << 24)
+/* Timer ticks in LAPIC_TIMER_RATE_WINDOW TSC ticks, measured by spinning
+ * on the first call (the timer must be free then) and kept; 0 when the
+ * timer is dead or too fast to measure. */
+uint32_t lapic_timer_rate(void);
+/* Whether the CPU has TSC-deadline mode (CPUID.1:ECX[24]). */
+bool lapic_has_tsc_deadline(void);
+/* Whether the LVT timer is masked (nobody uses the timer). */
+bool lapic_timer_masked(void);
+/* One-shot mode on vector, not counting until lapic_timer_start. */
+void lapic_timer_oneshot(uint8_t vector);
+/* (Re)start the one-shot count at count timer ticks; 0 stops it. */
+void lapic_timer_start(uint32_t count);
+/* TSC-deadline mode on vector (needs lapic_has_tsc_deadline), disarmed
+ * until lapic_timer_deadline. */
+void lapic_timer_deadline_mode(uint8_t vector);
+/* Interrupt when the TSC reaches tsc (0: disarm), in TSC-deadline mode. */
+void lapic_timer_deadline(uint64_t tsc);
+/* Mask the timer and stop any count or deadline. */
 void lapic_timer_stop(void);
 
 #endif

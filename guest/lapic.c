@@ -3,12 +3,20 @@
  * set (SDM 11.4.7.2). */
 #include "guest/guest.h"
 #include "guest/lapic.h"
+#include "hv/vlapic.h"
+#include "drivers/cpu.h"
 
 static volatile uint32_t spurious;
 
+/* The address goes through a register: a register value stored to a
+ * constant address above 2 GiB would otherwise be the MOV moffs form
+ * (A3), which the hv's MMIO decoder does not take. */
 static volatile uint32_t *lapic_reg(uint32_t reg)
 {
-	return (volatile uint32_t *)(uintptr_t)(GUEST_APIC_BASE + reg);
+	uintptr_t p = GUEST_APIC_BASE + reg;
+
+	__asm__("" : "+r"(p));
+	return (volatile uint32_t *)p;
 }
 
 uint32_t guest_lapic_read(uint32_t reg)
@@ -43,4 +51,18 @@ void guest_lapic_set_tpr(uint8_t tpr)
 uint32_t guest_lapic_spurious(void)
 {
 	return spurious;
+}
+
+/* SDM 11.5.4.1: the xAPIC write of the LVT is ordered before a later WRMSR
+ * of IA32_TSC_DEADLINE with MFENCE. */
+void guest_lapic_timer_deadline_mode(uint8_t vector, bool masked)
+{
+	*lapic_reg(VLAPIC_LVT_TIMER) = (uint32_t)(FIELD_PREP(VTIMER_LVT_MODE, VTIMER_MODE_DEADLINE) |
+						  (masked ? VLAPIC_LVT_MASKED : 0) | vector);
+	cpu_mfence();
+}
+
+void guest_lapic_deadline(uint64_t tsc)
+{
+	cpu_wrmsr(MSR_TSC_DEADLINE, tsc);
 }

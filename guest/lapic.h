@@ -3,6 +3,7 @@
 #ifndef GUEST_LAPIC_H
 #define GUEST_LAPIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "drivers/bits.h"
@@ -27,5 +28,10 @@ void guest_lapic_set_tpr(uint8_t tpr);
 uint32_t guest_lapic_read(uint32_t reg);
 /* Spurious-vector interrupts seen so far (they take no EOI, SDM 11.9). */
 uint32_t guest_lapic_spurious(void);
+/* LVT timer in TSC-deadline mode on vector, masked or not (SDM 11.5.4.1);
+ * then IA32_TSC_DEADLINE (guest_lapic_deadline) arms it. */
+void guest_lapic_timer_deadline_mode(uint8_t vector, bool masked);
+/* Write IA32_TSC_DEADLINE: interrupt once the TSC reaches tsc (0: disarm). */
+void guest_lapic_deadline(uint64_t tsc);
 
 #endif

@@ -29,9 +29,11 @@ void cpuid_emulate(struct vcpu *v)
 	}
 	switch (leaf) {
 	case 1:
-		/* No nested virtualization, no x2APIC, no MONITOR/MWAIT. */
+		/* No nested virtualization, no x2APIC, no MONITOR/MWAIT. The
+		 * virtual APIC timer has TSC-deadline mode whatever the host
+		 * CPU has (hv/vtimer.c). */
 		r.ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_X2APIC | CPUID1_ECX_MONITOR);
-		r.ecx |= CPUID1_ECX_HYPERVISOR;
+		r.ecx |= CPUID1_ECX_HYPERVISOR | CPUID1_ECX_TSC_DEADLINE;
 		break;
 	case 0x80000001:
 		r.ecx &= ~CPUIDX1_ECX_SVM;

@@ -124,17 +124,21 @@ static const uint8_t insn_wrmsr[] = { 0x0f, 0x30 };
 static const uint8_t insn_hlt[] = { 0xf4 };
 
 /* A halted guest waits, with the hv taking interrupts, until its device
- * gives it something to do; bounded, since nothing may ever come. */
+ * or its APIC timer gives it something to do; bounded, since nothing may
+ * ever come. */
 static bool hlt_wait(struct guest *g)
 {
 	uint64_t t0 = cpu_rdtsc(), bound = g->tsc_hz ? g->tsc_hz : 1ULL << 31;
+	bool timer;
 
-	while (vlapic_pending(&g->vlapic) < 0 && !g->vlapic.nmi_pending) {
-		if (!passthru_irqs_live(&g->pt) || cpu_rdtsc() - t0 > bound)
+	for (;;) {
+		timer = vlapic_timer_poll(&g->vlapic) != 0;
+		if (vlapic_pending(&g->vlapic) >= 0 || g->vlapic.nmi_pending)
+			return true;
+		if ((!passthru_irqs_live(&g->pt) && !timer) || cpu_rdtsc() - t0 > bound)
 			return false;
 		cpu_irq_window();
 	}
-	return true;
 }
 
 static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
@@ -183,7 +187,7 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 	case EXIT_IO:
 		return exit_io(g, e);
 	case EXIT_MSR:
-		if (msr_emulate(&g->vcpu, e->msr.write))
+		if (msr_emulate(&g->vcpu, &g->vlapic, e->msr.write))
 			return 0;	/* #GP injected, RIP stays */
 		return exit_skip_insn(g, e, e->msr.write ? insn_wrmsr : insn_rdmsr, 2) ? -EIO : 0;
 	case EXIT_HLT:

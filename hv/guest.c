@@ -157,7 +157,9 @@ int guest_start(struct guest *g)
 	bs.cr3 = g->gpt.root;
 	bs.npt_root = g->npt.root;
 	g->vcpu.ops->reset(&g->vcpu, &bs);
-	vlapic_reset(&g->vlapic, 0);
+	/* The guest's TSC is the host's (no offset, RDTSC not intercepted):
+	 * its APIC timer runs on cpu_rdtsc. */
+	vlapic_reset(&g->vlapic, 0, cpu_rdtsc);
 	passthru_release(&g->pt);
 	g->vcpu.inject_pending = 0;
 	g->work_pending = false;
@@ -252,6 +254,7 @@ static int guest_loop(struct guest *g)
 		cpu_irq_window();
 		if (v->timer_fired && guest_tick(g))
 			return -EIO;
+		v->guest_deadline = vlapic_timer_poll(&g->vlapic);
 		guest_deliver_irqs(g);
 		v->ops->run(v, &e);
 		if (e.reason == EXIT_TIMER) {
@@ -288,8 +291,8 @@ static int guest_loop_watched(struct guest *g)
 	}
 	watchdog_arm(&g->wd, guest_own_exits(v));
 	rc = guest_loop(g);
-	if (period)
-		v->ops->exit_timer(v, 0, why, sizeof(why));
+	/* Also without a watchdog: the guest's APIC timer may have used it. */
+	v->ops->exit_timer(v, 0, why, sizeof(why));
 	return rc;
 }
 

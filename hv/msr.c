@@ -5,6 +5,7 @@
 #include "hv/msr_check.h"
 #include "hv/ratelimit.h"
 #include "hv/vcpu.h"
+#include "hv/vlapic.h"
 #include "drivers/cpu.h"
 
 #define GUEST_APIC_BASE	(0xfee00000ULL | BIT(8) | BIT(11))	/* BSP, enabled */
@@ -27,7 +28,7 @@ static const struct {
 	{ MSR_SYSENTER_EIP, VREG_SYSENTER_EIP },
 };
 
-static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+static int msr_read(struct vcpu *v, struct vlapic *apic, uint32_t msr, uint64_t *val)
 {
 	unsigned i;
 
@@ -41,6 +42,9 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_TSC:
 		*val = cpu_rdtsc();
 		return 0;
+	case MSR_TSC_DEADLINE:
+		*val = vlapic_tsc_deadline_read(apic);
+		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(msr_regs); i++)
 		if (msr_regs[i].msr == msr) {
@@ -50,7 +54,7 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	return -1;
 }
 
-static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+static int msr_write(struct vcpu *v, struct vlapic *apic, uint32_t msr, uint64_t val)
 {
 	unsigned i;
 
@@ -63,6 +67,10 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return 0;
 	case MSR_APIC_BASE:
 		return val == GUEST_APIC_BASE ? 0 : -1;
+	case MSR_TSC_DEADLINE:
+		/* Any value: outside TSC-deadline mode it is ignored (11.5.4.1). */
+		vlapic_tsc_deadline_write(apic, val);
+		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(msr_regs); i++)
 		if (msr_regs[i].msr == msr) {
@@ -74,13 +82,13 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	return -1;
 }
 
-int msr_emulate(struct vcpu *v, bool write)
+int msr_emulate(struct vcpu *v, struct vlapic *apic, bool write)
 {
 	static struct ratelimit refused_rl = RATELIMIT_INIT("refused-msr");
 	uint32_t msr = (uint32_t)v->regs.rcx;
 	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 
-	if (write ? msr_write(v, msr, val) : msr_read(v, msr, &val)) {
+	if (write ? msr_write(v, apic, msr, val) : msr_read(v, apic, msr, &val)) {
 		if (ratelimit_allow(&refused_rl))
 			printf("hv: guest %s of MSR 0x%x: not emulated, #GP injected\n",
 			       write ? "WRMSR" : "RDMSR", msr);

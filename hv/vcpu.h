@@ -125,10 +125,11 @@ struct vcpu_ops {
 	/* Print the backend's view of the guest state. */
 	void (*dump)(struct vcpu *v);
 	/* Make the guest exit with EXIT_TIMER at least once every period_tsc
-	 * TSC ticks, however it runs (0: stop). SVM uses a host timer
-	 * interrupt (the local APIC timer), VMX can use the preemption timer.
-	 * Ticks that land while the hv runs set timer_fired instead. 0, or
-	 * -ENODEV with the reason in why. */
+	 * TSC ticks, however it runs (0: stop, also what guest_deadline
+	 * armed). SVM uses a host timer interrupt (the local APIC timer), VMX
+	 * can use the preemption timer; the same timer makes run end by
+	 * guest_deadline, watchdog or not. Ticks that land while the hv runs
+	 * set timer_fired instead. 0, or -ENODEV with the reason in why. */
 	int (*exit_timer)(struct vcpu *v, uint64_t period_tsc, char *why, unsigned len);
 };
 
@@ -142,6 +143,9 @@ struct vcpu {
 	uint64_t timer_exits;		/* ... but here, so that a tick never
 					   shows in a benchmark's exits */
 	volatile bool timer_fired;	/* a tick not yet looked at */
+	/* TSC of the guest's next APIC timer expiry (0: none): run makes the
+	 * guest exit by then (EXIT_INTR when it is not also a tick). */
+	uint64_t guest_deadline;
 	uint32_t inject_pending;	/* virtual interrupts still to deliver */
 	uint8_t inject_vector;
 	bool running;			/* false once stopped after an error */

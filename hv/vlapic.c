@@ -61,9 +61,11 @@ int vlapic_highest_isr(const struct vlapic *v)
 	return vec_highest(v->isr);
 }
 
-void vlapic_reset(struct vlapic *v, uint32_t apic_id)
+void vlapic_reset(struct vlapic *v, uint32_t apic_id, uint64_t (*clock)(void))
 {
 	memset(v, 0, sizeof(*v));
+	v->clock = clock;
+	vtimer_reset(&v->timer);
 	v->id = apic_id;
 	v->svr = 0xff;
 	v->dfr = 0xffffffff;
@@ -221,9 +223,10 @@ static bool reg_read(const struct vlapic *v, uint32_t off, uint32_t *val)
 				  VLAPIC_VERSION);
 	else if (off == VLAPIC_TPR)
 		*val = v->tpr;
-	else if (off == VLAPIC_APR || off == VLAPIC_RRD ||
-		 off == VLAPIC_TIMER_CUR)
-		*val = 0;       /* not modelled: no arbitration, no timer */
+	else if (off == VLAPIC_APR || off == VLAPIC_RRD)
+		*val = 0;       /* not modelled: no arbitration */
+	else if (off == VLAPIC_TIMER_CUR)
+		*val = vtimer_current(&v->timer, v->lvt[VLAPIC_LVT_IDX_TIMER], v->clock());
 	else if (off == VLAPIC_PPR)
 		*val = vlapic_ppr(v);
 	else if (off == VLAPIC_LDR)
@@ -239,9 +242,9 @@ static bool reg_read(const struct vlapic *v, uint32_t off, uint32_t *val)
 	else if (off == VLAPIC_ICR_HI)
 		*val = v->icr_hi;
 	else if (off == VLAPIC_TIMER_INIT)
-		*val = v->timer_init;
+		*val = v->timer.init;
 	else if (off == VLAPIC_TIMER_DIV)
-		*val = v->timer_div;
+		*val = v->timer.dcr;
 	else
 		return false;
 	return true;
@@ -260,13 +263,18 @@ static void svr_write(struct vlapic *v, uint32_t val)
 			v->lvt[i] |= VLAPIC_LVT_MASKED;
 }
 
-/* LVT write: only writable bits; masks stay set while software-disabled. */
+/* LVT write: only writable bits; masks stay set while software-disabled.
+ * A new timer mode disarms the timer (SDM 11.5.4.1). */
 static void lvt_write(struct vlapic *v, int lvt, uint32_t val)
 {
+	uint32_t old = v->lvt[lvt];
+
 	v->lvt[lvt] = (v->lvt[lvt] & ~lvt_writable[lvt]) |
 		      (val & lvt_writable[lvt]);
 	if (!v->enabled)
 		v->lvt[lvt] |= VLAPIC_LVT_MASKED;
+	if (lvt == VLAPIC_LVT_IDX_TIMER)
+		vtimer_lvt_write(&v->timer, old, v->lvt[lvt]);
 }
 
 /* Apply a write to a writable register; false for read-only or reserved. */
@@ -295,20 +303,48 @@ static bool reg_write(struct vlapic *v, uint32_t off, uint32_t val)
 	else if (off == VLAPIC_ICR_HI)
 		v->icr_hi = val & 0xff000000;
 	else if (off == VLAPIC_TIMER_INIT)
-		v->timer_init = val;
+		vtimer_init_write(&v->timer, v->lvt[VLAPIC_LVT_IDX_TIMER], val, v->clock());
 	else if (off == VLAPIC_TIMER_DIV)
-		v->timer_div = val & 0xb;
+		vtimer_dcr_write(&v->timer, val);
 	else
 		return false;
 	return true;
 }
 
+uint64_t vlapic_timer_poll(struct vlapic *v)
+{
+	uint32_t lvt = v->lvt[VLAPIC_LVT_IDX_TIMER];
+
+	if (!v->timer.deadline)
+		return 0;
+	if (vtimer_expire(&v->timer, lvt, v->clock()) == VTIMER_FIRE)
+		vlapic_accept(v, (uint8_t)FIELD_GET(VLAPIC_LVT_VECTOR, lvt), false);
+	return v->timer.deadline;
+}
+
+void vlapic_tsc_deadline_write(struct vlapic *v, uint64_t tsc)
+{
+	vlapic_timer_poll(v);
+	vtimer_deadline_write(&v->timer, v->lvt[VLAPIC_LVT_IDX_TIMER], tsc);
+}
+
+uint64_t vlapic_tsc_deadline_read(struct vlapic *v)
+{
+	vlapic_timer_poll(v);
+	return vtimer_deadline_read(&v->timer, v->lvt[VLAPIC_LVT_IDX_TIMER]);
+}
+
+/* Checks the offset; before a timer register is touched, an expiry that
+ * is due happens first, as it would have on time. */
 static int check_offset(struct vlapic *v, uint32_t off)
 {
 	if (off >= VLAPIC_PAGE_SIZE || !IS_ALIGNED(off, VLAPIC_REG_ALIGN)) {
 		v->stats.bad_access++;
 		return -EINVAL;
 	}
+	if (off == VLAPIC_LVT_TIMER || off == VLAPIC_TIMER_INIT ||
+	    off == VLAPIC_TIMER_CUR || off == VLAPIC_TIMER_DIV)
+		vlapic_timer_poll(v);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* A virtual local APIC's interrupt logic and xAPIC register page (pure
  * logic, host-testable): IRR/ISR/TMR, TPR/PPR priorities, EOI, and MMIO
- * emulation of the trapped 4 KiB page (SDM vol 3, chapter 11). No timer
- * and no IPIs: the registers hold their values, nothing counts or sends.
+ * emulation of the trapped 4 KiB page (SDM vol 3, chapter 11), and the
+ * timer (hv/vtimer.h) on a TSC clock the owner gives it. No IPIs: the ICR
+ * holds its value, nothing is sent.
  */
 #ifndef HV_VLAPIC_H
 #define HV_VLAPIC_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "drivers/bits.h"
+#include "hv/vtimer.h"
 
 /* xAPIC register offsets (SDM vol 3, Table 11-1). */
 #define VLAPIC_ID               0x020   /* ID in bits 31:24 */
@@ -36,7 +38,7 @@
 #define VLAPIC_LVT_CMCI         0x2f0
 #define VLAPIC_ICR_LO           0x300
 #define VLAPIC_ICR_HI           0x310
-#define VLAPIC_LVT_TIMER        0x320
+#define VLAPIC_LVT_TIMER        0x320   /* + mode 18:17, VTIMER_LVT_MODE */
 #define VLAPIC_LVT_THERMAL      0x330
 #define VLAPIC_LVT_PERF         0x340
 #define VLAPIC_LVT_LINT0        0x350
@@ -79,7 +81,8 @@ struct vlapic {
 	uint32_t esr;           /* visible ESR, latched by an ESR write */
 	uint32_t esr_pending;   /* errors since the last ESR write */
 	uint32_t ldr, dfr, icr_lo, icr_hi;
-	uint32_t timer_init, timer_div;
+	struct vtimer timer;    /* LVT timer, TMICT, TMCCT, DCR */
+	uint64_t (*clock)(void);        /* the TSC the timer runs on */
 	bool nmi_pending;       /* an NMI waits for injection */
 	struct vlapic_stats stats;
 };
@@ -93,8 +96,9 @@ static inline bool vlapic_irr_any(const struct vlapic *v)
 }
 
 /* Power-on state (SDM vol 3, 11.4.7.1): TPR 0, SVR 0xFF (software
- * disabled), LVTs masked, DFR all ones, IRR/ISR/TMR clear. */
-void vlapic_reset(struct vlapic *v, uint32_t apic_id);
+ * disabled), LVTs masked, DFR all ones, IRR/ISR/TMR clear, timer stopped;
+ * clock reads the TSC (the guest's own, as RDTSC gives it). */
+void vlapic_reset(struct vlapic *v, uint32_t apic_id, uint64_t (*clock)(void));
 
 /* Make vector pending in IRR (TMR set for level, cleared for edge). Returns
  * 1 if newly pending, 0 if merged with a pending one, -EINVAL for vectors
@@ -131,6 +135,16 @@ int vlapic_eoi(struct vlapic *v);
 
 /* Was vector accepted level-triggered (its EOI must reach the IOAPIC)? */
 bool vlapic_level(const struct vlapic *v, uint8_t vector);
+
+/* Expire the timer if its time has come, making the LVT timer vector
+ * pending (edge) unless the LVT is masked. Returns the TSC of its next
+ * expiry, 0 when it is not armed: the guest must exit by then. */
+uint64_t vlapic_timer_poll(struct vlapic *v);
+
+/* IA32_TSC_DEADLINE (MSR 0x6E0) as the guest writes and reads it, after
+ * vlapic_timer_poll (SDM vol 3, 11.5.4.1). */
+void vlapic_tsc_deadline_write(struct vlapic *v, uint64_t tsc);
+uint64_t vlapic_tsc_deadline_read(struct vlapic *v);
 
 /* Emulate a 32-bit access at offset into the xAPIC page. Returns 0, or
  * -EINVAL (counted) when offset is not 16-byte aligned or outside the page.

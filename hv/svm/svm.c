@@ -16,8 +16,12 @@
 #define SEG_DATA	0x0c93
 #define SEG_TSS64_BUSY	0x008b
 #define SEG_LDT		0x0082
-/* TSC ticks over which the local APIC timer's rate is measured. */
-#define TIMER_MEASURE_TSC	(1ULL << 24)
+/* A one-shot that ends this close before a watchdog tick's time is that
+ * tick: its count came from TSC ticks through a measured rate. */
+#define TIMER_TICK_SLACK(period)	((period) / 16)
+/* Longest one-shot armed at once (TSC ticks); a later target is reached
+ * by arming again when it ends. Keeps the count's product in 64 bits. */
+#define TIMER_MAX_DELTA		(1ULL << 32)
 
 struct svm_vcpu {
 	struct vmcb *vmcb;
@@ -26,8 +30,14 @@ struct svm_vcpu {
 	/* An interrupted event that an exception reflected on top of it
 	 * displaced from EVENTINJ; injected again once that one is in. */
 	uint64_t held_event;
-	uint8_t timer_vector;	/* host vector of the exit timer, 0: none yet */
-	uint32_t timer_rate;	/* APIC timer ticks per TIMER_MEASURE_TSC */
+	/* The exit timer: the local APIC timer, one-shot, multiplexed between
+	 * the watchdog's ticks and the guest's APIC timer deadline. */
+	uint8_t timer_vector;	/* its host vector, 0: none */
+	uint32_t timer_rate;	/* its ticks per LAPIC_TIMER_RATE_WINDOW */
+	bool timer_on;		/* LVT programmed one-shot on timer_vector */
+	uint64_t timer_armed;	/* TSC the count runs to, 0: not counting */
+	uint64_t wd_period;	/* watchdog tick period (TSC), 0: off */
+	uint64_t wd_next;	/* TSC of the next watchdog tick */
 };
 
 void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_vmcb_pa,
@@ -103,12 +113,32 @@ static int svm_alloc(struct svm_vcpu *s)
 	return 0;
 }
 
+static void svm_timer_tick(uint8_t vector, void *ctx);
+
+/* The exit timer's host vector (kept when the guest is built again) and
+ * the timer's rate, measured now while nothing else uses the timer. */
+static int svm_timer_setup(struct vcpu *v, struct svm_vcpu *s)
+{
+	int err;
+
+	if (!s->timer_vector) {
+		err = irq_vector_alloc(1, &s->timer_vector);
+		if (err) {
+			printf("svm: no host vector for the local APIC timer (error %d)\n", err);
+			s->timer_vector = 0;
+			return err;
+		}
+	}
+	s->timer_rate = lapic_timer_rate();
+	return irq_set_hook(s->timer_vector, svm_timer_tick, v);
+}
+
 static int svm_init(struct vcpu *v)
 {
 	struct svm_vcpu *s = &svm_bsp;
 	int err;
 
-	err = svm_alloc(s);
+	err = svm_alloc(s) ?: svm_timer_setup(v, s);
 	if (err)
 		return err;
 	cpu_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_SVME);
@@ -285,11 +315,43 @@ static void svm_release_held(struct svm_vcpu *s)
 	svm_window(c, false);	/* the generic code asks again if it must */
 }
 
+/* Count the one-shot to the nearer of the next watchdog tick and the
+ * guest's deadline; nothing is written while that target stays the same
+ * (most entries). Rounded up, plus one tick for the partial first one
+ * (the count steps on the timer clock's edges, SDM vol 3, 11.5.4): it
+ * does not end before the target (up to the rate's measurement error). */
+static void svm_timer_arm(struct vcpu *v, struct svm_vcpu *s)
+{
+	uint64_t target = s->wd_period ? s->wd_next : v->guest_deadline, now, delta, count;
+
+	if (v->guest_deadline && v->guest_deadline < target)
+		target = v->guest_deadline;
+	if (target == s->timer_armed || !s->timer_rate)
+		return;
+	if (!s->timer_on) {
+		lapic_timer_oneshot(s->timer_vector);
+		s->timer_on = true;
+	}
+	now = cpu_rdtsc();
+	delta = target > now ? target - now : 0;
+	if (delta > TIMER_MAX_DELTA)
+		delta = TIMER_MAX_DELTA;
+	count = (delta * s->timer_rate + LAPIC_TIMER_RATE_WINDOW - 1) / LAPIC_TIMER_RATE_WINDOW + 1;
+	lapic_timer_start((uint32_t)count);
+	s->timer_armed = target;
+}
+
 static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct svm_vcpu *s = v->arch;
 	struct vmcb *vm = s->vmcb;
 
+	if (s->wd_period || v->guest_deadline)
+		svm_timer_arm(v, s);
+	else if (s->timer_armed) {
+		lapic_timer_start(0);
+		s->timer_armed = 0;
+	}
 	vm->save.rax = v->regs.rax;
 	svm_vmrun(s->vmcb_pa, &v->regs, s->host_vmcb_pa, s->fx);
 	v->regs.rax = vm->save.rax;
@@ -406,46 +468,56 @@ static void svm_dump(struct vcpu *v)
 	       st->idtr.base, st->idtr.limit, st->gdtr.base, st->gdtr.limit);
 }
 
+/* The one-shot ended (in the guest or in the hv): a watchdog tick when
+ * its time has come, else the guest's deadline, whose exit run reports as
+ * EXIT_INTR. The next entry arms the timer again. */
 static void svm_timer_tick(uint8_t vector, void *ctx)
 {
 	struct vcpu *v = ctx;
+	struct svm_vcpu *s = v->arch;
+	uint64_t now = cpu_rdtsc();
 
 	(void)vector;
+	s->timer_armed = 0;
+	if (!s->wd_period || now + TIMER_TICK_SLACK(s->wd_period) < s->wd_next)
+		return;
 	v->timer_fired = true;
+	/* One period on; after a long stay in the hv, one period from now
+	 * rather than a burst of ticks in a row. */
+	s->wd_next += s->wd_period;
+	if (s->wd_next <= now)
+		s->wd_next = now + s->wd_period;
 }
 
 /* Under SVM a host interrupt always exits the guest (INTR intercept with
  * V_INTR_MASKING, 15.21.1), whatever the guest's IF: the local APIC
- * timer, periodic on a host vector of its own, is the exit timer. */
+ * timer, one-shot on a host vector of its own, is the exit timer. It is
+ * (re)programmed at the next entry: whoever used it while no guest ran
+ * (the hv's timer interrupt source) left nothing it relies on. */
 static int svm_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsigned len)
 {
 	struct svm_vcpu *s = v->arch;
-	uint64_t count;
-	int err;
 
+	s->timer_on = false;
+	s->timer_armed = 0;
+	s->wd_period = 0;
 	if (!period_tsc) {
 		lapic_timer_stop();
 		return 0;
 	}
 	if (!s->timer_vector) {
-		err = irq_vector_alloc(1, &s->timer_vector) ?:
-		      irq_set_hook(s->timer_vector, svm_timer_tick, v);
-		if (err) {
-			s->timer_vector = 0;
-			snprintf(why, len, "no host vector for the local APIC timer (error %d)", err);
-			return -ENODEV;
-		}
-		s->timer_rate = lapic_timer_measure(TIMER_MEASURE_TSC);
+		snprintf(why, len, "no host vector for the local APIC timer");
+		return -ENODEV;
 	}
-	count = period_tsc * s->timer_rate / TIMER_MEASURE_TSC;
-	if (!count || count > UINT32_MAX) {
+	if (!s->timer_rate || period_tsc * s->timer_rate / LAPIC_TIMER_RATE_WINDOW == 0) {
 		snprintf(why, len, "the local APIC timer cannot count %lu TSC ticks "
 			 "(it ran %u ticks in %llu TSC ticks)", period_tsc, s->timer_rate,
-			 TIMER_MEASURE_TSC);
+			 LAPIC_TIMER_RATE_WINDOW);
 		return -ENODEV;
 	}
 	v->timer_fired = false;
-	lapic_timer_periodic(s->timer_vector, (uint32_t)count);
+	s->wd_period = period_tsc;
+	s->wd_next = cpu_rdtsc() + period_tsc;
 	return 0;
 }
 

@@ -97,15 +97,45 @@ static void vmx_report_fail(const struct vmx_vcpu *s)
 		       s->fail_error, vmx_insn_error_name(s->fail_error));
 }
 
-/* The exit timer: a preemption-timer count up to the deadline (0 when it
- * has passed: the guest exits before its first instruction, 26.7.4). */
-static void vmx_timer_arm(struct vmx_vcpu *s)
+/* The exit timer: a preemption-timer count up to the nearer of the
+ * watchdog's deadline and the guest's APIC timer deadline (0 when it has
+ * passed: the guest exits before its first instruction, 26.7.4). The timer
+ * steps when TSC bit X changes (25.5.1), so the first step can come one
+ * TSC tick after entry: rounded up, plus one step when X > 0, the exit
+ * comes no earlier than the deadline. */
+static void vmx_timer_arm(struct vcpu *v, struct vmx_vcpu *s)
 {
-	uint64_t now = cpu_rdtsc(), left = 0;
+	uint64_t now = cpu_rdtsc(), left = 0, delta, unit = 1ULL << vmx_caps.timer_rate;
+	uint64_t target = s->timer_period ? s->timer_deadline : v->guest_deadline;
 
-	if ((int64_t)(s->timer_deadline - now) > 0)
-		left = (s->timer_deadline - now) >> vmx_caps.timer_rate;
+	if (!vmx_caps.timer)
+		return;
+	if (v->guest_deadline && v->guest_deadline < target)
+		target = v->guest_deadline;
+	if (target > now) {
+		delta = target - now;
+		left = (delta >> vmx_caps.timer_rate) + ((delta & (unit - 1)) != 0) +
+		       (vmx_caps.timer_rate != 0);
+	}
+	if (!(s->pin & PIN_PREEMPTION_TIMER)) {
+		s->pin |= PIN_PREEMPTION_TIMER;
+		vmx_write(s, VMCS_PIN_CTLS, s->pin);
+	}
 	vmx_write(s, VMCS_PREEMPTION_TIMER, left > UINT32_MAX ? UINT32_MAX : left);
+}
+
+static void vmx_timer_off(struct vmx_vcpu *s)
+{
+	s->pin &= ~PIN_PREEMPTION_TIMER;
+	vmx_write(s, VMCS_PIN_CTLS, s->pin);
+}
+
+/* A preemption-timer exit is a watchdog tick when the tick's time has come
+ * (within a sixteenth of a period, as under SVM); else it was for the
+ * guest's APIC timer deadline. */
+static bool vmx_tick_due(const struct vmx_vcpu *s)
+{
+	return s->timer_period && cpu_rdtsc() + s->timer_period / 16 >= s->timer_deadline;
 }
 
 /* The next deadline, one period on; after a long stay in the hv, one
@@ -316,8 +346,10 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
 	enum vmx_status st = VMX_OK;
 	uint32_t reason;
 
-	if (s->timer_period)
-		vmx_timer_arm(s);
+	if (s->timer_period || v->guest_deadline)
+		vmx_timer_arm(v, s);
+	else if (s->pin & PIN_PREEMPTION_TIMER)
+		vmx_timer_off(s);
 	if (s->event.info & INTR_INFO_VALID) {
 		vmx_write(s, VMCS_ENTRY_INTR_INFO, s->event.info);
 		if (s->event.info & INTR_INFO_HAS_ERROR)
@@ -353,8 +385,10 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
 		trap_external((uint8_t)FIELD_GET(INTR_INFO_VECTOR, s->exit_intr_info));
 	else if (e->reason == EXIT_NMI)
 		__asm__ volatile("int $2");
-	else if (e->reason == EXIT_TIMER)
+	else if (e->reason == EXIT_TIMER && vmx_tick_due(s))
 		vmx_timer_expired(s);
+	else if (e->reason == EXIT_TIMER)
+		e->reason = EXIT_INTR;	/* the guest's deadline, not a tick */
 }
 
 static uint64_t vmx_get(struct vcpu *v, enum vcpu_reg r)
@@ -510,8 +544,7 @@ static int vmx_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsign
 
 	if (!period_tsc) {
 		s->timer_period = 0;
-		s->pin &= ~PIN_PREEMPTION_TIMER;
-		vmx_write(s, VMCS_PIN_CTLS, s->pin);
+		vmx_timer_off(s);
 		return 0;
 	}
 	if (!vmx_caps.timer) {

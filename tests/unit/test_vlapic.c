@@ -10,10 +10,16 @@
 
 #include "hv/vlapic.h"
 
+/* The timer's clock: these tests start no timer (tests/unit/test_vtimer*.c do). */
+static uint64_t clock_zero(void)
+{
+	return 0;
+}
+
 /* A reset APIC, software-enabled through the SVR like a guest would. */
 static void setup(struct vlapic *v)
 {
-	vlapic_reset(v, 3);
+	vlapic_reset(v, 3, clock_zero);
 	assert_int_equal(vlapic_mmio_write(v, VLAPIC_SVR, 0x1ff), 0);
 	assert_true(v->enabled);
 }
@@ -31,7 +37,7 @@ static void test_reset(void **state)
 	struct vlapic v;
 
 	(void)state;
-	vlapic_reset(&v, 5);
+	vlapic_reset(&v, 5, clock_zero);
 	assert_false(v.enabled);
 	assert_int_equal(rd(&v, VLAPIC_SVR), 0xff);
 	assert_int_equal(rd(&v, VLAPIC_TPR), 0);
@@ -52,7 +58,7 @@ static void test_nmi_latch(void **state)
 	struct vlapic v;
 
 	(void)state;
-	vlapic_reset(&v, 0);
+	vlapic_reset(&v, 0, clock_zero);
 	assert_false(vlapic_nmi_take(&v));
 	assert_int_equal(vlapic_nmi(&v), 1);
 	assert_int_equal(vlapic_nmi(&v), 0);
@@ -188,7 +194,7 @@ static void test_software_disabled(void **state)
 	struct vlapic v;
 
 	(void)state;
-	vlapic_reset(&v, 0);
+	vlapic_reset(&v, 0, clock_zero);
 	assert_int_equal(vlapic_accept(&v, 0x30, false), -ENODEV);
 	assert_int_equal(v.stats.dropped, 1);
 	assert_int_equal(vlapic_pending(&v), -1);
