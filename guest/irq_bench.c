@@ -66,7 +66,7 @@ static int irq_b_latency_one(struct irqsrc *src, unsigned i, uint64_t *sample)
 	src->fired[i]++;
 	if (err)
 		return err;
-	if (!irqsrc_wait(&irqsrc_count[v], want, IRQ_B_TIMEOUT_MS * src->ms))
+	if (!irqsrc_spin_until(&irqsrc_count[v], want, IRQ_B_TIMEOUT_MS * src->ms))
 		return -ETIMEDOUT;
 	*sample = irqsrc_stamp[v] - t0;
 	return 0;
@@ -119,7 +119,7 @@ static int irq_b_rate_one(struct irqsrc *src, uint64_t *prev, uint64_t *sample)
 	src->fired[0]++;
 	if (err)
 		return err;
-	if (!irqsrc_wait(&irqsrc_count[v], want, IRQ_B_TIMEOUT_MS * src->ms))
+	if (!irqsrc_spin_until(&irqsrc_count[v], want, IRQ_B_TIMEOUT_MS * src->ms))
 		return -ETIMEDOUT;
 	wait = (int64_t)(t0 - raised) > 0 ? t0 - raised : 0;
 	*sample = irqsrc_stamp[v] - *prev - wait;

@@ -254,6 +254,17 @@ bool irqsrc_wait(volatile uint32_t *ctr, uint32_t want, uint64_t ticks)
 	return *ctr >= want;
 }
 
+bool irqsrc_spin_until(volatile uint32_t *ctr, uint32_t want, uint64_t ticks)
+{
+	uint64_t start = cpu_rdtsc();
+	bool was_on = irq_window_open();
+
+	while (*ctr < want && cpu_rdtsc() - start < ticks)
+		cpu_pause();
+	irq_window_close(was_on);
+	return *ctr >= want;
+}
+
 bool irqsrc_wait_entry(const struct irqsrc *s, unsigned i, uint32_t want, uint64_t ticks)
 {
 	uint64_t start = cpu_rdtsc();

@@ -65,6 +65,10 @@ int irqsrc_trigger(struct irqsrc *s, unsigned i);
 /* Halt (STI; HLT) until *ctr >= want, or ticks pass between wake-ups;
  * whether it got there. IF as on entry afterwards. */
 bool irqsrc_wait(volatile uint32_t *ctr, uint32_t want, uint64_t ticks);
+/* Spin with IF=1 (no HLT) until *ctr >= want or ticks pass: the guest
+ * stays running, so an interrupt takes the exit-and-inject path the
+ * benchmarks measure, not the hv's halt path. Whether it got there. */
+bool irqsrc_spin_until(volatile uint32_t *ctr, uint32_t want, uint64_t ticks);
 /* The same until entry i has want deliveries. */
 bool irqsrc_wait_entry(const struct irqsrc *s, unsigned i, uint32_t want, uint64_t ticks);
 /* Spin with IF=1 for ticks: whatever is in flight lands meanwhile. */
