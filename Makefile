@@ -133,17 +133,19 @@ $(USB_IMG): $(EFI_APP) tools/mkusb.sh tools/irqvisor.cfg.sample
 # completion interrupts have no emulated throttle, so `selftest` holds
 # without -icount too (`make soak`); the 82574's exact-count scenarios run
 # under icount (tests/scenarios.cfg).
+# guestnvme=yes: the guest may drive it too (a disposable disk; see README).
 RUN_DEVICES := -drive file={scratch},if=none,id=nvm,format=raw \
 	-device nvme,drive=nvm,serial=irqvisor,romfile=
-export RUN_DEVICES
+RUN_OPTIONS := guestnvme=yes
+export RUN_DEVICES RUN_OPTIONS
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	python3 tests/qemu.py --icount --devices "$(RUN_DEVICES)" \
+	python3 tests/qemu.py --icount --devices "$(RUN_DEVICES)" --cmdline "$(RUN_OPTIONS)" \
 		--autorun "info; selftest; bench all; results; poweroff"
 
 shell: all
-	python3 tests/qemu.py --interactive --devices "$(RUN_DEVICES)"
+	python3 tests/qemu.py --interactive --devices "$(RUN_DEVICES)" --cmdline "$(RUN_OPTIONS)"
 
 bench: all
 	tests/bench.sh

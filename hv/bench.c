@@ -182,11 +182,7 @@ int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
  * was told to use for the irq-* ones, none for the others. */
 static const struct irq_source_ops *bench_source(const char *name)
 {
-	char why[160];
-
-	if (strncmp(name, "irq-", 4))
-		return NULL;
-	return native_source_pick(hv.assigned, why, sizeof(why));
+	return strncmp(name, "irq-", 4) ? NULL : guest_source_pick();
 }
 
 int bench_report(struct guest *g, const char *name, uint64_t *samples, size_t n)

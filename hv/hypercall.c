@@ -43,11 +43,10 @@ static long hc_get_info(struct guest *g, struct vcpu_regs *r)
 		.boot_count = g->boot_count,
 		.nram = g->ram.n,
 	};
-	char why[160];
 	unsigned i;
 
-	info.source = native_source_pick(hv.assigned, why, sizeof(why)) == &irq_source_timer ?
-		      HC_SOURCE_TIMER : HC_SOURCE_DEVICE;
+	info.source = guest_source_pick() == &irq_source_timer ? HC_SOURCE_TIMER :
+		      HC_SOURCE_DEVICE;
 
 	for (i = 0; i < g->ram.n; i++)
 		info.ram[i] = (struct hc_ram_range){ g->ram.r[i].gpa, g->ram.r[i].size };

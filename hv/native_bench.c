@@ -1,6 +1,7 @@
 /* Native benchmarks: the hv drives the assigned device and takes its
  * remapped interrupts itself. native-irq is the floor every virtualized
  * delivery mode is held against. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "hv/bench.h"
@@ -48,7 +49,7 @@ static struct native_dev *bench_dev(const char *name, enum native_want want,
 	struct native_dev *n = native_dev_get(want, why, sizeof(why));
 
 	if (!n) {
-		report_verdict(HC_SKIP, name, why);
+		report_verdict(native_dev_error() == -ENODEV ? HC_SKIP : HC_FAIL, name, why);
 		return NULL;
 	}
 	*samples = malloc(sizeof(**samples) * iters);

@@ -13,6 +13,7 @@
 #define TIMEOUT_US	10000
 
 static struct native_dev native;
+static int last_err;
 
 uint64_t native_timeout(void)
 {
@@ -35,6 +36,16 @@ const struct irq_source_ops *native_source_pick(const struct pci_dev *d, char *w
 	return NULL;
 }
 
+const struct irq_source_ops *guest_source_pick(void)
+{
+	char why[160];
+	const struct irq_source_ops *ops = native_source_pick(hv.assigned, why, sizeof(why));
+
+	if (ops && ops != &irq_source_timer && !passthru_guest_drives(&hv.guest.pt))
+		return &irq_source_timer;
+	return ops;
+}
+
 void native_source_describe(char *buf, size_t len)
 {
 	const struct pci_dev *d = hv.assigned;
@@ -51,8 +62,10 @@ void native_source_describe(char *buf, size_t len)
 		snprintf(buf, len, "%s (%s, not remapped: %s)", ops->name, ops->desc,
 			 why_timer[hv.opts.source]);
 	else
-		snprintf(buf, len, "%s (%s at %02x:%02x.%u, remapped through VT-d)", ops->name,
-			 ops->desc, d->bus, d->dev, d->fn);
+		snprintf(buf, len, "%s (%s at %02x:%02x.%u, remapped through VT-d)%s", ops->name,
+			 ops->desc, d->bus, d->dev, d->fn, guest_source_pick() == ops ? "" :
+			 "; the guest's tests use lapic-timer (guestnvme=no: the guest does not "
+			 "get the controller's registers)");
 }
 
 int native_route(struct native_dev *n, unsigned k, uint8_t vector,
@@ -224,7 +237,13 @@ struct native_dev *native_dev_get(enum native_want want, char *why, size_t len)
 	if (err && ops)
 		native_dev_put(n);
 	n->ready = !err;
+	last_err = err;
 	if (err)
 		snprintf(why, len, "%s", n->why);
 	return err ? NULL : n;
+}
+
+int native_dev_error(void)
+{
+	return last_err;
 }

@@ -36,6 +36,10 @@ struct native_dev {
  * driver, or the timer. NULL with why filled when the choice cannot be
  * honoured (source=device and no driver takes d). */
 const struct irq_source_ops *native_source_pick(const struct pci_dev *d, char *why, size_t len);
+/* What the guest's interrupt tests raise: native_source_pick's choice,
+ * except a device the guest may not drive itself (an NVMe without
+ * guestnvme=yes), for which the timer stands in. */
+const struct irq_source_ops *guest_source_pick(void);
 /* One line for people: the source source= chose and why ("nvme (NVMe
  * controller at 00:03.0, remapped through VT-d)"), or why none can be. */
 void native_source_describe(char *buf, size_t len);
@@ -45,6 +49,10 @@ void native_source_describe(char *buf, size_t len);
  * timer, its vector at host_vec. NULL with why filled when it cannot be
  * done. */
 struct native_dev *native_dev_get(enum native_want want, char *why, size_t len);
+/* Why the last native_dev_get failed: -ENODEV when the machine lacks what
+ * it needs (no device, no driver, no remapping unit: a SKIP), another
+ * negative errno when bringing it up went wrong (a FAIL). */
+int native_dev_error(void);
 /* End of the hv's own use, on every path (the device goes back to the
  * guest): the source stopped, every MSI-X entry masked, and each of the
  * NATIVE_VECTORS IRTEs cleared to not present with an index-selective IEC

@@ -63,6 +63,11 @@ _Static_assert(OPT_SOURCE_AUTO == 0 && OPT_SOURCE_DEVICE == 1 && OPT_SOURCE_TIME
 
 static const char *const source_names[] = { "auto", "device", "timer", NULL };
 
+_Static_assert(sizeof(enum opt_yesno) == sizeof(uint32_t), "enum opt_yesno size");
+_Static_assert(OPT_NO == 0 && OPT_YES == 1, "no_yes_names[] is indexed by enum opt_yesno");
+
+static const char *const no_yes_names[] = { "no", "yes", NULL };
+
 int options_parse_bdf(const char *s, struct opt_bdf *out)
 {
 	unsigned seg = 0, bus, dev, fn;
@@ -128,6 +133,13 @@ static const struct opt_desc opt_table[] = {
 	  .help = "what interrupt tests and benchmarks raise: the assigned device "
 		  "(82574, NVMe), the local APIC timer, or auto: the device when it "
 		  "has a driver, else the timer" },
+	{ .key = "guestnvme", .kind = OPT_KIND_ENUM, OPT_FIELD(guest_nvme),
+	  .def = OPT_NO, .names = no_yes_names,
+	  .help = "let the guest drive an assigned NVMe controller: its registers are "
+		  "mapped into the guest, which could then send any command (write, "
+		  "format) the hv cannot filter; only for a disk whose data may be lost, "
+		  "such as the QEMU runner's scratch image. no: the hv drives it alone "
+		  "(read-only commands) and the guest's interrupt tests use the timer" },
 	{ .key = "autorun", .kind = OPT_KIND_STRING, OPT_FIELD(autorun),
 	  .def_str = "",
 	  .help = "console commands run at start, separated by ';'" },

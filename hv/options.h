@@ -13,6 +13,7 @@ enum opt_cpu { OPT_CPU_AUTO, OPT_CPU_SVM, OPT_CPU_VMX };
 enum opt_apic { OPT_APIC_AUTO, OPT_APIC_XAPIC, OPT_APIC_X2APIC };
 /* source=: what the interrupt tests and benchmarks raise. */
 enum opt_source { OPT_SOURCE_AUTO, OPT_SOURCE_DEVICE, OPT_SOURCE_TIMER };
+enum opt_yesno { OPT_NO, OPT_YES };
 
 #define OPT_AUTORUN_MAX 512
 /* Enough for any message options_set() writes; longer ones are truncated. */
@@ -39,6 +40,7 @@ struct hv_options {
 	enum opt_apic apic;	/* apic=auto|xapic|x2apic, default auto */
 	char dev[OPT_DEV_MAX];	/* dev=auto|[SSSS:]BB:DD.F, default auto */
 	enum opt_source source;	/* source=auto|device|timer, default auto */
+	enum opt_yesno guest_nvme;	/* guestnvme=no|yes, default no */
 	char autorun[OPT_AUTORUN_MAX];	/* autorun="cmd; cmd", default "" */
 };
 

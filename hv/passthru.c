@@ -12,6 +12,7 @@
 #include "hv/pci_cfg.h"
 #include "hv/ratelimit.h"
 #include "drivers/lapic.h"
+#include "drivers/nvme.h"
 
 static struct ratelimit rl_bar_move = RATELIMIT_INIT("BAR move");
 static struct ratelimit rl_mmio = RATELIMIT_INIT("refused MSI-X page access");
@@ -330,9 +331,19 @@ static int bars_map_hv(const struct ptemu_bar *bars)
 	return 0;
 }
 
-/* BARs appear at their host addresses, uncached, except the MSI-X pages. */
+/* An NVMe controller's registers let whoever holds them send any command,
+ * writes and formats included, and the hv does not filter them: the guest
+ * gets them only with guestnvme=yes (a disk whose data may be lost). */
+static bool bars_withheld(const struct passthru *p)
+{
+	return p->dev->class_code == NVME_CLASS && hv.opts.guest_nvme != OPT_YES;
+}
+
+/* BARs appear at their host addresses, uncached, except the MSI-X pages
+ * (and every page of a withheld device: its accesses stop the guest). */
 static int bars_map(struct passthru *p, struct guest *g)
 {
+	bool withheld = bars_withheld(p);
 	unsigned i;
 	int err;
 
@@ -343,7 +354,7 @@ static int bars_map(struct passthru *p, struct guest *g)
 		if (!b->mem || b->upper)
 			continue;
 		for (pa = b->base; pa < b->base + b->size; pa += PTEMU_PAGE) {
-			if (ptemu_page_trapped(&p->emu, pa))
+			if (withheld || ptemu_page_trapped(&p->emu, pa))
 				continue;
 			err = pt_map(&g->npt, pa, pa, PTEMU_PAGE, PT_RW | PT_US | PT_CACHE_UC, false);
 			if (err)
@@ -420,5 +431,15 @@ int passthru_assign(struct passthru *p, struct guest *g, const struct pci_dev *d
 	printf("assign: %02x:%02x.%u %04x:%04x to the guest as 00:00.0, %u MSI-X vectors, "
 	       "table at 0x%lx and PBA at 0x%lx trapped\n", dev->bus, dev->dev, dev->fn,
 	       dev->vendor, dev->device, nvec, p->emu.table_gpa, p->emu.pba_gpa);
+	if (bars_withheld(p))
+		printf("assign: an NVMe controller: its registers are not mapped into the guest "
+		       "(guestnvme=no), which could send any command, writes and formats "
+		       "included, to a disk that may hold data; the hv drives it with "
+		       "read-only commands, the guest's interrupt tests use the timer\n");
 	return 0;
+}
+
+bool passthru_guest_drives(const struct passthru *p)
+{
+	return p->active && !bars_withheld(p);
 }

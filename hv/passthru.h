@@ -63,6 +63,9 @@ bool passthru_mmio(struct passthru *p, uint64_t gpa, uint8_t size, bool write,
 void passthru_release(struct passthru *p);
 /* Whether the guest has MSI-X enabled (interrupts may arrive). */
 bool passthru_irqs_live(const struct passthru *p);
+/* Whether the guest may drive the device itself (an NVMe only with
+ * guestnvme=yes: see bars_withheld). */
+bool passthru_guest_drives(const struct passthru *p);
 /* One line for a guest that waits in vain: the entries that are unmasked
  * or pending (virtually or in the device's PBA), their host vectors. */
 void passthru_describe_waiting(const struct passthru *p);

@@ -89,7 +89,7 @@ static bool all_requested;
 
 static void run_irq(struct guest *g, const struct selftest *t)
 {
-	const struct irq_source_ops *src = native_source_pick(hv.assigned, NULL, 0);
+	const struct irq_source_ops *src = guest_source_pick();
 	uint64_t pended;
 
 	if (all_requested && src && src->emu_throttle_ns && hv_on_qemu() && !icount_exact()) {

@@ -52,7 +52,7 @@ static void native_test(const char *name, void (*body)(struct native_dev *n, con
 		return report_verdict(HC_SKIP, name, why);
 	n = native_dev_get(NATIVE_DEVICE, why, sizeof(why));
 	if (!n)
-		return report_verdict(HC_SKIP, name, why);
+		return report_verdict(native_dev_error() == -ENODEV ? HC_SKIP : HC_FAIL, name, why);
 	body(n, name);
 	err = native_dev_put(n);
 	if (err) {
@@ -523,7 +523,7 @@ void vtd_test_native_dma(struct guest *g, unsigned id)
 		return report_verdict(HC_FAIL, name, "no host vector for the sink");
 	n = native_dev_get(NATIVE_DEVICE, why, sizeof(why));
 	if (!n)
-		return report_verdict(HC_SKIP, name, why);
+		return report_verdict(native_dev_error() == -ENODEV ? HC_SKIP : HC_FAIL, name, why);
 	if (!(n->src.ops->flags & IRQ_SOURCE_LOOPBACK_DMA)) {
 		snprintf(why, sizeof(why), "needs a source that DMA-writes data of its choosing "
 			 "(the 82574's PHY loopback); the %s cannot", n->src.ops->desc);

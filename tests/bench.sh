@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log=build/bench.log
 md=build/bench.md
-python3 tests/qemu.py --icount --quiet --log "$log" --timeout 1500 --devices "$RUN_DEVICES" \
+devices=${RUN_DEVICES:?run it as `make bench`, which names the device in RUN_DEVICES}
+python3 tests/qemu.py --icount --quiet --log "$log" --timeout 1500 --devices "$devices" \
+	--cmdline "${RUN_OPTIONS:-guestnvme=yes}" \
 	--autorun "info; bench all; poweroff"
 python3 tools/results-table.py "$log" > "$md"
 cat "$md"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make soak`: boot plain QEMU (no -icount: the emulated devices' timers run
 # on the host clock) N times with the devices of `make run` and `make shell`
-# and run `selftest`; every boot must pass. Logs: build/soak/boot-K.log.
+# and run `selftest`; every boot must pass, the device's VT-d and interrupt
+# tests included (not SKIPped). Logs: build/soak/boot-K.log.
 #   tests/soak.sh [N] [QEMU device arguments]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +12,10 @@ mkdir -p build/soak
 passed=0
 for k in $(seq 1 "$n"); do
 	log=build/soak/boot-$k.log
-	if python3 tests/qemu.py --quiet --devices "$devices" --log "$log" --timeout 900 \
-		--autorun "selftest; poweroff"; then
+	if python3 tests/qemu.py --quiet --devices "$devices" --cmdline "${RUN_OPTIONS:-guestnvme=yes}" \
+		--log "$log" --timeout 900 \
+		--autorun "selftest; poweroff" &&
+		grep -a -q 'PASS: vtd.remap' "$log" && grep -a -q 'PASS: irq.deliver' "$log"; then
 		passed=$((passed + 1))
 		echo "soak: boot $k: $(grep -a -o 'SUMMARY: .*' "$log" | tail -1 | tr -d '\r')"
 	else

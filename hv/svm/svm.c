@@ -337,6 +337,11 @@ static void svm_timer_arm(struct vcpu *v, struct svm_vcpu *s)
 	if (delta > TIMER_MAX_DELTA)
 		delta = TIMER_MAX_DELTA;
 	count = (delta * s->timer_rate + LAPIC_TIMER_RATE_WINDOW - 1) / LAPIC_TIMER_RATE_WINDOW + 1;
+	/* A timer as fast as the TSC or faster counts more than 32 bits in
+	 * TIMER_MAX_DELTA: it then ends early and the next arm goes on (a
+	 * count of 0 would stop it instead). */
+	if (count > UINT32_MAX)
+		count = UINT32_MAX;
 	lapic_timer_start((uint32_t)count);
 	s->timer_armed = target;
 }
