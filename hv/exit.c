@@ -143,8 +143,16 @@ static bool hlt_wait(struct guest *g)
 
 static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
+	uint64_t next;
+
 	if (!g->vcpu.inject_pending && vlapic_pending(&g->vlapic) < 0 && !hlt_wait(g)) {
-		guest_stop(g, STOP_HALTED, "HLT with no interrupt that could wake it");
+		next = vlapic_timer_poll(&g->vlapic);
+		if (next)	/* the hv does not idle: a wait is bounded */
+			guest_stop(g, STOP_HALTED, "HLT with nothing due within 1 s (its APIC "
+				   "timer is due in %lu ms)", (next - cpu_rdtsc()) /
+				   (g->tsc_hz ? g->tsc_hz / 1000 : 1000000));
+		else
+			guest_stop(g, STOP_HALTED, "HLT with no interrupt that could wake it");
 		printf("  vLAPIC: PPR 0x%02x, highest requested %d, highest in service %d\n",
 		       vlapic_ppr(&g->vlapic), vlapic_highest_irr(&g->vlapic),
 		       vlapic_highest_isr(&g->vlapic));
