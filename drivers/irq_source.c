@@ -20,16 +20,6 @@ const struct irq_source_ops *irq_source_find(const struct pci_dev *d)
 	return NULL;
 }
 
-const struct irq_source_ops *irq_source_by_name(const char *name)
-{
-	unsigned i;
-
-	for (i = 0; irq_sources[i]; i++)
-		if (!strcmp(irq_sources[i]->name, name))
-			return irq_sources[i];
-	return NULL;
-}
-
 int irq_source_init(struct irq_source *s, const struct irq_source_ops *ops,
 		    const struct irq_source_env *env)
 {

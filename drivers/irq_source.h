@@ -113,8 +113,6 @@ extern const struct irq_source_ops irq_source_timer;
 
 /* The driver in irq_sources[] that takes d, or NULL. */
 const struct irq_source_ops *irq_source_find(const struct pci_dev *d);
-/* The PCI source with this name ("82574", "nvme"), or NULL. */
-const struct irq_source_ops *irq_source_by_name(const char *name);
 /* ops->init with s->ops set; on failure s->ops is NULL again. */
 int irq_source_init(struct irq_source *s, const struct irq_source_ops *ops,
 		    const struct irq_source_env *env);
