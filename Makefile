@@ -24,7 +24,7 @@ BOOT_CFLAGS := $(BASE_CFLAGS) -fpic -fshort-wchar -isystem $(EFI_INC) \
 	-isystem $(EFI_INC)/x86_64 -DEFI_FUNCTION_WRAPPER -Wno-strict-prototypes
 NASMFLAGS  := -f elf64 -g
 
-HV_SRCS    := $(wildcard hv/*.c hv/svm/*.c hv/vmx/*.c drivers/*.c)
+HV_SRCS    := $(wildcard hv/*.c hv/delivery/*.c hv/svm/*.c hv/vmx/*.c drivers/*.c)
 HV_ASMS    := $(wildcard hv/*.asm hv/svm/*.asm hv/vmx/*.asm) drivers/cpu.asm
 GUEST_SRCS := $(wildcard guest/*.c) hv/libc_nofs.c drivers/pci.c drivers/text.c drivers/msix.c \
 	drivers/e1000e.c $(wildcard drivers/nvme*.c drivers/irq_source*.c)
@@ -161,7 +161,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-po
 	-I. $(WARN) -DUNIT_TEST
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
 define unit_rule
-$(BUILD)/unit/test_$(1): $$($(1)_SRCS) $$(wildcard hv/*.h drivers/*.h tests/unit/*.h)
+$(BUILD)/unit/test_$(1): $$($(1)_SRCS) $$(wildcard hv/*.h hv/delivery/*.h drivers/*.h tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
 	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$($(1)_SRCS) -lcmocka -o $$@
@@ -181,7 +181,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 FUZZ_SECONDS ?= 60
 FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
 define fuzz_rule
-$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_SRCS) $$(wildcard hv/*.h drivers/*.h tests/fuzz/*.h)
+$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_SRCS) $$(wildcard hv/*.h hv/delivery/*.h drivers/*.h tests/fuzz/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC  $$@"
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$($(1)_FUZZ_SRCS) $$($(1)_FUZZ_LIBS) -o $$@
@@ -201,7 +201,7 @@ test: deps
 	@FUZZ_BINS="$(FUZZ_BINS)" tests/run-all.sh $(UNIT_BINS)
 
 headers: | $(NEWLIB)/lib/libc.a
-	@for h in hv/*.h hv/svm/*.h hv/vmx/*.h drivers/*.h guest/*.h; do \
+	@for h in hv/*.h hv/delivery/*.h hv/svm/*.h hv/vmx/*.h drivers/*.h guest/*.h; do \
 		echo "#include \"$$h\"" | $(CC) $(HV_CFLAGS) -x c -c - -o /dev/null || exit 1; \
 	done; echo "headers: all compile on their own"
 

@@ -26,11 +26,10 @@ static const struct {
 	{ "irte-update", 0, bench_irte_update,
 	  "retargeting a live interrupt: IRTE update, IEC invalidation, wait" },
 	{ "vmexit", BENCH_VMEXIT, NULL, "round trip of a hypercall, a CPUID exit and an I/O exit" },
-	{ "irq-latency", BENCH_IRQ_LATENCY, NULL,
-	  "device trigger to guest ISR entry, msix=trap delivery=inject eoi=trap" },
+	{ "irq-latency", BENCH_IRQ_LATENCY, NULL, "device trigger to guest ISR entry" },
 	{ "irq-rate", BENCH_IRQ_RATE, NULL, "guest interrupts back to back: ticks per interrupt" },
 	{ "msix-update", BENCH_MSIX_UPDATE, NULL,
-	  "guest MSI-X mask/unmask pair and entry rewrite, trapped" },
+	  "guest MSI-X mask/unmask pair and entry rewrite" },
 };
 
 static uint64_t exits_mark[EXIT_REASONS];
@@ -189,18 +188,21 @@ int bench_report(struct guest *g, const char *name, uint64_t *samples, size_t n)
 {
 	struct result_rate rates[EXIT_REASONS];
 	const struct irq_source_ops *src = bench_source(name);
-	const struct result_str mode[] = {
-		{ "cpu", g->vcpu.ops->name }, { "msix", "trap" },
-		{ "delivery", "inject" }, { "eoi", "trap" },
-		{ "intremap", src && src->flags & IRQ_SOURCE_REMAPPED ? "on" : "none" },
+	struct result_str mode[6] = {
+		{ "cpu", g->vcpu.ops->name }, { "msix", g->mode.msix->name },
+		{ "delivery", g->mode.delivery->name }, { "eoi", g->mode.eoi->name },
 	};
-	struct result_desc d = { .bench = name, .mode = mode,
-				 .nmode = ARRAY_SIZE(mode) - !src, .exits = rates,
+	struct result_desc d = { .bench = name, .mode = mode, .nmode = 4, .exits = rates,
 				 .source = src ? src->name : NULL };
 	int err;
 
 	if (!n)
 		return -EINVAL;
+	if (src)
+		mode[d.nmode++] = (struct result_str){ "intremap",
+			src->flags & IRQ_SOURCE_REMAPPED ? "on" : "none" };
+	if (!g->mode.delivery->isolated(g))
+		mode[d.nmode++] = (struct result_str){ "isolated", "no" };
 	d.nexits = exits_rates(g, n, rates);
 	err = bench_emit(&d, samples, n);
 	bench_mark(g);

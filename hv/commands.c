@@ -9,7 +9,7 @@
 #include "hv/selftest.h"
 #include "drivers/power.h"
 
-#define DESCRIBE_MAX	2048
+#define DESCRIBE_MAX	4096
 #define SHOW_MAX	1024
 
 static void cmd_help(const char *arg)
@@ -56,6 +56,8 @@ static void cmd_set(const char *arg)
 		next.hv_mem = hv.opts.hv_mem;
 		errors++;
 	}
+	if (hv.backend && delivery_check_options(&hv.guest, &next, &hv.opts, "set"))
+		errors++;
 	hv.opts = next;
 	if (errors)
 		printf("set: %d error(s); the other values were applied\n", errors);

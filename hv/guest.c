@@ -143,11 +143,35 @@ static int guest_load_image(struct guest *g, uint64_t *entry)
 	return 0;
 }
 
+/* Leave the old delivery mode (the device released under it first) and
+ * enter the one the options name, or refuse with the reason. */
+static int guest_enter_mode(struct guest *g)
+{
+	struct delivery_mode m;
+	char why[240];
+	int err;
+
+	passthru_release(&g->pt);
+	delivery_stop(g, &g->mode);
+	err = delivery_select(g, g->opts->msix, g->opts->delivery, g->opts->eoi, &m, why,
+			      sizeof(why)) ?: delivery_start(g, &m, why, sizeof(why));
+	if (err) {
+		printf("hv: the guest cannot start in this mode: %s\n", why);
+		return err;
+	}
+	g->mode = m;
+	return 0;
+}
+
 int guest_start(struct guest *g)
 {
 	struct vcpu_boot_state bs;
 	int err;
 
+	g->state = GUEST_STOPPED;
+	err = guest_enter_mode(g);
+	if (err)
+		return err;
 	err = guest_load_image(g, &bs.rip);
 	if (!err)
 		err = guest_build_tables(g);
@@ -160,49 +184,12 @@ int guest_start(struct guest *g)
 	/* The guest's TSC is the host's (no offset, RDTSC not intercepted):
 	 * its APIC timer runs on cpu_rdtsc. */
 	vlapic_reset(&g->vlapic, 0, cpu_rdtsc);
-	passthru_release(&g->pt);
 	g->vcpu.inject_pending = 0;
 	g->work_pending = false;
 	g->stop_cause = STOP_NONE;
 	g->boot_count++;
 	g->state = GUEST_PARKED;	/* runnable; becomes STOPPED on error */
 	return guest_run_work(g, NULL);
-}
-
-/* Interrupts for the guest come from its virtual LAPIC (device vectors,
- * by priority) and from the self-test's HC_INJECT_SELF count. */
-static void guest_deliver_irqs(struct guest *g)
-{
-	struct vcpu *v = &g->vcpu;
-	int vec;
-
-	/* An NMI message goes first, once EVENTINJ is free (IF=1 stands in
-	 * for that: the backend tells nothing finer). */
-	if (g->vlapic.nmi_pending) {
-		bool now = v->ops->interruptible(v) && vlapic_nmi_take(&g->vlapic);
-
-		if (now)
-			v->ops->inject(v, EVENT_NMI, VLAPIC_NMI_VECTOR, false, 0);
-		v->ops->irq_window(v, !now);
-		return;
-	}
-	if (!v->inject_pending && !vlapic_irr_any(&g->vlapic))
-		return;
-	vec = vlapic_pending(&g->vlapic);
-	if (vec < 0 && !v->inject_pending)
-		return;
-	if (!v->ops->interruptible(v)) {
-		v->ops->irq_window(v, true);
-		return;
-	}
-	if (vec >= 0) {
-		vlapic_ack(&g->vlapic);
-		v->ops->inject(v, EVENT_EXTINT, (uint8_t)vec, false, 0);
-	} else {
-		v->ops->inject(v, EVENT_EXTINT, v->inject_vector, false, 0);
-		v->inject_pending--;
-	}
-	v->ops->irq_window(v, false);
 }
 
 /* Exits the guest made itself: host interrupts (and timer ticks, which
@@ -255,7 +242,9 @@ static int guest_loop(struct guest *g)
 		if (v->timer_fired && guest_tick(g))
 			return -EIO;
 		v->guest_deadline = vlapic_timer_poll(&g->vlapic);
-		guest_deliver_irqs(g);
+		if (g->mode.eoi->before_entry)
+			g->mode.eoi->before_entry(g);
+		g->mode.delivery->before_entry(g);
 		v->ops->run(v, &e);
 		if (e.reason == EXIT_TIMER) {
 			v->timer_exits++;
@@ -318,6 +307,13 @@ int guest_run_work(struct guest *g, const struct hc_work *w)
 		printf("hv: interrupted from the console (Ctrl-C): the guest runs again after "
 		       "the next prompt\n");
 		return -EINTR;
+	}
+	if (g->state != GUEST_STOPPED &&
+	    !delivery_matches(&g->mode, g->opts->msix, g->opts->delivery, g->opts->eoi)) {
+		printf("hv: the delivery mode changed (msix=%s delivery=%s eoi=%s before): the "
+		       "guest restarts\n", g->mode.msix->name, g->mode.delivery->name,
+		       g->mode.eoi->name);
+		g->state = GUEST_STOPPED;
 	}
 	if (g->state == GUEST_STOPPED) {
 		err = guest_start(g);

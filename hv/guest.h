@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hv/delivery/delivery.h"
 #include "hv/guest_ram.h"
 #include "hv/hypercall_abi.h"
 #include "hv/paging.h"
@@ -48,6 +49,9 @@ struct guest {
 	struct vcpu vcpu;
 	struct vlapic vlapic;		/* the guest's xAPIC, emulated */
 	struct passthru pt;		/* its assigned device */
+	struct delivery_mode mode;	/* as the guest was started (none while
+					   stopped) */
+	const struct hv_options *opts;	/* the options, read at each start */
 	struct pt_range mmio[PCI_NUM_BARS];	/* identity-mapped device ranges */
 	unsigned nmmio;
 	enum guest_state state;

@@ -47,6 +47,9 @@ static long hc_get_info(struct guest *g, struct vcpu_regs *r)
 
 	info.source = guest_source_pick() == &irq_source_timer ? HC_SOURCE_TIMER :
 		      HC_SOURCE_DEVICE;
+	info.msix = g->opts->msix;
+	info.delivery = g->opts->delivery;
+	info.eoi = g->opts->eoi;
 
 	for (i = 0; i < g->ram.n; i++)
 		info.ram[i] = (struct hc_ram_range){ g->ram.r[i].gpa, g->ram.r[i].size };
@@ -144,6 +147,8 @@ static const hc_fn hc_table[HC_COUNT] = {
 	[HC_EXIT_COUNT] = hc_exit_count,
 	[HC_WORK_ARGS] = hc_work_args,
 	[HC_HV_IRQ] = hc_hv_irq,
+	[HC_MSI_MAP] = delivery_hc_msi_map,
+	[HC_PV_EOI] = delivery_hc_pv_eoi,
 };
 
 /* HC_GET_WORK with nothing to do parks the guest on its VMMCALL: RIP is

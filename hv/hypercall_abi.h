@@ -27,10 +27,15 @@ enum hc_number {
 	HC_HV_IRQ = 12,		/* (op): op 0 makes an interrupt of the hv's own pending
 				   (a self-IPI, taken once the guest runs again);
 				   op 1 returns how many of them the hv has taken */
+	HC_MSI_MAP = 13,	/* (entry, vector, dest_apic_id, struct hc_msi_msg *out)
+				   -> 0: msix=map only; the remappable-format message the
+				   guest writes into that entry of its MSI-X table */
+	HC_PV_EOI = 14,		/* (uint64_t *flag, 8-byte aligned in guest RAM; 0: off)
+				   -> 0: eoi=pv only; see HC_PV_EOI_PENDING */
 	HC_COUNT
 };
 
-#define HC_ABI_VERSION	2
+#define HC_ABI_VERSION	3
 
 /* Linux errno values, as the ABI returns them. */
 #define HC_EFAULT	14
@@ -38,6 +43,7 @@ enum hc_number {
 #define HC_ENOSYS	38
 #define HC_E2BIG	7
 #define HC_ENOSPC	28
+#define HC_EPERM	1	/* not in this delivery mode */
 
 enum hc_verdict { HC_PASS = 0, HC_FAIL = 1, HC_SKIP = 2 };
 
@@ -100,6 +106,9 @@ struct hc_guest_info {
 	unsigned long boot_count;
 	unsigned long nram;		/* ranges used in ram[] */
 	unsigned long source;		/* HC_SOURCE_*: what interrupt tests raise */
+	unsigned long msix;		/* the delivery mode the guest runs in: */
+	unsigned long delivery;		/* enum opt_msix, opt_delivery, opt_eoi */
+	unsigned long eoi;		/* (hv/options.h) */
 	struct hc_ram_range ram[HC_RAM_RANGES];	/* ascending GPA */
 };
 
@@ -108,6 +117,20 @@ struct hc_guest_info {
  * local APIC timer. */
 #define HC_SOURCE_DEVICE	0
 #define HC_SOURCE_TIMER		1
+
+/* HC_MSI_MAP's answer: what to write into the entry's Message Address
+ * (lower, upper) and Message Data. */
+struct hc_msi_msg {
+	unsigned long addr;
+	unsigned long data;
+};
+
+/* eoi=pv (the scheme of KVM's PV EOI): when the hv injects a vector it
+ * can retire without a trapped write, it sets this bit in the guest's
+ * flag word. The guest's EOI clears the bit with one locked instruction
+ * (BTR) and, only if it was clear, writes the APIC's EOI register. The hv
+ * reads the flag at the next exit and retires the vector itself. */
+#define HC_PV_EOI_PENDING	1UL
 
 /* Guest RAM the hv's own device work (native tests and benchmarks) gives
  * the device for its queues: the guest keeps out of it. Between the

@@ -189,4 +189,6 @@ void info_print(void)
 	info_pci();
 	info_passthru();
 	info_source();
+	if (hv.backend)
+		delivery_info(&hv.guest, &hv.opts);
 }

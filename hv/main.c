@@ -245,7 +245,8 @@ void hv_main(struct bootinfo *bi)
 		cpu_info_emulated("Bochs 2.7 does not implement MSRs 0x34 and 0x8b "
 				  "(its reads return 0)");
 	legacy_pic_disable();
-	lapic_init(SPURIOUS_VECTOR, (enum lapic_want)hv.opts.apic);
+	lapic_init(SPURIOUS_VECTOR, hv.opts.apic == OPT_APIC_PASSTHROUGH ? LAPIC_WANT_KEEP :
+		   (enum lapic_want)hv.opts.apic);
 	ioapics_mask();
 	pci_cfg_scan();
 	tsc_calibrate(&hv.acpi, &hv.tsc, report_print_line, NULL);
@@ -256,6 +257,13 @@ void hv_main(struct bootinfo *bi)
 		dma_protect();
 		guest_setup();
 		hv.guest.watchdog_ms = &hv.opts.watchdog_ms;
+		hv.guest.opts = &hv.opts;
+	}
+	if (hv.backend) {
+		struct hv_options defaults;
+
+		options_init(&defaults);
+		delivery_check_options(&hv.guest, &hv.opts, &defaults, "hv");
 	}
 	if (!hv.backend)
 		printf("hv: no guest can run: %s\n", hv.backend_why);

@@ -22,11 +22,15 @@ static bool in_apic_page(uint64_t gpa)
 	return gpa >= GUEST_APIC_BASE && gpa < GUEST_APIC_BASE + APIC_PAGE_SIZE;
 }
 
+/* An EOI write goes to the EOI mode, which retires the vector. */
 static void emulate(struct guest *g, uint64_t gpa, const struct mmio_access *a, uint64_t *val)
 {
-	if (in_apic_page(gpa))
-		vlapic_mmio_access(&g->vlapic, (uint32_t)(gpa - GUEST_APIC_BASE), a->size,
-				   a->write, val);
+	uint32_t off = (uint32_t)(gpa - GUEST_APIC_BASE);
+
+	if (in_apic_page(gpa) && a->write && a->size == 4 && off == VLAPIC_EOI)
+		g->mode.eoi->apic_eoi(g);
+	else if (in_apic_page(gpa))
+		vlapic_mmio_access(&g->vlapic, off, a->size, a->write, val);
 	else
 		passthru_mmio(&g->pt, gpa, a->size, a->write, val);
 }

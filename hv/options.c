@@ -49,13 +49,30 @@ _Static_assert(OPT_CPU_AUTO == 0 && OPT_CPU_SVM == 1 && OPT_CPU_VMX == 2,
 static const char *const cpu_names[] = { "auto", "svm", "vmx", NULL };
 
 _Static_assert(sizeof(enum opt_apic) == sizeof(uint32_t), "enum opt_apic size");
-_Static_assert(OPT_APIC_AUTO == 0 && OPT_APIC_XAPIC == 1 && OPT_APIC_X2APIC == 2,
-	       "apic_names[] is indexed by enum opt_apic");
+_Static_assert(OPT_APIC_AUTO == 0 && OPT_APIC_XAPIC == 1 && OPT_APIC_X2APIC == 2 &&
+	       OPT_APIC_PASSTHROUGH == 3, "apic_names[] is indexed by enum opt_apic");
 
 _Static_assert(OPT_APIC_AUTO == (int)LAPIC_WANT_KEEP && OPT_APIC_XAPIC == (int)LAPIC_WANT_XAPIC &&
 	       OPT_APIC_X2APIC == (int)LAPIC_WANT_X2APIC, "apic= maps onto enum lapic_want");
 
-static const char *const apic_names[] = { "auto", "xapic", "x2apic", NULL };
+static const char *const apic_names[] = { "auto", "xapic", "x2apic", "passthrough", NULL };
+
+_Static_assert(sizeof(enum opt_msix) == sizeof(uint32_t), "enum opt_msix size");
+_Static_assert(OPT_MSIX_TRAP == 0 && OPT_MSIX_MAP == 1, "msix_names[] is indexed by enum opt_msix");
+
+static const char *const msix_names[] = { "trap", "map", NULL };
+
+_Static_assert(sizeof(enum opt_delivery) == sizeof(uint32_t), "enum opt_delivery size");
+_Static_assert(OPT_DELIVERY_INJECT == 0 && OPT_DELIVERY_DIRECT == 1 && OPT_DELIVERY_POSTED == 2,
+	       "delivery_names[] is indexed by enum opt_delivery");
+
+static const char *const delivery_names[] = { "inject", "direct", "posted", NULL };
+
+_Static_assert(sizeof(enum opt_eoi) == sizeof(uint32_t), "enum opt_eoi size");
+_Static_assert(OPT_EOI_TRAP == 0 && OPT_EOI_PV == 1 && OPT_EOI_HW == 2,
+	       "eoi_names[] is indexed by enum opt_eoi");
+
+static const char *const eoi_names[] = { "trap", "pv", "hw", NULL };
 
 _Static_assert(sizeof(enum opt_source) == sizeof(uint32_t), "enum opt_source size");
 _Static_assert(OPT_SOURCE_AUTO == 0 && OPT_SOURCE_DEVICE == 1 && OPT_SOURCE_TIMER == 2,
@@ -123,7 +140,25 @@ static const struct opt_desc opt_table[] = {
 	{ .key = "apic", .kind = OPT_KIND_ENUM, OPT_FIELD(apic),
 	  .def = OPT_APIC_AUTO, .names = apic_names,
 	  .help = "the hv's local APIC mode; auto keeps what firmware left, x2apic "
-		  "switches to it (needs CPUID x2APIC), xapic cannot leave x2APIC" },
+		  "switches to it (needs CPUID x2APIC), xapic cannot leave x2APIC; "
+		  "passthrough keeps what firmware left and lets delivery=direct map "
+		  "the xAPIC page into the guest (not isolated: the guest then owns "
+		  "the local APIC)" },
+	{ .key = "msix", .kind = OPT_KIND_ENUM, OPT_FIELD(msix),
+	  .def = OPT_MSIX_TRAP, .names = msix_names,
+	  .help = "the assigned device's MSI-X table: trap (every access exits and is "
+		  "emulated) or map (mapped into the guest, which asks the hv by "
+		  "hypercall for remappable address/data pairs)" },
+	{ .key = "delivery", .kind = OPT_KIND_ENUM, OPT_FIELD(delivery),
+	  .def = OPT_DELIVERY_INJECT, .names = delivery_names,
+	  .help = "how a device interrupt reaches the guest: inject (exit, then a "
+		  "virtual interrupt), direct (the guest's own IDT, no exit), posted "
+		  "(VT-d posted interrupts, where CPU and IOMMU have them)" },
+	{ .key = "eoi", .kind = OPT_KIND_ENUM, OPT_FIELD(eoi),
+	  .def = OPT_EOI_TRAP, .names = eoi_names,
+	  .help = "how the guest's EOI reaches the hv: trap (an APIC page write that "
+		  "exits), pv (a flag in memory shared with the hv), hw (APIC "
+		  "virtualization: VMX virtual-interrupt delivery, SVM AVIC)" },
 	{ .key = "dev", .kind = OPT_KIND_STRING, OPT_FIELD(dev),
 	  .def_str = "auto", .check = opt_check_dev,
 	  .allowed = "auto or [SSSS:]BB:DD.F in hex, e.g. 01:00.0",
@@ -150,7 +185,7 @@ static const struct opt_desc opt_table[] = {
 /* Buffer for a value quoted into a message; longer values end in "...". */
 #define OPT_QUOTE_MAX	72
 /* Buffer for the "allowed: ..." text of one option. */
-#define OPT_ALLOWED_MAX	96
+#define OPT_ALLOWED_MAX	160
 
 /* ---- output helpers ------------------------------------------------------ */
 

@@ -10,14 +10,20 @@
 
 enum opt_cpu { OPT_CPU_AUTO, OPT_CPU_SVM, OPT_CPU_VMX };
 /* The hv's local APIC mode: auto keeps what firmware left. */
-enum opt_apic { OPT_APIC_AUTO, OPT_APIC_XAPIC, OPT_APIC_X2APIC };
+enum opt_apic { OPT_APIC_AUTO, OPT_APIC_XAPIC, OPT_APIC_X2APIC, OPT_APIC_PASSTHROUGH };
+/* The interrupt delivery mode (hv/delivery/delivery.h): how the MSI-X
+ * table reaches the hv, how an interrupt reaches the guest, how its EOI
+ * reaches the hv. */
+enum opt_msix { OPT_MSIX_TRAP, OPT_MSIX_MAP };
+enum opt_delivery { OPT_DELIVERY_INJECT, OPT_DELIVERY_DIRECT, OPT_DELIVERY_POSTED };
+enum opt_eoi { OPT_EOI_TRAP, OPT_EOI_PV, OPT_EOI_HW };
 /* source=: what the interrupt tests and benchmarks raise. */
 enum opt_source { OPT_SOURCE_AUTO, OPT_SOURCE_DEVICE, OPT_SOURCE_TIMER };
 enum opt_yesno { OPT_NO, OPT_YES };
 
 #define OPT_AUTORUN_MAX 512
 /* Enough for any message options_set() writes; longer ones are truncated. */
-#define OPT_ERR_MAX     256
+#define OPT_ERR_MAX     320
 /* Name used in options_parse_config() messages. */
 #define OPT_CONFIG_NAME "irqvisor.cfg"
 
@@ -37,7 +43,10 @@ struct hv_options {
 	uint32_t warmup;	/* warmup=N, default 100, 0..100000 */
 	uint32_t watchdog_ms;	/* watchdog=MS, default 1000, 0 (off) or 20..60000 */
 	uint32_t irt_entries;	/* irt=N IRTEs per VT-d unit, default 256, 2..65536, power of 2 */
-	enum opt_apic apic;	/* apic=auto|xapic|x2apic, default auto */
+	enum opt_apic apic;	/* apic=auto|xapic|x2apic|passthrough, default auto */
+	enum opt_msix msix;	/* msix=trap|map, default trap */
+	enum opt_delivery delivery;	/* delivery=inject|direct|posted, default inject */
+	enum opt_eoi eoi;	/* eoi=trap|pv|hw, default trap */
 	char dev[OPT_DEV_MAX];	/* dev=auto|[SSSS:]BB:DD.F, default auto */
 	enum opt_source source;	/* source=auto|device|timer, default auto */
 	enum opt_yesno guest_nvme;	/* guestnvme=no|yes, default no */

@@ -96,7 +96,7 @@ static void on_device_irq(uint8_t vector, void *ctx)
 {
 	struct passthru *p = ctx;
 
-	vmsix_fire(&p->vm, (unsigned)(vector - p->host_first));
+	p->guest->mode.delivery->host_irq(p, (unsigned)(vector - p->host_first));
 }
 
 static int route_entry(struct passthru *p, unsigned i)
@@ -148,22 +148,22 @@ static void ops_free_all(void *ctx, unsigned nvec)
 	irq_vector_free(p->host_first, nvec);
 }
 
-/* In inject mode the IRTE of entry i always targets its own host vector;
- * the guest's message (vector or NMI) lives in the virtual entry. */
+/* The guest's message, decoded, goes to the delivery mode, which sets up
+ * the entry's IRTE (or keeps it on the host vector and remembers the
+ * guest's). */
 static int ops_route(void *ctx, unsigned i, uint64_t addr, uint32_t data)
 {
 	struct passthru *p = ctx;
 	struct ptemu_msi msg;
 	const char *why;
 
-	if (ptemu_msi_decode(addr, data, &msg, &why)) {
+	if (ptemu_msi_decode(addr, data, &msg, &why) ||
+	    p->guest->mode.delivery->setup_entry(p, i, &msg, &why)) {
 		if (ratelimit_allow(&rl_msi))
 			printf("hv: guest MSI-X entry %u: address 0x%lx data 0x%x refused: %s; "
 			       "it delivers nothing\n", i, addr, data, why);
 		return -EINVAL;
 	}
-	p->guest_nmi[i] = msg.kind == PTEMU_MSI_NMI;
-	p->guest_vec[i] = p->guest_nmi[i] ? VLAPIC_NMI_VECTOR : msg.vector;
 	return 0;
 }
 
@@ -186,9 +186,9 @@ static void ops_deliver(void *ctx, unsigned i)
 	struct passthru *p = ctx;
 
 	if (p->guest_nmi[i])
-		vlapic_nmi(&hv.guest.vlapic);
+		vlapic_nmi(&p->guest->vlapic);
 	else
-		vlapic_accept(&hv.guest.vlapic, p->guest_vec[i], false);
+		vlapic_accept(&p->guest->vlapic, p->guest_vec[i], false);
 }
 
 static const struct vmsix_ops vmsix_hv_ops = {
@@ -395,6 +395,7 @@ int passthru_assign(struct passthru *p, struct guest *g, const struct pci_dev *d
 	int err;
 
 	memset(p, 0, sizeof(*p));
+	p->guest = g;
 	p->dev = dev;
 	p->unit = iommu_unit_for(dev);
 	if (!dev->msix_cap)

@@ -21,8 +21,11 @@
 
 #define PASSTHRU_IRT_OWNER	2	/* IRT owner id of the guest's vectors */
 
+struct guest;
+
 struct passthru {
 	bool active;
+	struct guest *guest;		/* the guest it is assigned to */
 	const struct pci_dev *dev;
 	struct vtd_unit *unit;
 	struct vtd_sid sid;
@@ -37,8 +40,6 @@ struct passthru {
 	uint64_t bad_accesses;		/* refused trapped-page accesses, bad
 					   table/PBA accesses */
 };
-
-struct guest;
 
 /* Take dev for the guest: BARs, trapped pages, nested mappings. Refuses
  * (with the reason printed) a device without MSI-X or a usable unit, or
