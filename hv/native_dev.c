@@ -5,6 +5,7 @@
 #include "hv/hv.h"
 #include "hv/hypercall_abi.h"
 #include "hv/iommu.h"
+#include "hv/irte_route.h"
 #include "hv/irq.h"
 #include "hv/pci_cfg.h"
 #include "hv/passthru.h"
@@ -71,32 +72,17 @@ void native_source_describe(char *buf, size_t len)
 int native_route(struct native_dev *n, unsigned k, uint8_t vector,
 		 const struct vtd_sid *sid)
 {
-	const struct vtd_sid *s = sid ? sid : &n->sid;
-	struct vtd_irte_params p = {
-		.vector = vector,
-		.dest_apic_id = lapic_id(),
-		.x2apic = lapic_x2apic(),
-		.sid = s->sid, .sq = s->sq, .svt = s->svt,
-	};
-	union vtd_irte e;
-	int err;
-
 	if (!n->unit)
 		return -ENODEV;
-	err = vtd_irte_encode(&e, &p);
-	return err ?: vtd_irt_update(&n->unit->irt, NATIVE_IRT_OWNER, n->irte + k, &e);
+	return irte_route_local(n->unit, NATIVE_IRT_OWNER, n->irte + k, vector,
+				sid ? sid : &n->sid);
 }
 
 int native_entry_handle(struct native_dev *n, unsigned k, uint16_t handle)
 {
-	uint32_t lo, hi, data;
-	int err;
-
 	if (!n->src.msix)
 		return -ENODEV;
-	vtd_msi_remappable(handle, false, 0, &lo, &hi, &data);
-	err = msix_entry_write(n->src.msix, k, (uint64_t)hi << 32 | lo, data);
-	return err ?: msix_entry_mask(n->src.msix, k, false);
+	return irte_route_entry(n->src.msix, k, handle) ?: msix_entry_mask(n->src.msix, k, false);
 }
 
 /* Once: host vectors for every source, and for the device its unit,

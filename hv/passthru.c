@@ -1,4 +1,5 @@
-/* The assigned device in trap/inject mode (see passthru.h). */
+/* Assigning a PCI function to the guest (see passthru.h): its BARs decoded,
+ * checked and mapped, its MSI-X taken over, and given back. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,259 +8,9 @@
 #include "hv/guest.h"
 #include "hv/hv.h"
 #include "hv/iommu.h"
-#include "hv/irq.h"
 #include "hv/mmu.h"
 #include "hv/pci_cfg.h"
-#include "hv/ratelimit.h"
-#include "drivers/lapic.h"
 #include "drivers/nvme.h"
-
-static struct ratelimit rl_bar_move = RATELIMIT_INIT("BAR move");
-static struct ratelimit rl_mmio = RATELIMIT_INIT("refused MSI-X page access");
-static struct ratelimit rl_msi = RATELIMIT_INIT("refused MSI message");
-
-/* ---- the physical device, as hv/ptemu*.c reach it ---- */
-
-static uint32_t hw_cfg_read(void *ctx, uint16_t off)
-{
-	struct passthru *p = ctx;
-
-	return pci_cfg_read32(&hv_pci_cfg, p->dev, off);
-}
-
-static void hw_cmd_update(void *ctx, uint16_t clear, uint16_t set)
-{
-	struct passthru *p = ctx;
-
-	pci_command_update(&hv_pci_cfg, p->dev, clear, set);
-}
-
-/* An access ptemu_mmio_classify found wholly inside one BAR, outside the
- * table and PBA, within a page and naturally aligned. */
-static void hw_mmio(void *ctx, uint64_t pa, uint8_t size, bool write, uint64_t *val)
-{
-	uintptr_t a = (uintptr_t)pa;
-
-	(void)ctx;
-	switch (size) {
-	case 8:
-		if (write)
-			*(volatile uint64_t *)a = *val;
-		else
-			*val = *(volatile uint64_t *)a;
-		break;
-	case 4:
-		if (write)
-			*(volatile uint32_t *)a = (uint32_t)*val;
-		else
-			*val = *(volatile uint32_t *)a;
-		break;
-	case 2:
-		if (write)
-			*(volatile uint16_t *)a = (uint16_t)*val;
-		else
-			*val = *(volatile uint16_t *)a;
-		break;
-	default:
-		if (write)
-			*(volatile uint8_t *)a = (uint8_t)*val;
-		else
-			*val = *(volatile uint8_t *)a;
-	}
-}
-
-static const struct ptemu_ops ptemu_hw_ops = {
-	.cfg_read = hw_cfg_read, .cmd_update = hw_cmd_update, .mmio = hw_mmio,
-};
-
-/* ---- configuration space ---- */
-
-bool passthru_cfg_io(struct passthru *p, uint16_t port, bool in, uint8_t size,
-		     uint32_t *val)
-{
-	int moved;
-
-	if (!p->active || !ptemu_cfg_io(&p->emu, port, in, size, val, &moved))
-		return false;
-	if (moved >= 0) {
-		p->bad_accesses++;
-		if (ratelimit_allow(&rl_bar_move))
-			printf("hv: guest tried to move BAR%d to 0x%x: refused, it stays "
-			       "where the firmware put it\n", moved, *val);
-	}
-	return true;
-}
-
-/* ---- MSI-X: the vmsix ops ---- */
-
-static void on_device_irq(uint8_t vector, void *ctx)
-{
-	struct passthru *p = ctx;
-
-	p->guest->mode.delivery->host_irq(p, (unsigned)(vector - p->host_first));
-}
-
-static int route_entry(struct passthru *p, unsigned i)
-{
-	struct vtd_irte_params ip = {
-		.vector = (uint8_t)(p->host_first + i), .dest_apic_id = lapic_id(),
-		.x2apic = lapic_x2apic(), .sid = p->sid.sid, .sq = p->sid.sq, .svt = p->sid.svt,
-	};
-	uint32_t lo, hi, data;
-	union vtd_irte e;
-
-	vtd_msi_remappable((uint16_t)(p->irte_first + i), false, 0, &lo, &hi, &data);
-	return vtd_irte_encode(&e, &ip) ?:
-	       vtd_irt_update(&p->unit->irt, PASSTHRU_IRT_OWNER, p->irte_first + i, &e) ?:
-	       msix_entry_write(&p->phys, i, (uint64_t)hi << 32 | lo, data);
-}
-
-/* Seeds 003/004: every vector is allocated when MSI-X is enabled, so an
- * unmask later can neither fail nor lose an interrupt. */
-static int ops_alloc_all(void *ctx, unsigned nvec)
-{
-	struct passthru *p = ctx;
-	unsigned i;
-	int err;
-
-	err = irq_vector_alloc(nvec, &p->host_first);
-	if (err)
-		return err;
-	err = vtd_irt_alloc(&p->unit->irt, PASSTHRU_IRT_OWNER, nvec, &p->irte_first);
-	if (err) {
-		irq_vector_free(p->host_first, nvec);
-		return err;
-	}
-	for (i = 0; i < nvec && !err; i++)
-		err = irq_set_hook((uint8_t)(p->host_first + i), on_device_irq, p) ?:
-		      route_entry(p, i);
-	if (err) {
-		vtd_irt_free(&p->unit->irt, PASSTHRU_IRT_OWNER, p->irte_first, nvec);
-		irq_vector_free(p->host_first, nvec);
-	}
-	return err;
-}
-
-static void ops_free_all(void *ctx, unsigned nvec)
-{
-	struct passthru *p = ctx;
-
-	vtd_irt_free(&p->unit->irt, PASSTHRU_IRT_OWNER, p->irte_first, nvec);
-	irq_vector_free(p->host_first, nvec);
-}
-
-/* The guest's message, decoded, goes to the delivery mode, which sets up
- * the entry's IRTE (or keeps it on the host vector and remembers the
- * guest's). */
-static int ops_route(void *ctx, unsigned i, uint64_t addr, uint32_t data)
-{
-	struct passthru *p = ctx;
-	struct ptemu_msi msg;
-	const char *why;
-
-	if (ptemu_msi_decode(addr, data, &msg, &why) ||
-	    p->guest->mode.delivery->setup_entry(p, i, &msg, &why)) {
-		if (ratelimit_allow(&rl_msi))
-			printf("hv: guest MSI-X entry %u: address 0x%lx data 0x%x refused: %s; "
-			       "it delivers nothing\n", i, addr, data, why);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static void ops_mask(void *ctx, unsigned i, bool masked)
-{
-	struct passthru *p = ctx;
-
-	msix_entry_mask(&p->phys, i, masked);
-}
-
-static bool ops_phys_pending(void *ctx, unsigned i)
-{
-	struct passthru *p = ctx;
-
-	return msix_pending(&p->phys, i) == 1;
-}
-
-static void ops_deliver(void *ctx, unsigned i)
-{
-	struct passthru *p = ctx;
-
-	if (p->guest_nmi[i])
-		vlapic_nmi(&p->guest->vlapic);
-	else
-		vlapic_accept(&p->guest->vlapic, p->guest_vec[i], false);
-}
-
-static const struct vmsix_ops vmsix_hv_ops = {
-	.alloc_all = ops_alloc_all, .free_all = ops_free_all, .route = ops_route,
-	.mask = ops_mask, .phys_pending = ops_phys_pending, .deliver = ops_deliver,
-};
-
-void passthru_release(struct passthru *p)
-{
-	unsigned i;
-
-	if (!p->active)
-		return;
-	vmsix_ctrl_write(&p->vm, 0);
-	for (i = 0; i < p->vm.nvec; i++)
-		p->entries[i].pending = false;
-}
-
-void passthru_describe_waiting(const struct passthru *p)
-{
-	unsigned i, shown = 0;
-
-	if (!p->active)
-		return;
-	printf("  device: MSI-X %s%s;", p->vm.enabled ? "enabled" : "disabled",
-	       p->vm.fmask ? ", function masked" : "");
-	for (i = 0; i < p->vm.nvec && shown < 8; i++) {
-		const struct vmsix_entry *e = &p->entries[i];
-		int phys = msix_pending(&p->phys, i);
-
-		if (e->masked && !e->pending && phys != 1)
-			continue;
-		shown++;
-		printf(" entry %u%s%s%s%s host 0x%02x (%lu taken)", i,
-		       e->masked ? " masked" : "", e->pending ? " pending" : "",
-		       e->live ? " live" : "", phys == 1 ? " phys-pending" : "",
-		       p->host_first + i, irq_count((uint8_t)(p->host_first + i)));
-	}
-	printf("%s\n", shown ? "" : " no entry unmasked or pending");
-}
-
-bool passthru_irqs_live(const struct passthru *p)
-{
-	return p->active && p->vm.enabled;
-}
-
-bool passthru_covers(const struct passthru *p, uint64_t gpa)
-{
-	return p->active && ptemu_page_trapped(&p->emu, gpa);
-}
-
-bool passthru_mmio(struct passthru *p, uint64_t gpa, uint8_t size, bool write,
-		   uint64_t *val)
-{
-	enum ptemu_verdict v;
-	int err;
-
-	if (!p->active)
-		return false;
-	v = ptemu_mmio(&p->emu, gpa, size, write, val, &err);
-	if (v == PTEMU_OUTSIDE)
-		return false;
-	if (v >= PTEMU_REFUSE_SIZE && ratelimit_allow(&rl_mmio))
-		printf("hv: guest %u-byte %s at 0x%lx in a trapped MSI-X page refused: %s\n",
-		       size, write ? "write" : "read", gpa, ptemu_verdict_name(v));
-	if (v >= PTEMU_REFUSE_SIZE || err)
-		p->bad_accesses++;
-	return true;
-}
-
-/* ---- assignment ---- */
 
 /* The memory BARs of dev as the firmware placed them (I/O BARs are not
  * given to the guest). */
@@ -367,20 +118,6 @@ static int bars_map(struct passthru *p, struct guest *g)
 	return 0;
 }
 
-static void emu_init(struct passthru *p, unsigned nvec)
-{
-	struct ptemu *e = &p->emu;
-
-	e->msix_cap = p->dev->msix_cap;
-	e->table_gpa = p->phys.table_pa;
-	e->table_len = (uint64_t)nvec * PCI_MSIX_ENTRY_SIZE;
-	e->pba_gpa = p->phys.pba_pa;
-	e->pba_len = ALIGN_UP(nvec, 64) / 8;
-	e->vm = &p->vm;
-	e->ops = &ptemu_hw_ops;
-	e->ctx = p;
-}
-
 static int refuse(const struct pci_dev *dev, const char *why)
 {
 	printf("assign: %02x:%02x.%u refused: %s\n", dev->bus, dev->dev, dev->fn, why);
@@ -418,8 +155,8 @@ int passthru_assign(struct passthru *p, struct guest *g, const struct pci_dev *d
 	p->guest_nmi = calloc(nvec, sizeof(*p->guest_nmi));
 	if (!p->entries || !p->guest_vec || !p->guest_nmi)
 		return -ENOMEM;
-	emu_init(p, nvec);
-	err = vmsix_init(&p->vm, nvec, p->entries, &vmsix_hv_ops, p) ?: bars_map(p, g);
+	passthru_emu_init(p, nvec);
+	err = vmsix_init(&p->vm, nvec, p->entries, &passthru_vmsix_ops, p) ?: bars_map(p, g);
 	if (err)
 		return err;
 	/* The device starts quiet: every entry masked, MSI-X on physically

@@ -1,11 +1,11 @@
-/* The assigned device as the guest sees it (msix=trap, delivery=inject,
- * eoi=trap): a PCI function alone on the guest's bus 0 (configuration
- * mechanism #1, trapped), its BARs mapped at their host addresses except
- * the MSI-X table and PBA pages, whose accesses exit and are emulated by
- * the virtual MSI-X state machine (hv/vmsix.c). Every vector gets a host
- * vector and an IRTE up front when the guest enables MSI-X; a physical
- * interrupt exits to the hv, which marks the guest's vector in the
- * virtual LAPIC. */
+/* The assigned device as the guest sees it: a PCI function alone on the
+ * guest's bus 0 (configuration mechanism #1, trapped; passthru_cfg.c), its
+ * BARs mapped at their host addresses except the MSI-X table and PBA
+ * pages while msix=trap (passthru.c), whose accesses exit and are
+ * emulated by the virtual MSI-X state machine (hv/vmsix.c, on the device
+ * in passthru_msix.c). Every entry gets a host vector and an IRTE up
+ * front when the guest enables MSI-X (seeds 003/004); what an IRTE
+ * delivers, and where, is the delivery mode's (hv/delivery/). */
 #ifndef HV_PASSTHRU_H
 #define HV_PASSTHRU_H
 
@@ -67,6 +67,11 @@ bool passthru_irqs_live(const struct passthru *p);
 /* Whether the guest may drive the device itself (an NVMe only with
  * guestnvme=yes: see bars_withheld). */
 bool passthru_guest_drives(const struct passthru *p);
+/* Between the passthru files: the virtual MSI-X ops on the device, and
+ * the trapped-page emulator's set-up for nvec entries. */
+extern const struct vmsix_ops passthru_vmsix_ops;
+void passthru_emu_init(struct passthru *p, unsigned nvec);
+
 /* One line for a guest that waits in vain: the entries that are unmasked
  * or pending (virtually or in the device's PBA), their host vectors. */
 void passthru_describe_waiting(const struct passthru *p);
