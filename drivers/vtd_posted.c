@@ -79,3 +79,16 @@ bool vtd_pid_on(const struct vtd_pid *d)
 	 * 5.2.3); one load of the quadword sees it or not. */
 	return __atomic_load_n(&d->ctl, __ATOMIC_ACQUIRE) & VTD_PID_ON;
 }
+
+bool vtd_pid_take(struct vtd_pid *d, uint64_t pir[4])
+{
+	uint64_t any = 0;
+	unsigned i;
+
+	__atomic_fetch_and(&d->ctl, ~VTD_PID_ON, __ATOMIC_SEQ_CST);
+	for (i = 0; i < 4; i++) {
+		pir[i] = __atomic_exchange_n(&d->pir[i], 0, __ATOMIC_SEQ_CST);
+		any |= pir[i];
+	}
+	return any != 0;
+}

@@ -85,4 +85,11 @@ int vtd_pid_init(struct vtd_pid *d, uint8_t nv, uint32_t apic_id, bool x2apic);
  * has not processed (ON), read once. */
 bool vtd_pid_on(const struct vtd_pid *d);
 
+/* Take every posted request into pir (bit v of the 256: vector v) and
+ * clear them in d: ON first, then each PIR quadword in one atomic
+ * exchange, so a request the unit posts meanwhile (it ORs bits in and
+ * sets ON, VT-d 5.2.3) is either taken now or left with ON set for the
+ * next take. Whether any bit was taken. */
+bool vtd_pid_take(struct vtd_pid *d, uint64_t pir[4]);
+
 #endif

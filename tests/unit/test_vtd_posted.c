@@ -203,6 +203,32 @@ static void test_pid_on(void **state)
 	assert_true(vtd_pid_on(d));
 }
 
+/* Taking clears ON and every PIR bit and hands them back where they
+ * were; NV, NDST and SN stay. */
+static void test_pid_take(void **state)
+{
+	struct vtd_pid *d = &pid_buf[0];
+	uint8_t *b = (uint8_t *)d;
+	uint64_t pir[4] = { 1, 1, 1, 1 };
+
+	(void)state;
+	assert_int_equal(vtd_pid_init(d, 0xf2, 0x12, false), 0);
+	assert_false(vtd_pid_take(d, pir));
+	assert_true(pir[0] == 0 && pir[1] == 0 && pir[2] == 0 && pir[3] == 0);
+	b[0x41 / 8] |= 1u << (0x41 % 8);
+	b[0xff / 8] |= 1u << (0xff % 8);
+	b[0x10 / 8] |= 1u << (0x10 % 8);
+	b[32] |= 3;					/* ON and SN */
+	assert_true(vtd_pid_take(d, pir));
+	assert_true(pir[0] == 1ULL << 0x10);
+	assert_true(pir[1] == 1ULL << 1);
+	assert_true(pir[2] == 0);
+	assert_true(pir[3] == 1ULL << 63);
+	assert_false(vtd_pid_on(d));
+	assert_true(d->pir[0] == 0 && d->pir[1] == 0 && d->pir[3] == 0);
+	assert_true(d->ctl == (0x0000120000f20000ULL | VTD_PID_SN));
+}
+
 static void test_pid_refused(void **state)
 {
 	struct vtd_pid *d = &pid_buf[0];
@@ -378,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_irte_posted_valid),
 		cmocka_unit_test(test_pid_layout),
 		cmocka_unit_test(test_pid_on),
+		cmocka_unit_test(test_pid_take),
 		cmocka_unit_test(test_pid_refused),
 		cmocka_unit_test(test_update_posted_fresh),
 		cmocka_unit_test(test_update_remapped_to_posted),
