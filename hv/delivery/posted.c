@@ -62,33 +62,38 @@ reason(char *why, unsigned len, unsigned *used, const char *fmt, ...)
 static int posted_usable(const struct guest *g, const struct delivery_mode *m, char *why,
 			 unsigned len)
 {
+	static const char untested[] = "this path has not run here";
 	const struct passthru *p = &g->pt;
 	const struct vcpu_ops *ops = g->vcpu.ops;
+	/* The last words stay whatever comes before them. */
+	unsigned room = len > sizeof(untested) + 2 ? len - (unsigned)sizeof(untested) - 2 : len;
 	char tmp[200];
 	unsigned used = 0;
 
 	if (len)
 		why[0] = '\0';
 	if (iommu_why_no_ir(tmp, sizeof(tmp)))
-		reason(why, len, &used, "no VT-d unit remaps interrupts here");
+		reason(why, room, &used, "no VT-d unit remaps interrupts here");
 	else if (!p->active || !p->unit)
-		reason(why, len, &used, "no device is assigned behind a VT-d unit");
+		reason(why, room, &used, "no device is assigned behind a VT-d unit");
 	else if (!(p->unit->cap & VTD_CAP_PI))
-		reason(why, len, &used, "VT-d unit %u of %02x:%02x.%u lacks CAP.PI (bit 59)",
+		reason(why, room, &used, "VT-d unit %u of %02x:%02x.%u lacks CAP.PI (bit 59)",
 		       p->unit->index, p->dev->bus, p->dev->dev, p->dev->fn);
 	if (!ops->posted)
-		reason(why, len, &used, "the %s backend has no posted interrupts (VMX only)",
+		reason(why, room, &used, "the %s backend has no posted interrupts (VMX only)",
 		       ops->name);
 	else if (ops == &vmx_ops && vmx_posted_cpu_check(tmp, sizeof(tmp)))
-		reason(why, len, &used, "%s", tmp);
+		reason(why, room, &used, "%s", tmp);
 	/* Posted vectors land in the virtual-APIC page, which only
 	 * virtual-interrupt delivery evaluates; a trapped or pv EOI never
 	 * sees them. */
 	if (m->eoi != &eoi_hw_ops)
-		reason(why, len, &used, "needs eoi=hw (virtual-interrupt delivery)");
+		reason(why, room, &used, "needs eoi=hw (virtual-interrupt delivery)");
 	if (!used)
 		return 0;
-	reason(why, len, &used, "this path has not run here");
+	if (used >= room)
+		used = room - 1;	/* the cut reason's terminator */
+	reason(why, len, &used, "%s", untested);
 	return -ENODEV;
 }
 
