@@ -19,7 +19,7 @@
  * SVT sit where the remapped format has them (vtd_irte.h) ---- */
 
 /* Low quadword, bits 63:0. */
-#define VTD_PIRTE_URG		BIT(14)		/* urgent: notify even with SN set */
+#define VTD_PIRTE_URG		BIT(14)		/* urgent: notify despite SN */
 #define VTD_PIRTE_PDA_LO	GENMASK(63, 38)	/* descriptor address bits 31:6 */
 #define VTD_PIRTE_LO_RSVD	(GENMASK(7, 2) | GENMASK(13, 12) | GENMASK(37, 24))
 /* High quadword, bits 127:64 (positions below are within hi). */

@@ -147,7 +147,9 @@ static int posted_start(struct guest *g, char *why, unsigned len)
 		snprintf(why, len, "no host vector left for the notification (error %d)", err);
 		return err;
 	}
-	/* VT-d 9.12: the unit notifies NDST, this CPU, which runs the vCPU. */
+	/* VT-d 9.12: the unit notifies NDST, this CPU, which runs the vCPU;
+	 * its form follows IRTA.EIME, which the hv sets from the local APIC's
+	 * mode (as irte_route_local's destinations). */
 	err = irq_set_hook(pv.nv, on_notify, g) ?:
 	      vtd_pid_init(pid, pv.nv, lapic_id(), lapic_x2apic());
 	if (err)
