@@ -195,47 +195,74 @@ int vtd_irt_free(struct vtd_irt *t, uint16_t owner, unsigned first, unsigned cou
 	return 0;
 }
 
-int vtd_irt_update(struct vtd_irt *t, uint16_t owner, unsigned index,
-		   const union vtd_irte *e)
+/*
+ * Store e into slot so the hardware never fetches a torn entry; then one
+ * index-selective IEC flush. The IOMMU fetches an entry as two 64-bit
+ * reads and may do so at any time (an IEC miss):
+ * - disabling: P is cleared before anything else changes;
+ * - enabling or changing: the high half (SID/SQ/SVT) first, then, after a
+ *   barrier, the low half with P, vector and destination. With the old
+ *   entry not present, P comes last, so a fetch sees either not-present
+ *   or the whole new entry. With it present (the usual re-target of the
+ *   same source, as in Jailhouse's vtd_update_irte) the high half is
+ *   normally unchanged and the low half changes in one store; if the
+ *   source changes too, the in-between entry is the old target validated
+ *   against the new source, both of this owner's. (VT-d 6.5.2.7: software
+ *   updates the entry, then invalidates the IEC.)
+ * - a posted-format entry, old or new, whose high half changes: that half
+ *   holds descriptor address bits 63:32 (VT-d 9.11), so an in-between
+ *   entry would post into memory nobody named, or pair one format's low
+ *   half with the other's high half. P is cleared first; the device entry
+ *   is masked while its IRTE changes, so nothing is lost.
+ */
+static int irt_store(struct vtd_irt *t, unsigned index, const union vtd_irte *e)
 {
-	union vtd_irte *slot;
-
-	if (index >= t->size)
-		return -EINVAL;
-	if (!owner || t->owner[index] != owner)
-		return -EPERM;
-	if ((e->lo & (VTD_IRTE_LO_RSVD | VTD_IRTE_IM)) || (e->hi & VTD_IRTE_HI_RSVD) ||
-	    FIELD_GET(VTD_IRTE_SVT, e->hi) == 3)
-		return -EINVAL;
-	slot = &t->table[index];
+	union vtd_irte *slot = &t->table[index];
+	uint64_t old_lo = ((volatile uint64_t *)slot)[0];
+	uint64_t old_hi = ((volatile uint64_t *)slot)[1];
 
 	if (!(e->lo & VTD_IRTE_P)) {
-		/* Disabling: clear P before anything else changes. */
 		irte_write(slot, 0, e->lo);
 		irt_barrier(t);
 		irte_write(slot, 1, e->hi);
 	} else {
-		/*
-		 * The IOMMU fetches an entry as two 64-bit reads and may do so
-		 * at any time (an IEC miss), so it must never find a torn
-		 * entry. Write the high half (SID/SQ/SVT) first, then, after
-		 * a barrier, the low half with P, vector and destination:
-		 * - old entry not present: P comes last, so a fetch sees
-		 *   either not-present or the whole new entry;
-		 * - old entry present (the usual re-target of the same
-		 *   source, as in Jailhouse's vtd_update_irte): the high half
-		 *   is normally unchanged and the low half changes in one
-		 *   store. If the source changes too, the in-between entry is
-		 *   the old target validated against the new source, both of
-		 *   this owner's; never a vector/destination against an
-		 *   unrelated source. (VT-d 6.5.2.7: software updates the
-		 *   entry, then invalidates the IEC.)
-		 */
+		if ((old_lo & VTD_IRTE_P) && old_hi != e->hi &&
+		    ((old_lo | e->lo) & VTD_IRTE_IM)) {
+			irte_write(slot, 0, 0);
+			irt_barrier(t);
+		}
 		irte_write(slot, 1, e->hi);
 		irt_barrier(t);
 		irte_write(slot, 0, e->lo);
 	}
 	return irt_flush(t, index, 0);
+}
+
+/* 0 when index is owner's; -EINVAL out of range, -EPERM not owner's. */
+static int irt_owned(const struct vtd_irt *t, uint16_t owner, unsigned index)
+{
+	if (index >= t->size)
+		return -EINVAL;
+	return owner && t->owner[index] == owner ? 0 : -EPERM;
+}
+
+int vtd_irt_store(struct vtd_irt *t, uint16_t owner, unsigned index,
+		  const union vtd_irte *e)
+{
+	return irt_owned(t, owner, index) ?: irt_store(t, index, e);
+}
+
+int vtd_irt_update(struct vtd_irt *t, uint16_t owner, unsigned index,
+		   const union vtd_irte *e)
+{
+	int err = irt_owned(t, owner, index);
+
+	if (err)
+		return err;
+	if ((e->lo & (VTD_IRTE_LO_RSVD | VTD_IRTE_IM)) || (e->hi & VTD_IRTE_HI_RSVD) ||
+	    FIELD_GET(VTD_IRTE_SVT, e->hi) == 3)
+		return -EINVAL;
+	return irt_store(t, index, e);
 }
 
 int vtd_irt_owner(const struct vtd_irt *t, unsigned index)

@@ -25,7 +25,8 @@
 #define  VTD_IRTE_DLM_FIXED	0
 #define  VTD_IRTE_DLM_LOWPRI	1
 #define VTD_IRTE_AVAIL		GENMASK(11, 8)	/* ignored by hardware */
-#define VTD_IRTE_IM		BIT(15)		/* 0 remapped, 1 posted format */
+#define VTD_IRTE_IM		BIT(15)		/* 0 remapped, 1 posted format (VT-d
+						 * 9.11, drivers/vtd_posted.h) */
 #define VTD_IRTE_V		GENMASK(23, 16)	/* vector */
 #define VTD_IRTE_DST		GENMASK(63, 32)	/* x2APIC: 32-bit APIC id */
 #define VTD_IRTE_DST_XAPIC	GENMASK(47, 40)	/* xAPIC: 8-bit APIC id */
@@ -145,9 +146,18 @@ int vtd_irt_free(struct vtd_irt *t, uint16_t owner, unsigned first, unsigned cou
 
 /* Write e into owner's entry index so the hardware never fetches a torn
  * entry, then one index-selective IEC flush; returns its error. -EPERM if
- * not owner's, -EINVAL for a bad index, reserved bits or the posted format. */
+ * not owner's, -EINVAL for a bad index, reserved bits or the posted format
+ * (vtd_irt_update_posted in drivers/vtd_posted.h writes that). */
 int vtd_irt_update(struct vtd_irt *t, uint16_t owner, unsigned index,
 		   const union vtd_irte *e);
+
+/* vtd_irt_update's ordered store and flush without its format check, for
+ * another format's own checked update (vtd_irt_update_posted,
+ * drivers/vtd_posted.h). A posted-format entry, old or new, whose high
+ * half changes goes through not-present. -EPERM if not owner's, -EINVAL
+ * for a bad index. */
+int vtd_irt_store(struct vtd_irt *t, uint16_t owner, unsigned index,
+		  const union vtd_irte *e);
 
 /* Owner of entry index (0 = free), or -EINVAL out of range. */
 int vtd_irt_owner(const struct vtd_irt *t, unsigned index);

@@ -38,7 +38,7 @@
 #define  VTD_CAP_DWD		BIT(54)		/* write draining */
 #define  VTD_CAP_DRD		BIT(55)		/* read draining */
 #define  VTD_CAP_FL1GP		BIT(56)		/* first-level 1 GiB pages */
-#define  VTD_CAP_PI		BIT(59)		/* posted interrupts, VT-d 9.10 */
+#define  VTD_CAP_PI		BIT(59)		/* posted interrupts (vtd_posted.h) */
 #define  VTD_CAP_FL5LP		BIT(60)		/* first-level 5-level paging */
 #define  VTD_CAP_ESIRTPS	BIT(62)		/* SIRTP also invalidates the IEC */
 #define  VTD_CAP_ESRTPS		BIT(63)		/* SRTP also invalidates caches */

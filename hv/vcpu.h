@@ -131,6 +131,12 @@ struct vcpu_ops {
 	 * guest_deadline, watchdog or not. Ticks that land while the hv runs
 	 * set timer_fired instead. 0, or -ENODEV with the reason in why. */
 	int (*exit_timer)(struct vcpu *v, uint64_t period_tsc, char *why, unsigned len);
+	/* delivery=posted: process interrupts posted to the descriptor at
+	 * desc_pa (64-byte aligned) when vector nv arrives while the guest
+	 * runs; nv 0 turns it off. Takes effect at the next reset (a mode
+	 * starts before the guest does). 0; -EINVAL or -ENODEV (the CPU
+	 * cannot) with the reason in why. NULL: the backend has none. */
+	int (*posted)(struct vcpu *v, uint8_t nv, uint64_t desc_pa, char *why, unsigned len);
 };
 
 #define HV_INJECT_MAX	(1u << 20)

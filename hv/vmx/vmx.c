@@ -7,6 +7,7 @@
 #include <string.h>
 #include "hv/vmx/vmx.h"
 #include "hv/vmx/vmx_decode.h"
+#include "hv/vmx/vmx_posted.h"
 #include "hv/mem.h"
 #include "hv/trap.h"
 #include "drivers/cpu.h"
@@ -78,6 +79,7 @@ static void vmx_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	s->have_exit = false;
 	s->event = s->held = (struct vmx_event){ 0 };
 	vmx_vmcs_setup(s, bs);
+	vmx_posted_load(s);
 	for (i = 0; i < VREG_COUNT; i++)
 		if (vmx_reg_msr[i])
 			cpu_wrmsr(vmx_reg_msr[i], 0);
@@ -575,4 +577,5 @@ const struct vcpu_ops vmx_ops = {
 	.dump = vmx_dump,
 	.exit_timer = vmx_exit_timer,
 	.info = vmx_info,
+	.posted = vmx_posted,
 };
