@@ -20,7 +20,6 @@
 #include "hv/passthru.h"
 #include "hv/delivery/msi_map_check.h"
 #include "hv/guest.h"
-#include "hv/hv.h"
 #include "drivers/vtd_irte.h"
 #include "drivers/vtd_regs.h"
 
