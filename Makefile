@@ -27,6 +27,7 @@ NASMFLAGS  := -f elf64 -g
 HV_SRCS    := $(wildcard hv/*.c hv/delivery/*.c hv/svm/*.c hv/vmx/*.c drivers/*.c)
 HV_ASMS    := $(wildcard hv/*.asm hv/svm/*.asm hv/vmx/*.asm) drivers/cpu.asm
 GUEST_SRCS := $(wildcard guest/*.c) hv/libc_nofs.c drivers/pci.c drivers/text.c drivers/msix.c \
+	drivers/vtd_irte.c \
 	drivers/e1000e.c $(wildcard drivers/nvme*.c drivers/irq_source*.c)
 GUEST_ASMS := $(wildcard guest/*.asm) drivers/cpu.asm
 BOOT_SRCS  := $(wildcard boot/*.c) hv/options.c hv/libc_nofs.c

@@ -24,6 +24,8 @@ void guard_mmio_selftest(void);
 void guard_msi_selftest(void);
 /* ST_GUARD_BAR: BAR move attempts, any device. */
 void guard_bar_selftest(void);
+/* ST_MAP_ATTACK: hostile messages in the guest's own table (msix=map). */
+void map_attack_selftest(void);
 /* BENCH_IRQ_LATENCY, BENCH_IRQ_RATE (82574), BENCH_MSIX_UPDATE (any). */
 void irq_bench_latency(unsigned long iters, unsigned long warmup);
 void irq_bench_rate(unsigned long iters, unsigned long warmup);

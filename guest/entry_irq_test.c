@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "guest/devtest.h"
 #include "guest/guest.h"
+#include "guest/irqsrc.h"
 #include "guest/lapic.h"
 #include "guest/pci.h"
 #include "drivers/cpu.h"
@@ -61,7 +62,8 @@ void entry_irq_selftest(void)
 	uint64_t addr;
 	uint32_t data;
 	uint16_t ctrl0;
-	long r;
+	long r = 0;
+	int err;
 
 	if (guest_pci_find(&d) || !d.msix_cap)
 		return report(HC_SKIP, ENTRY_NAME, "no MSI-X device at 00:00.0");
@@ -71,14 +73,21 @@ void entry_irq_selftest(void)
 	idt_set_handler(ENTRY_VEC, entry_isr);
 	ctrl0 = msix_ctrl_read(&m);
 	msix_ctrl_update(&m, PCI_MSIX_CTRL_ENABLE, PCI_MSIX_CTRL_MASKALL);
-	msix_compat_msg(GUEST_APIC_DEST, ENTRY_VEC, &addr, &data);
-	msix_entry_write(&m, 0, addr, data);
-	msix_ctrl_update(&m, PCI_MSIX_CTRL_MASKALL, PCI_MSIX_CTRL_ENABLE);
-	msix_entry_mask(&m, 0, false);
-	r = entry_raise(&in_spin, &late);
+	/* Enabled under the function mask first: with msix=map the message
+	 * comes from HC_MSI_MAP, which needs MSI-X on. */
+	msix_ctrl_update(&m, 0, PCI_MSIX_CTRL_ENABLE);
+	err = irqsrc_msg(0, ENTRY_VEC, &addr, &data);
+	if (!err) {
+		msix_entry_write(&m, 0, addr, data);
+		msix_ctrl_update(&m, PCI_MSIX_CTRL_MASKALL, 0);
+		msix_entry_mask(&m, 0, false);
+		r = entry_raise(&in_spin, &late);
+	}
 	msix_entry_mask(&m, 0, true);
 	msix_ctrl_update(&m, CTRL_BITS, ctrl0 & CTRL_BITS);
 	idt_set_handler(ENTRY_VEC, NULL);
+	if (err)
+		return report(HC_FAIL, ENTRY_NAME, "no message for entry 0 (error %d)", err);
 	if (r)
 		return report(HC_FAIL, ENTRY_NAME, "HC_RAISE_HOST_IRQ returned %ld", r);
 	if (in_spin == 0 && late == 1)

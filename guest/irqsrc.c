@@ -11,6 +11,7 @@
 #include "guest/pci.h"
 #include "drivers/cpu.h"
 #include "hv/hypercall_abi.h"
+#include "hv/options.h"
 
 #define MS_PER_SEC		1000
 #define DEFAULT_TSC_HZ		1000000000ull
@@ -81,9 +82,35 @@ int irqsrc_mask(struct irqsrc *s, unsigned i, bool masked)
 	return err;
 }
 
+bool irqsrc_map_mode(void)
+{
+	return guest_info.msix == OPT_MSIX_MAP;
+}
+
 /* Compatibility format, fixed delivery, edge, physical destination: what a
- * guest OS writes (SDM vol 3, 11.11.1 and 11.11.2). The entry is masked
- * while address and data change (PCI 3.0 6.8.3.5), then restored. */
+ * guest OS writes (SDM vol 3, 11.11.1 and 11.11.2). With msix=map the hv
+ * owns the IRTE behind the entry and says what points at it. */
+int irqsrc_msg(unsigned i, uint8_t vector, uint64_t *addr, uint32_t *data)
+{
+	struct hc_msi_msg m;
+	long err;
+
+	if (!irqsrc_map_mode()) {
+		msix_compat_msg(GUEST_APIC_DEST, vector, addr, data);
+		return 0;
+	}
+	err = hc(HC_MSI_MAP, (long)i, vector, GUEST_APIC_DEST, (long)(uintptr_t)&m);
+	if (err) {
+		printf("irqsrc: HC_MSI_MAP(entry %u, vector 0x%x) returned %ld\n", i, vector, err);
+		return (int)err;
+	}
+	*addr = m.addr;
+	*data = (uint32_t)m.data;
+	return 0;
+}
+
+/* The entry is masked while address and data change (PCI 3.0 6.8.3.5),
+ * then restored. */
 int irqsrc_retarget(struct irqsrc *s, unsigned i, uint8_t vector)
 {
 	uint64_t addr;
@@ -96,8 +123,7 @@ int irqsrc_retarget(struct irqsrc *s, unsigned i, uint8_t vector)
 			s->vector[i] = vector;
 		return err;
 	}
-	msix_compat_msg(GUEST_APIC_DEST, vector, &addr, &data);
-	err = msix_entry_write(s->src.msix, i, addr, data);
+	err = irqsrc_msg(i, vector, &addr, &data) ?: msix_entry_write(s->src.msix, i, addr, data);
 	if (!err)
 		s->vector[i] = vector;
 	if (!err && !s->masked[i])

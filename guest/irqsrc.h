@@ -1,6 +1,7 @@
 /* The guest's interrupt source for its tests and benchmarks: the assigned
  * device through its driver in drivers/irq_source.c (its MSI-X entries
- * programmed with compatibility-format messages to guest vectors) or the
+ * programmed with compatibility-format messages to guest vectors, or with
+ * msix=map the remappable-format ones HC_MSI_MAP hands out) or the
  * local APIC timer, as the hv says (hc_guest_info.source); per-vector
  * delivery counters, and the waits an emulated throttle needs. */
 #ifndef GUEST_IRQSRC_H
@@ -54,6 +55,13 @@ uint32_t irqsrc_delivered(const struct irqsrc *s, unsigned i);
 uint32_t irqsrc_stray(void);
 /* Mask or unmask entry i (read-modify-write of vector control, flushed). */
 int irqsrc_mask(struct irqsrc *s, unsigned i, bool masked);
+/* Whether the guest runs msix=map (its MSI-X table is the device's own). */
+bool irqsrc_map_mode(void);
+/* The message entry i of the assigned device must hold to deliver vector
+ * to this vCPU: compatibility format, or with msix=map the pair HC_MSI_MAP
+ * returns (one hypercall, which also retargets the entry). 0 or the
+ * hypercall's error. */
+int irqsrc_msg(unsigned i, uint8_t vector, uint64_t *addr, uint32_t *data);
 /* Mask, rewrite the data for vector, restore the mask bit as it was. */
 int irqsrc_retarget(struct irqsrc *s, unsigned i, uint8_t vector);
 /* Wait (IF=1) until entry i may be raised again without QEMU holding it. */

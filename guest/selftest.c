@@ -126,6 +126,7 @@ void selftest_run(unsigned long id)
 		[ST_GUARD_FORGE] = forge_selftest, [ST_GUARD_FLOOD] = flood_selftest,
 		[ST_NATIVE_DMA] = native_dma_selftest,
 		[ST_HOST_IRQ] = host_irq_selftest,
+		[ST_MAP_ATTACK] = map_attack_selftest,
 	};
 
 	if (id >= ST_COUNT || !tests[id]) {

@@ -28,8 +28,10 @@ enum hc_number {
 				   (a self-IPI, taken once the guest runs again);
 				   op 1 returns how many of them the hv has taken */
 	HC_MSI_MAP = 13,	/* (entry, vector, dest_apic_id, struct hc_msi_msg *out)
-				   -> 0: msix=map only; the remappable-format message the
-				   guest writes into that entry of its MSI-X table */
+				   -> 0: msix=map only (else -EPERM), MSI-X enabled; the
+				   remappable-format message the guest writes into that
+				   entry of its MSI-X table, valid until MSI-X is disabled;
+				   a call for a live entry retargets it (no rewrite needed) */
 	HC_PV_EOI = 14,		/* (uint64_t *flag, 8-byte aligned in guest RAM; 0: off)
 				   -> 0: eoi=pv only; see HC_PV_EOI_PENDING */
 	HC_COUNT
@@ -68,8 +70,20 @@ enum hc_selftest_id {
 	ST_NATIVE_DMA,		/* hostile: DMA-written MSIs at the hv's IRTEs
 				   (iters = IRT handle, warmup = sink vector) */
 	ST_HOST_IRQ,		/* the guest's IF and CR8 cannot mask the hv's interrupts */
+	ST_MAP_ATTACK,		/* hostile (msix=map): messages of its own in its table;
+				   iters = ST_MAP_ARGS, warmup = IRT size */
 	ST_COUNT
 };
+
+/* ST_MAP_ATTACK's work.iters: an IRT handle of the hv's own whose IRTE is
+ * live but validates another requester (bits 15:0), the host vector it
+ * targets, on which the hv counts (23:16), and whether the hv runs under
+ * QEMU, which passes compatibility-format MSIs (bit 24). */
+#define ST_MAP_FOREIGN(a)	((a) & 0xffffUL)
+#define ST_MAP_SINK(a)		(((a) >> 16) & 0xffUL)
+#define ST_MAP_ON_QEMU(a)	(((a) >> 24) & 1UL)
+#define ST_MAP_ARGS(h, v, q)	((unsigned long)(h) | (unsigned long)(v) << 16 | \
+				 (unsigned long)!!(q) << 24)
 
 enum hc_bench_id {
 	BENCH_VMEXIT,

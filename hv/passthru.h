@@ -3,7 +3,8 @@
  * BARs mapped at their host addresses except the MSI-X table and PBA
  * pages while msix=trap (passthru.c), whose accesses exit and are
  * emulated by the virtual MSI-X state machine (hv/vmsix.c, on the device
- * in passthru_msix.c). Every entry gets a host vector and an IRTE up
+ * in passthru_msix.c). With msix=map (passthru_map.c) the table pages are
+ * the guest's and only Message Control stays trapped. Every entry gets a host vector and an IRTE up
  * front when the guest enables MSI-X (seeds 003/004); what an IRTE
  * delivers, and where, is the delivery mode's (hv/delivery/). */
 #ifndef HV_PASSTHRU_H
@@ -39,6 +40,7 @@ struct passthru {
 	unsigned irte_first;
 	uint64_t bad_accesses;		/* refused trapped-page accesses, bad
 					   table/PBA accesses */
+	bool mapped;			/* msix=map: table pages in the NPT */
 };
 
 /* Take dev for the guest: BARs, trapped pages, nested mappings. Refuses
@@ -69,8 +71,30 @@ bool passthru_irqs_live(const struct passthru *p);
 bool passthru_guest_drives(const struct passthru *p);
 /* Between the passthru files: the virtual MSI-X ops on the device, and
  * the trapped-page emulator's set-up for nvec entries. */
-extern const struct vmsix_ops passthru_vmsix_ops;
+extern const struct vmsix_ops passthru_vmsix_ops, passthru_vmsix_map_ops;
 void passthru_emu_init(struct passthru *p, unsigned nvec);
+
+/* ---- msix=map (passthru_map.c) ---- */
+
+/* Why map mode cannot run on p (no device; compatibility-format MSIs
+ * passing the remapping unit; a table page that also holds registers the
+ * guest may not write), written into buf; NULL when it can. */
+const char *passthru_map_refusal(const struct passthru *p, char *buf, size_t len);
+/* Enter map mode with MSI-X off: the table pages mapped into the guest
+ * (uncached, at their host addresses), a PBA page of its own read-only
+ * when the guest drives the device (else it stays trapped), the device's
+ * Function Mask set until the guest enables MSI-X. 0, or the error with
+ * the reason in why and nothing left mapped. */
+int passthru_map_start(struct passthru *p, char *why, unsigned len);
+/* Leave map mode with MSI-X off: every entry masked by the hv, the
+ * Function Mask clear, the pages trapped again (trap mode's state). */
+void passthru_map_stop(struct passthru *p);
+/* HC_MSI_MAP's work once its arguments are checked (msi_map_check.h):
+ * entry i to vector on the guest's vCPU through the delivery mode, then
+ * the remappable message of the entry's own IRTE in *addr, *data. 0, or
+ * -EINVAL when the delivery mode refused the message (logged). */
+int passthru_map_entry(struct passthru *p, unsigned i, uint8_t vector, uint64_t *addr,
+		       uint32_t *data);
 
 /* One line for a guest that waits in vain: the entries that are unmasked
  * or pending (virtually or in the device's PBA), their host vectors. */

@@ -1,6 +1,7 @@
 /* The assigned device's virtual MSI-X (hv/vmsix.c) on the physical one:
  * host vectors and IRTEs for every entry when the guest enables MSI-X,
- * each guest message handed to the delivery mode (see passthru.h). */
+ * each guest message handed to the delivery mode (see passthru.h); in
+ * msix=map the same state machine with the table left to the guest. */
 #include <errno.h>
 #include <stdio.h>
 #include "hv/passthru.h"
@@ -20,18 +21,23 @@ static void on_device_irq(uint8_t vector, void *ctx)
 	p->guest->mode.delivery->host_irq(p, (unsigned)(vector - p->host_first));
 }
 
-static int route_entry(struct passthru *p, unsigned i)
+/* trap: the hv writes the entry's remappable message into the physical
+ * table itself; map: the table is the guest's, which asks for the message
+ * by HC_MSI_MAP (msix_map.c), so only the IRTE is set. */
+static int route_entry(struct passthru *p, unsigned i, bool program_table)
 {
-	return irte_route_local(p->unit, PASSTHRU_IRT_OWNER, p->irte_first + i,
-				(uint8_t)(p->host_first + i), &p->sid) ?:
-	       irte_route_entry(&p->phys, i, (uint16_t)(p->irte_first + i));
+	int err = irte_route_local(p->unit, PASSTHRU_IRT_OWNER, p->irte_first + i,
+				   (uint8_t)(p->host_first + i), &p->sid);
+
+	if (!err && program_table)
+		err = irte_route_entry(&p->phys, i, (uint16_t)(p->irte_first + i));
+	return err;
 }
 
 /* Seeds 003/004: every vector is allocated when MSI-X is enabled, so an
  * unmask later can neither fail nor lose an interrupt. */
-static int ops_alloc_all(void *ctx, unsigned nvec)
+static int alloc_all(struct passthru *p, unsigned nvec, bool program_table)
 {
-	struct passthru *p = ctx;
 	unsigned i;
 	int err;
 
@@ -45,12 +51,17 @@ static int ops_alloc_all(void *ctx, unsigned nvec)
 	}
 	for (i = 0; i < nvec && !err; i++)
 		err = irq_set_hook((uint8_t)(p->host_first + i), on_device_irq, p) ?:
-		      route_entry(p, i);
+		      route_entry(p, i, program_table);
 	if (err) {
 		vtd_irt_free(&p->unit->irt, PASSTHRU_IRT_OWNER, p->irte_first, nvec);
 		irq_vector_free(p->host_first, nvec);
 	}
 	return err;
+}
+
+static int ops_alloc_all(void *ctx, unsigned nvec)
+{
+	return alloc_all(ctx, nvec, true);
 }
 
 static void ops_free_all(void *ctx, unsigned nvec)
@@ -107,6 +118,54 @@ static void ops_deliver(void *ctx, unsigned i)
 const struct vmsix_ops passthru_vmsix_ops = {
 	.alloc_all = ops_alloc_all, .free_all = ops_free_all, .route = ops_route,
 	.mask = ops_mask, .phys_pending = ops_phys_pending, .deliver = ops_deliver,
+};
+
+/* ---- msix=map: the same machine, the table the guest's ---- */
+
+static int map_alloc_all(void *ctx, unsigned nvec)
+{
+	return alloc_all(ctx, nvec, false);
+}
+
+/* MSI-X off or the guest stopped: every physical entry masked before its
+ * IRTE is cleared, so what the guest left in its table (its handles, now
+ * stale) can send nothing; one that still does hits a cleared IRTE and is
+ * blocked. A mapping lasts one enable: each entry is virtually masked
+ * again until the guest asks for it anew. */
+static void map_free_all(void *ctx, unsigned nvec)
+{
+	struct passthru *p = ctx;
+	unsigned i;
+
+	for (i = 0; i < nvec; i++) {
+		msix_entry_mask(&p->phys, i, true);
+		p->entries[i].masked = true;
+	}
+	ops_free_all(ctx, nvec);
+}
+
+/* The guest's vector-control mask bits are the device's own in this
+ * mode: the state machine's virtual mask only says whether the hv
+ * delivers what arrives (an entry the guest has not asked for pends). */
+static void map_mask(void *ctx, unsigned i, bool masked)
+{
+	(void)ctx; (void)i; (void)masked;
+}
+
+/* Enable and Function Mask stay virtual (config space is trapped); the
+ * device's Function Mask holds every entry while either says so. */
+static void map_fn_mask(void *ctx, bool masked)
+{
+	struct passthru *p = ctx;
+
+	msix_ctrl_update(&p->phys, masked ? 0 : PCI_MSIX_CTRL_MASKALL,
+			 masked ? PCI_MSIX_CTRL_MASKALL : 0);
+}
+
+const struct vmsix_ops passthru_vmsix_map_ops = {
+	.alloc_all = map_alloc_all, .free_all = map_free_all, .route = ops_route,
+	.mask = map_mask, .phys_pending = ops_phys_pending, .deliver = ops_deliver,
+	.fn_mask = map_fn_mask,
 };
 
 void passthru_release(struct passthru *p)

@@ -144,12 +144,16 @@ int vmsix_init(struct vmsix *m, unsigned nvec, struct vmsix_entry *storage,
 	return 0;
 }
 
-int vmsix_ctrl_write(struct vmsix *m, uint16_t value)
+static bool vmsix_fn_masked(const struct vmsix *m)
+{
+	return !m->enabled || m->fmask;
+}
+
+static int vmsix_ctrl_apply(struct vmsix *m, uint16_t value)
 {
 	bool enable = value & PCI_MSIX_CTRL_ENABLE;
 	int ret;
 
-	m->stats.traps++;
 	m->fmask = value & PCI_MSIX_CTRL_MASKALL;	/* table size is RO */
 	if (enable && !m->enabled) {
 		ret = vmsix_enable(m);
@@ -160,6 +164,19 @@ int vmsix_ctrl_write(struct vmsix *m, uint16_t value)
 		return 0;
 	}
 	return vmsix_sync_all(m);
+}
+
+/* fn_mask on every write, not only on a change: whoever else touched the
+ * device's Message Control meanwhile (the hv's native work) is undone. */
+int vmsix_ctrl_write(struct vmsix *m, uint16_t value)
+{
+	int ret;
+
+	m->stats.traps++;
+	ret = vmsix_ctrl_apply(m, value);
+	if (m->ops->fn_mask)
+		m->ops->fn_mask(m->ctx, vmsix_fn_masked(m));
+	return ret;
 }
 
 uint16_t vmsix_ctrl_read(const struct vmsix *m)
@@ -277,6 +294,26 @@ int vmsix_pba_read(const struct vmsix *m, uint32_t offset, uint8_t size, uint64_
 		if (vmsix_pending_bit(m, first + bit))
 			*value |= BIT(bit);
 	return 0;
+}
+
+/* Masked first, so a live entry leaves its old route before the new
+ * message is recorded; the unmask then routes it as a guest's would. */
+int vmsix_map_entry(struct vmsix *m, unsigned i, uint64_t addr, uint32_t data)
+{
+	struct vmsix_entry *e;
+	int ret;
+
+	if (i >= m->nvec)
+		return -EINVAL;
+	e = &m->e[i];
+	e->masked = true;
+	vmsix_sync(m, i);	/* only masks: cannot fail */
+	vmsix_set_msg(e, addr, data);
+	e->masked = false;
+	ret = vmsix_sync(m, i);
+	if (ret < 0)
+		e->masked = true;
+	return ret;
 }
 
 /* Live implies effectively unmasked and routed once; anything else pends,

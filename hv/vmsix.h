@@ -34,6 +34,12 @@ struct vmsix_ops {
 	bool (*phys_pending)(void *ctx, unsigned i);
 	/* Inject entry i's message into the guest now. */
 	void (*deliver)(void *ctx, unsigned i);
+	/* Optional (msix=map): after every control write, whether the
+	 * function as a whole is masked (MSI-X off or Function Mask set),
+	 * once the entries were synced and, on disable, freed. The guest's
+	 * table is the device's there, so only the physical Function Mask
+	 * can hold its entries. */
+	void (*fn_mask)(void *ctx, bool masked);
 };
 
 struct vmsix_entry {
@@ -78,6 +84,12 @@ int vmsix_table_read(const struct vmsix *m, uint32_t offset, uint8_t size, uint6
 /* Trapped PBA read: virtual pending bits, plus the device's while enabled.
  * -EINVAL and all ones if bad. */
 int vmsix_pba_read(const struct vmsix *m, uint32_t offset, uint8_t size, uint64_t *value);
+/* msix=map: the hv sets entry i's message on the guest's behalf (the
+ * guest writes the device's table itself) and unmasks it virtually, so
+ * it is routed now, or when the function is next unmasked. 0, -EINVAL
+ * for i beyond the table, or the route error (the entry stays virtually
+ * masked: what arrives for it pends). */
+int vmsix_map_entry(struct vmsix *m, unsigned i, uint64_t addr, uint32_t data);
 /* Entry i's physical interrupt reached the hv: deliver it, or set the
  * virtual pending bit if the guest cannot take it now. Exactly once. */
 void vmsix_fire(struct vmsix *m, unsigned i);

@@ -139,6 +139,19 @@ static const struct vmsix_ops fake_ops = {
 	.phys_pending = fake_phys_pending, .deliver = fake_deliver,
 };
 
+/* msix=map: the function's mask is applied to the device. */
+static void fake_fn_mask(void *ctx, bool masked)
+{
+	fake_log(ctx, 'X', masked);
+}
+
+static const struct vmsix_ops fake_map_ops = {
+	.alloc_all = fake_alloc_all, .free_all = fake_free_all,
+	.route = fake_route, .mask = fake_mask,
+	.phys_pending = fake_phys_pending, .deliver = fake_deliver,
+	.fn_mask = fake_fn_mask,
+};
+
 static void fake_setup(struct fake *f, unsigned nvec)
 {
 	memset(f, 0, sizeof(*f));
@@ -630,6 +643,54 @@ static void stress_step(struct fake *f, struct ideal *o, uint32_t *seed)
 	stress_check(f, o);
 }
 
+/* fn_mask follows every control write, after the entries (and, on
+ * disable, the release) were dealt with. */
+static void test_fn_mask_every_write(void **state)
+{
+	struct fake f;
+
+	(void)state;
+	fake_setup(&f, NV);
+	f.m.ops = &fake_map_ops;
+	assert_int_equal(vmsix_ctrl_write(&f.m, MA), 0);
+	assert_int_equal(vmsix_ctrl_write(&f.m, EN | MA), 0);
+	assert_int_equal(vmsix_ctrl_write(&f.m, EN), 0);
+	assert_int_equal(vmsix_ctrl_write(&f.m, EN), 0);
+	assert_int_equal(vmsix_ctrl_write(&f.m, 0), 0);
+	assert_string_equal(f.log, "X1 A8 X1 X0 X0 F8 X1 ");
+	f.log[0] = 0;
+	f.alloc_ret = -ENOSPC;			/* a failed enable stays masked */
+	assert_int_equal(vmsix_ctrl_write(&f.m, EN), -ENOSPC);
+	assert_string_equal(f.log, "A8 X1 ");
+}
+
+/* The hv sets a message for the guest: routed while masked, unmasked,
+ * delivering; a new one reroutes; a refused one leaves the entry masked
+ * and what arrives pends. */
+static void test_map_entry(void **state)
+{
+	struct fake f;
+
+	(void)state;
+	fake_setup(&f, NV);
+	assert_int_equal(vmsix_map_entry(&f.m, NV, MSI_ADDR_BASE, 0x40), -EINVAL);
+	assert_int_equal(vmsix_ctrl_write(&f.m, EN), 0);
+	assert_int_equal(vmsix_map_entry(&f.m, 2, MSI_ADDR_BASE, 0x40), 0);
+	assert_string_equal(f.log, "A8 R2 U2 ");
+	vmsix_fire(&f.m, 2);
+	assert_int_equal(f.delivered[2], 1);
+	assert_int_equal(vmsix_map_entry(&f.m, 2, MSI_ADDR_BASE, 0x41), 0);
+	assert_string_equal(f.log, "A8 R2 U2 D2 M2 R2 U2 ");
+	assert_int_equal(f.irte_data[2], 0x41);
+	assert_int_equal(vmsix_map_entry(&f.m, 2, 0x1000, 0x42), -EINVAL);
+	assert_true(f.e[2].masked);
+	vmsix_fire(&f.m, 2);
+	assert_int_equal(f.delivered[2], 1);
+	assert_true(f.e[2].pending);
+	assert_int_equal(vmsix_map_entry(&f.m, 2, MSI_ADDR_BASE, 0x43), 0);
+	assert_int_equal(f.delivered[2], 2);	/* the pended one, once */
+}
+
 static void test_stress_no_loss_no_double(void **state)
 {
 	static struct fake f;
@@ -708,6 +769,8 @@ int main(void)
 		cmocka_unit_test(test_physically_held),
 		cmocka_unit_test(test_undeliverable_message),
 		cmocka_unit_test(test_pba_words),
+		cmocka_unit_test(test_fn_mask_every_write),
+		cmocka_unit_test(test_map_entry),
 		cmocka_unit_test(test_stress_no_loss_no_double),
 	};
 
