@@ -6,9 +6,9 @@
  * before the next VM entry. An interrupt then costs one exit (the host
  * interrupt's) instead of two. The bookkeeping is pv_eoi_state.c.
  *
- * Only with delivery=inject: under direct or posted delivery the EOI goes
- * to the hardware APIC, and a flag read at the next exit would keep the
- * vector in service until some exit came. */
+ * Only with delivery=inject: under direct delivery the EOI goes to the
+ * hardware APIC (under posted, to the CPU's virtual APIC), and a flag read
+ * at the next exit would keep the vector in service until some exit came. */
 #include <errno.h>
 #include <stdio.h>
 #include "hv/delivery/delivery.h"
@@ -22,15 +22,13 @@ static struct pv_eoi_state pv = { .vector = -1 };
 static int pv_usable(const struct guest *g, const struct delivery_mode *m, char *why,
 		     unsigned len)
 {
+	(void)g;
 	if (m->delivery != &delivery_inject_ops) {
-		snprintf(why, len, "needs delivery=inject: with delivery=%s the EOI goes to the "
-			 "hardware APIC, and a flag the hv reads at the next exit would keep the "
-			 "vector in service until then", m->delivery->name);
-		return -ENODEV;
-	}
-	if (g->opts && g->opts->apic == OPT_APIC_PASSTHROUGH) {
-		snprintf(why, len, "needs the guest's APIC page trapped (its EOI write is the "
-			 "fallback), which apic=passthrough maps");
+		snprintf(why, len, "needs delivery=inject: with delivery=%s the EOI goes to %s, "
+			 "and a flag the hv read at the next exit would keep the vector in service "
+			 "until then", m->delivery->name,
+			 m->delivery == &delivery_posted_ops ? "the CPU's virtual APIC" :
+			 "the hardware APIC");
 		return -ENODEV;
 	}
 	return 0;
