@@ -1,12 +1,18 @@
 /* Guest xAPIC: plain volatile dword accesses, the MOV forms the hv
  * decodes. Interrupts are accepted only once SVR's software-enable bit is
- * set (SDM 11.4.7.2). */
+ * set (SDM 11.4.7.2). Under eoi=pv an EOI first tries the flag word the hv
+ * sets (HC_PV_EOI_PENDING) and writes the register only when it was clear. */
 #include "guest/guest.h"
 #include "guest/lapic.h"
+#include "hv/options.h"
 #include "hv/vlapic.h"
 #include "drivers/cpu.h"
 
 static volatile uint32_t spurious;
+/* Written by the hv between two exits, by the guest with one locked BTR:
+ * neither sees the other half-done. */
+static volatile uint64_t pv_eoi_flag __attribute__((aligned(8)));
+static bool pv_eoi;
 
 /* The address goes through a register: a register value stored to a
  * constant address above 2 GiB would otherwise be the MOV moffs form
@@ -38,9 +44,35 @@ void guest_lapic_init(void)
 	guest_lapic_set_tpr(0);
 }
 
+long guest_lapic_pv_eoi_init(void)
+{
+	long rc;
+
+	pv_eoi = false;
+	if (guest_info.eoi != OPT_EOI_PV)
+		return 1;
+	rc = hc(HC_PV_EOI, (long)&pv_eoi_flag, 0, 0, 0);
+	pv_eoi = rc == 0;
+	return rc;
+}
+
+uint64_t guest_lapic_pv_eoi_flag(void)
+{
+	return (uint64_t)&pv_eoi_flag;
+}
+
+/* BTR's carry is the bit as it was: set, the hv retires the vector at its
+ * next look and no write is needed. */
 void guest_lapic_eoi(void)
 {
-	*lapic_reg(GUEST_APIC_EOI) = 0;
+	bool was_set = false;
+
+	if (pv_eoi)
+		__asm__ volatile("lock btrq %2, %0"
+				 : "+m"(pv_eoi_flag), "=@ccc"(was_set)
+				 : "i"(__builtin_ctzl(HC_PV_EOI_PENDING)) : "memory");
+	if (!was_set)
+		*lapic_reg(GUEST_APIC_EOI) = 0;
 }
 
 void guest_lapic_set_tpr(uint8_t tpr)

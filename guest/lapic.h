@@ -22,8 +22,15 @@
 /* Software-enable the APIC with GUEST_SPURIOUS_VECTOR (SDM 11.9) and TPR 0,
  * handler on the spurious vector; harmless to repeat. */
 void guest_lapic_init(void);
-/* End of a device interrupt's handler (SDM 11.8.5). */
+/* End of a device interrupt's handler (SDM 11.8.5); under eoi=pv, the
+ * register write only when the hv has not set the flag. */
 void guest_lapic_eoi(void);
+/* Under eoi=pv (hc_guest_info.eoi), register the EOI flag with HC_PV_EOI:
+ * 0 when EOIs go through it, the hv's error when refused (EOIs then write
+ * the register), 1 when the guest does not run eoi=pv. */
+long guest_lapic_pv_eoi_init(void);
+/* The flag's address, for the console line. */
+uint64_t guest_lapic_pv_eoi_flag(void);
 void guest_lapic_set_tpr(uint8_t tpr);
 uint32_t guest_lapic_read(uint32_t reg);
 /* Spurious-vector interrupts seen so far (they take no EOI, SDM 11.9). */

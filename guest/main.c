@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "guest/guest.h"
+#include "guest/lapic.h"
 #include "drivers/cpu.h"
 
 typedef long (*hc_insn_fn)(long nr, long a0, long a1, long a2, long a3);
@@ -48,6 +49,18 @@ static void ram_check(void)
 	}
 }
 
+/* eoi=pv: register the EOI flag once, before any interrupt. */
+static void pv_eoi_init(void)
+{
+	long rc = guest_lapic_pv_eoi_init();
+
+	if (rc == 0)
+		printf("eoi=pv: EOI flag at 0x%lx\n", guest_lapic_pv_eoi_flag());
+	else if (rc < 0)
+		printf("eoi=pv: the hv refused the EOI flag at 0x%lx (%ld): EOIs write the "
+		       "APIC\n", guest_lapic_pv_eoi_flag(), rc);
+}
+
 void guest_main(void)
 {
 	struct hc_work work;
@@ -63,6 +76,7 @@ void guest_main(void)
 	}
 	printf("irqvisor guest up: boot %ld, %lu MiB RAM\n", boot, guest_info.ram_size >> 20);
 	ram_check();
+	pv_eoi_init();
 	for (;;) {
 		memset(&work, 0, sizeof(work));
 		hc(HC_GET_WORK, (long)&work, 0, 0, 0);

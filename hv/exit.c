@@ -145,6 +145,10 @@ static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
 	uint64_t next;
 
+	/* An EOI the guest made without an exit (eoi=pv) retires first: its
+	 * vector in service would hide what is pending behind it. */
+	if (g->mode.eoi->before_entry)
+		g->mode.eoi->before_entry(g);
 	if (!g->vcpu.inject_pending && vlapic_pending(&g->vlapic) < 0 && !hlt_wait(g)) {
 		next = vlapic_timer_poll(&g->vlapic);
 		if (next)	/* the hv does not idle: a wait is bounded */

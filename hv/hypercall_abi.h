@@ -140,10 +140,16 @@ struct hc_msi_msg {
 };
 
 /* eoi=pv (the scheme of KVM's PV EOI): when the hv injects a vector it
- * can retire without a trapped write, it sets this bit in the guest's
- * flag word. The guest's EOI clears the bit with one locked instruction
- * (BTR) and, only if it was clear, writes the APIC's EOI register. The hv
- * reads the flag at the next exit and retires the vector itself. */
+ * can retire without a trapped write (edge, then the only one in service,
+ * nothing else waiting), it sets this bit in the guest's flag word. The
+ * guest's EOI clears the bit with one locked instruction (BTR) and, only
+ * if it was clear, writes the APIC's EOI register. The hv reads the flag
+ * before the next VM entry and retires the vector itself; it may also take
+ * the bit back (clear it) before then, and only a bit it set counts.
+ * HC_PV_EOI translates the pointer once, through the guest's page tables
+ * at the call: -HC_EINVAL when it is not 8-byte aligned or lies in the
+ * GUEST_HV_DMA_GPA window, -HC_EFAULT when it is unmapped or not guest
+ * RAM, -HC_EPERM outside eoi=pv. A guest restart forgets it. */
 #define HC_PV_EOI_PENDING	1UL
 
 /* Guest RAM the hv's own device work (native tests and benchmarks) gives
