@@ -166,6 +166,7 @@ int vlapic_ack(struct vlapic *v)
 	vec_clear(v->irr, (unsigned int)vec);
 	vec_set(v->isr, (unsigned int)vec);
 	v->stats.acked++;
+	v->gen++;
 	return vec;
 }
 
@@ -179,6 +180,7 @@ int vlapic_eoi(struct vlapic *v)
 	}
 	vec_clear(v->isr, (unsigned int)vec);
 	v->stats.eoi++;
+	v->gen++;
 	return vec;
 }
 

@@ -84,8 +84,9 @@ struct vlapic {
 	struct vtimer timer;    /* LVT timer, TMICT, TMCCT, DCR */
 	uint64_t (*clock)(void);        /* the TSC the timer runs on */
 	bool nmi_pending;       /* an NMI waits for injection */
-	/* Bumped by every change of a register vlapic_vapic_mirror shows
-	 * (writes, TMR), so a mirror knows when it is stale. */
+	/* Bumped by every change the hv makes outside IRR (register writes,
+	 * TMR, ISR by ack and EOI), so a virtual-APIC page knows when it is
+	 * stale. */
 	uint32_t gen;
 	struct vlapic_stats stats;
 };

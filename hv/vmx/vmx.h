@@ -57,6 +57,7 @@ struct vmx_vcpu {
 	uint64_t apic_gpa, apic_access_pa;
 	uint32_t apicv_bits;		/* secondary controls it adds */
 	uint32_t mirror_gen;		/* apic->gen the page's registers show */
+	uint32_t store_gen;		/* apic->gen at the last store */
 	bool mirror_stale;		/* ... or none: mirror at the next sync */
 	uint32_t eoi_exit[8];		/* the EOI-exit bitmap as written */
 	uint64_t apic_writes, eoi_exits; /* trap-like exits handled here */

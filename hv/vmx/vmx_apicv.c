@@ -78,9 +78,12 @@ int vmx_apicv(struct vcpu *v, struct vlapic *apic, uint64_t apic_gpa, uint64_t *
  * vector's EOI must reach the hv, an edge one's costs nothing. */
 static void vmx_apicv_eoi_exit(struct vmx_vcpu *s)
 {
+	uint32_t diff = 0;
 	unsigned i;
 
-	if (!memcmp(s->eoi_exit, s->apic->tmr, sizeof(s->eoi_exit)))
+	for (i = 0; i < 8; i++)
+		diff |= s->eoi_exit[i] ^ s->apic->tmr[i];
+	if (!diff)
 		return;
 	memcpy(s->eoi_exit, s->apic->tmr, sizeof(s->eoi_exit));
 	for (i = 0; i < 4; i++)
@@ -94,6 +97,10 @@ void vmx_apicv_sync(struct vcpu *v)
 	uint32_t *page = (uint32_t *)(uintptr_t)s->vapic_pa;
 
 	if (!s->apic)
+		return;
+	/* Nothing new since the exit: the page and the guest interrupt
+	 * status the exit saved (27.3.4) are current; entries stay cheap. */
+	if (!s->mirror_stale && s->apic->gen == s->store_gen && !vlapic_irr_any(s->apic))
 		return;
 	if (s->mirror_stale || s->apic->gen != s->mirror_gen) {
 		vlapic_vapic_mirror(s->apic, page);
@@ -121,8 +128,10 @@ void vmx_apicv_setup(struct vmx_vcpu *s)
 
 void vmx_apicv_store(struct vmx_vcpu *s)
 {
-	if (s->apic)
-		vlapic_vapic_store(s->apic, (const uint32_t *)(uintptr_t)s->vapic_pa);
+	if (!s->apic)
+		return;
+	vlapic_vapic_store(s->apic, (const uint32_t *)(uintptr_t)s->vapic_pa);
+	s->store_gen = s->apic->gen;
 }
 
 /* The neutral exit layer has no reason for a trap-like APIC exit (the

@@ -433,7 +433,7 @@ static void test_vapic_mirror(void **state)
 	assert_int_equal(pg(VLAPIC_TIMER_CUR), 0xa5a5a5a5);
 }
 
-/* gen moves with every register write and TMR change, and only then. */
+/* gen moves with every register write, TMR and ISR change, and only then. */
 static void test_vapic_gen(void **state)
 {
 	struct vlapic v;
@@ -454,6 +454,12 @@ static void test_vapic_gen(void **state)
 	assert_int_equal(v.gen, g + 3);
 	vlapic_mmio_write(&v, VLAPIC_PPR, 0);	/* read-only: nothing changes */
 	assert_int_equal(v.gen, g + 3);
+	assert_int_equal(vlapic_ack(&v), 0x41);	/* ISR changes */
+	assert_int_equal(v.gen, g + 4);
+	assert_int_equal(vlapic_eoi(&v), 0x41);
+	assert_int_equal(v.gen, g + 5);
+	assert_int_equal(vlapic_eoi(&v), -1);	/* spurious: nothing changes */
+	assert_int_equal(v.gen, g + 5);
 }
 
 int main(void)
