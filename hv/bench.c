@@ -88,32 +88,50 @@ static size_t exits_rates(struct guest *g, size_t n, struct result_rate *out)
 
 #define REMEMBER_MAX	32
 
-static struct {
-	char name[32];
-	uint64_t p50;
-} remembered[REMEMBER_MAX];
+static struct bench_summary remembered[REMEMBER_MAX];
 
-static void bench_remember(const char *name, uint64_t p50)
+static void bench_remember(const char *name, const struct stats *st, const char *exits)
 {
 	unsigned i;
 
 	for (i = 0; i < REMEMBER_MAX; i++) {
-		if (!remembered[i].name[0] || !strcmp(remembered[i].name, name)) {
-			snprintf(remembered[i].name, sizeof(remembered[i].name), "%s", name);
-			remembered[i].p50 = p50;
+		struct bench_summary *s = &remembered[i];
+
+		if (!s->name[0] || !strcmp(s->name, name)) {
+			snprintf(s->name, sizeof(s->name), "%s", name);
+			s->p50 = st->p50;
+			s->p90 = st->p90;
+			s->p99 = st->p99;
+			snprintf(s->exits, sizeof(s->exits), "%s", exits);
 			return;
 		}
 	}
 }
 
-static uint64_t bench_recalled(const char *name)
+const struct bench_summary *bench_recall(const char *name)
 {
 	unsigned i;
 
 	for (i = 0; i < REMEMBER_MAX && remembered[i].name[0]; i++)
 		if (!strcmp(remembered[i].name, name))
-			return remembered[i].p50;
-	return 0;
+			return remembered[i].p50 ? &remembered[i] : NULL;
+	return NULL;
+}
+
+void bench_forget(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < REMEMBER_MAX && remembered[i].name[0]; i++)
+		if (!strcmp(remembered[i].name, name))
+			remembered[i].p50 = 0;
+}
+
+static uint64_t bench_recalled(const char *name)
+{
+	const struct bench_summary *s = bench_recall(name);
+
+	return s ? s->p50 : 0;
 }
 
 /* The guest's latency against the native floor of the same boot. */
@@ -167,9 +185,9 @@ int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 	report_result_line(json);
 	if (smi_run_disturbed(d->smi_known, d->smi))
 		printf("bench: WARNING: %u SMIs during %s: figures disturbed\n", d->smi, d->bench);
-	bench_remember(d->bench, st.p50);
 	stats_format_milli(st.mean_milli, mean, sizeof(mean));
 	exits_text(d, exits, sizeof(exits));
+	bench_remember(d->bench, &st, exits);
 	printf("  %-20s %8lu samples  min %6lu  p50 %6lu  p90 %6lu  p99 %6lu  max %8lu  mean %s ticks\n",
 	       d->bench, st.count, st.min, st.p50, st.p90, st.p99, st.max, mean);
 	printf("  %-20s exits per iteration: %s\n", "", exits);
@@ -258,19 +276,21 @@ static int bench_one(struct guest *g, unsigned i, uint32_t iters, uint32_t warmu
 	return 0;
 }
 
-int bench_run(struct guest *g, const char *name, uint32_t iters, uint32_t warmup)
+int bench_named(struct guest *g, const char *name, uint32_t iters, uint32_t warmup)
 {
 	unsigned i;
-	bool all = !name || !*name || !strcmp(name, "all");
-	bool found = false;
 
-	for (i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
-		if (!all && strcmp(name, benches[i].name))
-			continue;
-		found = true;
-		bench_one(g, i, iters, warmup);
-	}
-	if (!found) {
+	for (i = 0; i < ARRAY_SIZE(benches); i++)
+		if (!strcmp(name, benches[i].name))
+			return bench_one(g, i, iters, warmup);
+	return -EINVAL;
+}
+
+int bench_run(struct guest *g, const char *name, uint32_t iters, uint32_t warmup)
+{
+	if (!name || !*name || !strcmp(name, "all"))
+		return bench_all(g, iters, warmup);
+	if (bench_named(g, name, iters, warmup) == -EINVAL) {
 		printf("bench: unknown benchmark \"%s\" (allowed: all, %s)\n", name,
 		       bench_names());
 		return -EINVAL;
