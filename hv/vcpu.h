@@ -91,6 +91,7 @@ struct vcpu_boot_state {
 };
 
 struct vcpu;
+struct vlapic;
 
 struct vcpu_ops {
 	const char *name;
@@ -137,6 +138,17 @@ struct vcpu_ops {
 	 * starts before the guest does). 0; -EINVAL or -ENODEV (the CPU
 	 * cannot) with the reason in why. NULL: the backend has none. */
 	int (*posted)(struct vcpu *v, uint8_t nv, uint64_t desc_pa, char *why, unsigned len);
+	/* eoi=hw: the CPU virtualizes the guest's xAPIC page (VMX APIC-register
+	 * virtualization and virtual-interrupt delivery); NULL: no such path.
+	 * apicv_usable: 0, or -ENODEV with the reason. apicv: on with apic as
+	 * the model and the page at guest-physical apic_gpa (*access_hpa: the
+	 * host page the second-level tables must map there), or off (apic
+	 * NULL); it takes effect at the next reset. apicv_sync, before every
+	 * entry: the model's new requests go to the CPU, not to inject. */
+	int (*apicv_usable)(const struct vcpu *v, char *why, unsigned len);
+	int (*apicv)(struct vcpu *v, struct vlapic *apic, uint64_t apic_gpa, uint64_t *access_hpa,
+		     char *why, unsigned len);
+	void (*apicv_sync)(struct vcpu *v);
 };
 
 #define HV_INJECT_MAX	(1u << 20)

@@ -120,6 +120,8 @@ int vlapic_accept(struct vlapic *v, uint8_t vector, bool level)
 		return -ENODEV;
 	}
 	/* SDM 11.8.4: TMR set for level, cleared for edge on acceptance. */
+	if (level != vec_test(v->tmr, vector))
+		v->gen++;
 	if (level)
 		vec_set(v->tmr, vector);
 	else
@@ -164,6 +166,7 @@ int vlapic_ack(struct vlapic *v)
 	vec_clear(v->irr, (unsigned int)vec);
 	vec_set(v->isr, (unsigned int)vec);
 	v->stats.acked++;
+	v->gen++;
 	return vec;
 }
 
@@ -177,6 +180,7 @@ int vlapic_eoi(struct vlapic *v)
 	}
 	vec_clear(v->isr, (unsigned int)vec);
 	v->stats.eoi++;
+	v->gen++;
 	return vec;
 }
 
@@ -369,6 +373,8 @@ int vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t value)
 		return err;
 	if (!reg_write(v, offset, value))
 		v->stats.bad_access++;
+	else
+		v->gen++;
 	return 0;
 }
 
@@ -388,4 +394,52 @@ int vlapic_mmio_access(struct vlapic *v, uint32_t offset, unsigned int size,
 	if (!err)
 		*value = val32;
 	return err;
+}
+
+/* The page's dword of a bank word i (eight registers 0x10 apart). */
+static uint32_t *page_bank(uint32_t *page, uint32_t base, unsigned int i)
+{
+	return &page[(base + i * VLAPIC_REG_ALIGN) / 4];
+}
+
+uint16_t vlapic_vapic_load(struct vlapic *v, uint32_t *page)
+{
+	uint32_t irr[8], isr[8];
+	int rvi, svi;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		/* OR: vectors the CPU has not delivered yet stay requested. */
+		irr[i] = *page_bank(page, VLAPIC_IRR, i) | v->irr[i];
+		isr[i] = v->isr[i];
+		*page_bank(page, VLAPIC_IRR, i) = irr[i];
+		*page_bank(page, VLAPIC_ISR, i) = isr[i];
+		v->irr[i] = 0;
+	}
+	page[VLAPIC_TPR / 4] = v->tpr;
+	rvi = vec_highest(irr);
+	svi = vec_highest(isr);
+	return (uint16_t)((rvi < 0 ? 0 : rvi) | (svi < 0 ? 0 : svi) << 8);
+}
+
+void vlapic_vapic_store(struct vlapic *v, const uint32_t *page)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		v->irr[i] = page[(VLAPIC_IRR + i * VLAPIC_REG_ALIGN) / 4];
+		v->isr[i] = page[(VLAPIC_ISR + i * VLAPIC_REG_ALIGN) / 4];
+	}
+	v->tpr = (uint8_t)page[VLAPIC_TPR / 4];
+}
+
+void vlapic_vapic_mirror(const struct vlapic *v, uint32_t *page)
+{
+	for (uint32_t off = VLAPIC_ID; off < 0x400; off += VLAPIC_REG_ALIGN) {
+		uint32_t val = 0;
+
+		if (off == VLAPIC_TPR || off == VLAPIC_PPR || off == VLAPIC_TIMER_CUR ||
+		    (off >= VLAPIC_ISR && off < VLAPIC_ISR + VLAPIC_BANK_BYTES) ||
+		    (off >= VLAPIC_IRR && off < VLAPIC_IRR + VLAPIC_BANK_BYTES))
+			continue;
+		reg_read(v, off, &val);
+		page[off / 4] = val;
+	}
 }

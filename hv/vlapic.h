@@ -84,6 +84,10 @@ struct vlapic {
 	struct vtimer timer;    /* LVT timer, TMICT, TMCCT, DCR */
 	uint64_t (*clock)(void);        /* the TSC the timer runs on */
 	bool nmi_pending;       /* an NMI waits for injection */
+	/* Bumped by every change the hv makes outside IRR (register writes,
+	 * TMR, ISR by ack and EOI), so a virtual-APIC page knows when it is
+	 * stale. */
+	uint32_t gen;
 	struct vlapic_stats stats;
 };
 
@@ -157,5 +161,29 @@ int vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t value);
  * 11.4.1); others are -EINVAL and counted. Reads store into *value. */
 int vlapic_mmio_access(struct vlapic *v, uint32_t offset, unsigned int size,
 		       bool write, uint64_t *value);
+
+/* eoi=hw: the CPU's virtual-APIC page (SDM vol 3, 29.1), 1024 dwords
+ * with the registers at their xAPIC offsets. While the guest runs, the
+ * page holds IRR, ISR and TPR: the CPU delivers, retires (EOI) and
+ * prioritises there without exits. Between exits the vlapic is the model
+ * every hv path reads (HLT, dumps, trapped accesses): the backend stores
+ * the page into it after each exit and loads it back before each entry. */
+#define VLAPIC_VAPIC_DWORDS     1024
+
+/* Before VM entry: the vectors requested since the last exit go to the
+ * page (its IRR |= ours, ours cleared: the CPU delivers them, nothing
+ * injects them), ISR and TPR as the hv left them. Returns the guest
+ * interrupt status: RVI (highest requested) in bits 7:0, SVI (highest in
+ * service) in 15:8, 0 for none (SDM 24.4.2, 29.2.1). */
+uint16_t vlapic_vapic_load(struct vlapic *v, uint32_t *page);
+
+/* After a VM exit: IRR, ISR and TPR as the CPU left them. */
+void vlapic_vapic_store(struct vlapic *v, const uint32_t *page);
+
+/* Every register the CPU may read from the page for the guest
+ * (APIC-register virtualization, SDM 29.4.2) as vlapic_mmio_read gives
+ * it; IRR, ISR and TPR are load's and store's, the current count (TMCCT)
+ * and PPR are not virtualized reads (they exit to the model). */
+void vlapic_vapic_mirror(const struct vlapic *v, uint32_t *page);
 
 #endif

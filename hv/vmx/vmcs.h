@@ -71,6 +71,7 @@
 #define VMCS_GUEST_GS_SEL		0x080a
 #define VMCS_GUEST_LDTR_SEL		0x080c
 #define VMCS_GUEST_TR_SEL		0x080e
+#define VMCS_GUEST_INTR_STATUS		0x0810	/* RVI 7:0, SVI 15:8 (24.4.2) */
 #define VMCS_HOST_ES_SEL		0x0c00
 #define VMCS_HOST_CS_SEL		0x0c02
 #define VMCS_HOST_SS_SEL		0x0c04
@@ -83,7 +84,9 @@
 #define VMCS_IO_BITMAP_B		0x2002
 #define VMCS_MSR_BITMAP			0x2004
 #define VMCS_VIRTUAL_APIC_PAGE		0x2012
+#define VMCS_APIC_ACCESS_ADDR		0x2014
 #define VMCS_EPTP			0x201a
+#define VMCS_EOI_EXIT_BITMAP0		0x201c	/* vectors 0-63; 1-3 follow, 2 apart */
 #define VMCS_GUEST_PHYS_ADDR		0x2400
 #define VMCS_LINK_POINTER		0x2800
 #define VMCS_GUEST_DEBUGCTL		0x2802
@@ -194,10 +197,14 @@
 #define PROC_USE_MSR_BITMAPS		BIT(28)
 #define PROC_SECONDARY			BIT(31)
 /* Secondary processor-based VM-execution controls (table 24-7) */
+#define PROC2_VIRT_APIC_ACCESS		BIT(0)
 #define PROC2_EPT			BIT(1)
 #define PROC2_RDTSCP			BIT(3)
+#define PROC2_VIRT_X2APIC		BIT(4)
 #define PROC2_VPID			BIT(5)
 #define PROC2_UNRESTRICTED		BIT(7)
+#define PROC2_APIC_REG_VIRT		BIT(8)
+#define PROC2_VIRT_INTR_DELIVERY	BIT(9)
 #define PROC2_INVPCID			BIT(12)
 /* VM-exit controls (24.7.1) */
 #define EXIT_SAVE_DEBUG			BIT(2)
@@ -236,9 +243,12 @@
 #define VMX_EXIT_BAD_GUEST		33
 #define VMX_EXIT_BAD_MSR_LOAD		34
 #define VMX_EXIT_MCE_ENTRY		41
+#define VMX_EXIT_APIC_ACCESS		44
+#define VMX_EXIT_VIRTUALIZED_EOI	45
 #define VMX_EXIT_EPT_VIOLATION		48
 #define VMX_EXIT_EPT_MISCONFIG		49
 #define VMX_EXIT_PREEMPTION_TIMER	52
+#define VMX_EXIT_APIC_WRITE		56
 #define VMX_EXIT_REASONS		66
 
 /* Interruption information: VM-entry, VM-exit and IDT-vectoring (24.8.3,
@@ -293,6 +303,12 @@
 #define EPT_QUAL_EXECUTABLE		BIT(5)
 #define EPT_QUAL_LINEAR_VALID		BIT(7)
 #define EPT_QUAL_NMI_UNBLOCK		BIT(12)
+/* APIC-access exit qualification (27.2.1, table 27-6) */
+#define APIC_QUAL_OFFSET		GENMASK(11, 0)
+#define APIC_QUAL_TYPE			GENMASK(15, 12)
+#define  APIC_ACCESS_LINEAR_READ	0
+#define  APIC_ACCESS_LINEAR_WRITE	1
+/* 2: fetch, 3: during event delivery, 10 and 15: guest-physical */
 /* #DB exit qualification: the DR6 bits the exception would set (27.2.1) */
 #define DB_QUAL_DR6_BITS		(GENMASK(3, 0) | BIT(13) | BIT(14))
 
@@ -305,6 +321,9 @@ enum vmx_status { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
 _Static_assert(VMCS_ENC_IS(VMCS_VPID, VMCS_TYPE_CONTROL, VMCS_WIDTH_16), "VPID");
 _Static_assert(VMCS_ENC_IS(VMCS_HOST_TR_SEL, VMCS_TYPE_HOST, VMCS_WIDTH_16), "host TR");
 _Static_assert(VMCS_ENC_IS(VMCS_EPTP, VMCS_TYPE_CONTROL, VMCS_WIDTH_64), "EPTP");
+_Static_assert(VMCS_ENC_IS(VMCS_APIC_ACCESS_ADDR, VMCS_TYPE_CONTROL, VMCS_WIDTH_64), "APIC access");
+_Static_assert(VMCS_ENC_IS(VMCS_EOI_EXIT_BITMAP0 + 6, VMCS_TYPE_CONTROL, VMCS_WIDTH_64), "EOI exit");
+_Static_assert(VMCS_ENC_IS(VMCS_GUEST_INTR_STATUS, VMCS_TYPE_GUEST, VMCS_WIDTH_16), "intr status");
 _Static_assert(VMCS_ENC_IS(VMCS_VIRTUAL_APIC_PAGE, VMCS_TYPE_CONTROL, VMCS_WIDTH_64), "vAPIC");
 _Static_assert(VMCS_ENC_IS(VMCS_TPR_THRESHOLD, VMCS_TYPE_CONTROL, VMCS_WIDTH_32), "TPR threshold");
 _Static_assert(VMCS_ENC_IS(VMCS_GUEST_PHYS_ADDR, VMCS_TYPE_EXIT_INFO, VMCS_WIDTH_64), "GPA");

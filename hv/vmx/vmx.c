@@ -298,6 +298,9 @@ static void vmx_decode(struct vmx_vcpu *s, uint32_t basic, struct vcpu_exit *e)
 		vmx_decode_ept(s->exit_qual, e->info2, e);
 		vmx_nmi_reblock(s, s->exit_qual & EPT_QUAL_NMI_UNBLOCK);
 		return;
+	case VMX_EXIT_APIC_ACCESS:
+		vmx_decode_apic_access(s->exit_qual, s->apic_gpa, e);
+		return;
 	case VMX_EXIT_EXTINT:
 		e->reason = EXIT_INTR;
 		e->info2 = s->exit_intr_info = (uint32_t)vmx_read(VMCS_EXIT_INTR_INFO);
@@ -342,9 +345,8 @@ static bool vmx_enter_failed(struct vmx_vcpu *s, enum vmx_status st, struct vcpu
 	return false;
 }
 
-static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
+static void vmx_run_once(struct vcpu *v, struct vmx_vcpu *s, struct vcpu_exit *e)
 {
-	struct vmx_vcpu *s = v->arch;
 	enum vmx_status st = VMX_OK;
 	uint32_t reason;
 
@@ -365,6 +367,7 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
 		return;
 	s->launched = true;
 	s->have_exit = true;
+	vmx_apicv_store(s);
 	reason = s->exit_reason = (uint32_t)vmx_read(VMCS_EXIT_REASON);
 	/* 26.8: a VM entry that failed after loading guest state. */
 	if (reason & EXIT_REASON_ENTRY_FAIL) {
@@ -391,6 +394,18 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
 		vmx_timer_expired(s);
 	else if (e->reason == EXIT_TIMER)
 		e->reason = EXIT_INTR;	/* the guest's deadline, not a tick */
+}
+
+/* eoi=hw's trap-like exits are handled in the backend (vmx_apicv_trap)
+ * and the guest entered again; every other exit goes to the caller. */
+static void vmx_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmx_vcpu *s = v->arch;
+
+	do
+		vmx_run_once(v, s, e);
+	while (s->apic && e->reason == EXIT_UNKNOWN &&
+	       vmx_apicv_trap(v, s, s->exit_reason & (uint32_t)EXIT_REASON_BASIC));
 }
 
 static uint64_t vmx_get(struct vcpu *v, enum vcpu_reg r)
@@ -578,4 +593,7 @@ const struct vcpu_ops vmx_ops = {
 	.exit_timer = vmx_exit_timer,
 	.info = vmx_info,
 	.posted = vmx_posted,
+	.apicv_usable = vmx_apicv_usable,
+	.apicv = vmx_apicv,
+	.apicv_sync = vmx_apicv_sync,
 };

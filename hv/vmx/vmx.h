@@ -15,6 +15,7 @@ struct vmx_caps {
 	/* Control values computed from the capability MSRs, without the
 	 * bits the backend switches at run time (windows, timer). */
 	uint32_t pin, proc, proc2, exit, entry;
+	uint64_t proc2_cap;		/* IA32_VMX_PROCBASED_CTLS2, for eoi=hw */
 	bool timer, nmi_window;
 	uint8_t timer_rate;		/* the timer counts TSC >> timer_rate */
 };
@@ -51,6 +52,15 @@ struct vmx_vcpu {
 	bool have_exit;
 	uint32_t exit_reason, exit_intr_info, exit_intr_error, idt_info;
 	uint64_t exit_qual;
+	/* eoi=hw (hv/vmx/vmx_apicv.c): the model, NULL while off. */
+	struct vlapic *apic;
+	uint64_t apic_gpa, apic_access_pa;
+	uint32_t apicv_bits;		/* secondary controls it adds */
+	uint32_t mirror_gen;		/* apic->gen the page's registers show */
+	uint32_t store_gen;		/* apic->gen at the last store */
+	bool mirror_stale;		/* ... or none: mirror at the next sync */
+	uint32_t eoi_exit[8];		/* the EOI-exit bitmap as written */
+	uint64_t apic_writes, eoi_exits; /* trap-like exits handled here */
 };
 
 extern struct vmx_caps vmx_caps;
@@ -100,5 +110,21 @@ void vmx_vmcs_setup(struct vmx_vcpu *s, const struct vcpu_boot_state *bs);
  * bits, and its read shadow (the value the guest sees). */
 void vmx_write_cr0(struct vmx_vcpu *s, uint64_t val);
 void vmx_write_cr4(struct vmx_vcpu *s, uint64_t val);
+
+/* eoi=hw (hv/vmx/vmx_apicv.c), vmx_ops' apicv hooks. */
+int vmx_apicv_usable(const struct vcpu *v, char *why, unsigned len);
+int vmx_apicv(struct vcpu *v, struct vlapic *apic, uint64_t apic_gpa, uint64_t *access_hpa,
+	      char *why, unsigned len);
+void vmx_apicv_sync(struct vcpu *v);
+/* At VMCS set-up: the controls and fields of eoi=hw when it is on. */
+void vmx_apicv_setup(struct vmx_vcpu *s);
+/* Right after an exit: the page's IRR, ISR and TPR into the model. */
+void vmx_apicv_store(struct vmx_vcpu *s);
+/* A trap-like exit of eoi=hw (APIC write, virtualized EOI) handled on
+ * the model: true when the guest can be entered again at once. */
+bool vmx_apicv_trap(struct vcpu *v, struct vmx_vcpu *s, uint32_t basic);
+/* The `info` lines of eoi=hw: what the CPU offers, and the model's state
+ * while it runs. */
+void vmx_apicv_info(void);
 
 #endif

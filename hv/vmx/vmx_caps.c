@@ -39,3 +39,34 @@ uint32_t vmx_cap_msr(uint64_t basic, uint32_t plain, uint32_t true_msr)
 {
 	return (basic & VMX_BASIC_TRUE_CTLS) ? true_msr : plain;
 }
+
+static const struct vmx_ctl vmx_apicv_ctls[] = {
+	{ PROC2_VIRT_APIC_ACCESS, "virtualize APIC accesses", VMX_CTL_REQUIRED },
+	{ PROC2_APIC_REG_VIRT, "APIC-register virtualization", VMX_CTL_REQUIRED },
+	{ PROC2_VIRT_INTR_DELIVERY, "virtual-interrupt delivery", VMX_CTL_REQUIRED },
+	{ PROC2_VIRT_X2APIC, "virtualize x2APIC mode", VMX_CTL_FORBIDDEN },
+};
+
+int vmx_apicv_compute(uint32_t pin, uint32_t proc, uint64_t proc2_cap, uint32_t *bits,
+		      char *why, unsigned len)
+{
+	uint32_t val;
+	int err;
+
+	if (!(pin & PIN_EXTINT_EXITING)) {
+		snprintf(why, len, "virtual-interrupt delivery needs the pin-based control "
+			 "'external-interrupt exiting' (bit 0), which the hv runs without");
+		return -ENODEV;
+	}
+	if (!(proc & PROC_USE_TPR_SHADOW)) {
+		snprintf(why, len, "APIC virtualization needs the processor-based control "
+			 "'use TPR shadow' (bit 21), which the hv runs without");
+		return -ENODEV;
+	}
+	err = vmx_ctl_compute("secondary processor-based", proc2_cap, vmx_apicv_ctls,
+			      sizeof(vmx_apicv_ctls) / sizeof(vmx_apicv_ctls[0]), &val, why, len);
+	if (err)
+		return err;
+	*bits = val & (PROC2_VIRT_APIC_ACCESS | PROC2_APIC_REG_VIRT | PROC2_VIRT_INTR_DELIVERY);
+	return 0;
+}

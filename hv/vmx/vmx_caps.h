@@ -23,6 +23,16 @@ struct vmx_ctl {
 int vmx_ctl_compute(const char *what, uint64_t cap, const struct vmx_ctl *ctls, size_t n,
 		    uint32_t *out, char *why, unsigned len);
 
+/* eoi=hw's secondary controls (SDM vol 3, 29.2-29.4): virtualize APIC
+ * accesses, APIC-register virtualization and virtual-interrupt delivery,
+ * over the hv's pin-based (pin) and primary (proc) control values, which
+ * must hold external-interrupt exiting and use TPR shadow (26.2.1.1);
+ * virtualize x2APIC mode must stay clear (it excludes APIC-access
+ * virtualization, 26.2.1.1). proc2_cap is IA32_VMX_PROCBASED_CTLS2. 0 and
+ * the three bits in *bits, or -ENODEV with why naming what is missing. */
+int vmx_apicv_compute(uint32_t pin, uint32_t proc, uint64_t proc2_cap, uint32_t *bits,
+		      char *why, unsigned len);
+
 /* The MSR that reports a control field: the TRUE_* one when IA32_VMX_BASIC
  * bit 55 says it exists (A.1), else the plain one. */
 uint32_t vmx_cap_msr(uint64_t basic, uint32_t plain, uint32_t true_msr);

@@ -53,6 +53,21 @@ void vmx_decode_ept(uint64_t qual, uint64_t gpa, struct vcpu_exit *e)
 	e->npf.present = qual & (EPT_QUAL_READABLE | EPT_QUAL_WRITABLE | EPT_QUAL_EXECUTABLE);
 }
 
+void vmx_decode_apic_access(uint64_t qual, uint64_t apic_gpa, struct vcpu_exit *e)
+{
+	uint64_t type = FIELD_GET(APIC_QUAL_TYPE, qual);
+
+	if (type != APIC_ACCESS_LINEAR_READ && type != APIC_ACCESS_LINEAR_WRITE) {
+		e->reason = EXIT_UNKNOWN;
+		return;
+	}
+	e->reason = EXIT_NPF;
+	e->npf.gpa = apic_gpa + FIELD_GET(APIC_QUAL_OFFSET, qual);
+	e->npf.write = type == APIC_ACCESS_LINEAR_WRITE;
+	e->npf.fetch = false;
+	e->npf.present = true;
+}
+
 void vmx_decode_exception(uint32_t intr_info, uint32_t error, struct vcpu_exit *e)
 {
 	uint8_t vector = (uint8_t)FIELD_GET(INTR_INFO_VECTOR, intr_info);

@@ -16,6 +16,12 @@ int vmx_decode_io(uint64_t qual, struct vcpu_exit *e);
 /* An EPT violation from its qualification (table 27-7) and the
  * guest-physical address. */
 void vmx_decode_ept(uint64_t qual, uint64_t gpa, struct vcpu_exit *e);
+/* An APIC-access exit (eoi=hw: an access the CPU does not virtualize,
+ * fault-like) from its qualification (27.2.1, table 27-6) and the
+ * guest-physical base of the APIC page: a linear read or write becomes
+ * EXIT_NPF at base + offset, emulated like a trapped APIC page; any other
+ * access type (fetch, during event delivery, guest-physical) EXIT_UNKNOWN. */
+void vmx_decode_apic_access(uint64_t qual, uint64_t apic_gpa, struct vcpu_exit *e);
 /* An exception-or-NMI exit from the VM-exit interruption information and
  * error code (24.9.2): EXIT_NMI, EXIT_DB, EXIT_AC or EXIT_EXCEPTION, or
  * EXIT_UNKNOWN when the information is not valid. */

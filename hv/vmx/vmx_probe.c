@@ -168,6 +168,7 @@ int vmx_probe(char *why, unsigned len)
 	c->cr0_fixed1 = cpu_rdmsr(MSR_VMX_CR0_FIXED1);
 	c->cr4_fixed0 = cpu_rdmsr(MSR_VMX_CR4_FIXED0);
 	c->cr4_fixed1 = cpu_rdmsr(MSR_VMX_CR4_FIXED1);
+	c->proc2_cap = cpu_rdmsr(MSR_VMX_PROCBASED_CTLS2);
 	return vmx_probe_controls(c, why, len) ?: vmx_probe_ept(c, why, len);
 }
 
@@ -247,4 +248,5 @@ void vmx_info(void)
 	       1UL << FIELD_GET(VMX_MISC_TIMER_RATE, misc), yes(pin & PIN_VIRTUAL_NMIS),
 	       yes(pin & PIN_POSTED_INTR),
 	       (basic & VMX_BASIC_TRUE_CTLS) ? "the TRUE_*" : "the plain (no TRUE_*)");
+	vmx_apicv_info();
 }

@@ -107,6 +107,7 @@ static void vmx_setup_controls(struct vmx_vcpu *s, const struct vcpu_boot_state 
 	vmx_write(s, VMCS_CR0_MASK, s->cr0_mask);
 	vmx_write(s, VMCS_CR4_MASK, s->cr4_mask);
 	vmx_write(s, VMCS_LINK_POINTER, ~0ULL);	/* 26.3.1.5: no shadow VMCS */
+	vmx_apicv_setup(s);
 }
 
 /* The base of the TSS the descriptor at sel in the GDT describes (SDM

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "hv/vlapic.h"
@@ -319,6 +320,148 @@ static void test_misaligned(void **state)
 	assert_int_equal(v.stats.bad_access, 14);
 }
 
+/* eoi=hw: a virtual-APIC page as the CPU would see it. */
+static uint32_t page[VLAPIC_VAPIC_DWORDS];
+
+static uint32_t pg(uint32_t off)
+{
+	return page[off / 4];
+}
+
+/* Load hands the requested vectors to the page and clears them in the
+ * model, so the inject path finds nothing to inject; ISR and TPR go as
+ * the model has them; the status names the highest of each. */
+static void test_vapic_load(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	memset(page, 0, sizeof(page));
+	setup(&v);
+	assert_int_equal(vlapic_accept(&v, 0x31, false), 1);
+	assert_int_equal(vlapic_accept(&v, 0x62, false), 1);
+	assert_int_equal(vlapic_ack(&v), 0x62);		/* now in service */
+	assert_int_equal(vlapic_accept(&v, 0x45, false), 1);
+	assert_int_equal(vlapic_mmio_write(&v, VLAPIC_TPR, 0x20), 0);
+	assert_int_equal(vlapic_vapic_load(&v, page), 0x6245);
+	assert_int_equal(pg(VLAPIC_IRR + 0x10), 1u << (0x31 - 32));
+	assert_int_equal(pg(VLAPIC_IRR + 0x20), 1u << (0x45 - 64));
+	assert_int_equal(pg(VLAPIC_ISR + 0x30), 1u << (0x62 - 96));
+	assert_int_equal(pg(VLAPIC_TPR), 0x20);
+	assert_false(vlapic_irr_any(&v));
+	assert_int_equal(vlapic_pending(&v), -1);
+	/* Nothing at all: status 0. */
+	memset(page, 0, sizeof(page));
+	vlapic_reset(&v, 0, clock_zero);
+	assert_int_equal(vlapic_vapic_load(&v, page), 0);
+}
+
+/* Store takes back what the CPU did: a delivery moved 0x45 from IRR to
+ * ISR, the guest raised its TPR. The model then prioritises as the CPU
+ * does: 0x31 waits below the in-service class 4. */
+static void test_vapic_store(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	memset(page, 0, sizeof(page));
+	setup(&v);
+	vlapic_accept(&v, 0x31, false);
+	vlapic_accept(&v, 0x45, false);
+	vlapic_vapic_load(&v, page);
+	page[(VLAPIC_IRR + 0x20) / 4] &= ~(1u << (0x45 - 64));
+	page[(VLAPIC_ISR + 0x20) / 4] |= 1u << (0x45 - 64);
+	page[VLAPIC_TPR / 4] = 0x10;
+	vlapic_vapic_store(&v, page);
+	assert_int_equal(vlapic_highest_irr(&v), 0x31);
+	assert_int_equal(vlapic_highest_isr(&v), 0x45);
+	assert_int_equal(rd(&v, VLAPIC_TPR), 0x10);
+	assert_int_equal(vlapic_ppr(&v), 0x40);
+	assert_int_equal(vlapic_pending(&v), -1);
+	/* The guest's EOI on the page: 0x31 becomes deliverable. */
+	page[(VLAPIC_ISR + 0x20) / 4] = 0;
+	vlapic_vapic_store(&v, page);
+	assert_int_equal(vlapic_pending(&v), 0x31);
+}
+
+/* A second load with no exit between loses nothing: IRR is ORed in. */
+static void test_vapic_load_twice(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	memset(page, 0, sizeof(page));
+	setup(&v);
+	vlapic_accept(&v, 0x80, false);
+	assert_int_equal(vlapic_vapic_load(&v, page), 0x80);
+	vlapic_accept(&v, 0x50, false);
+	assert_int_equal(vlapic_vapic_load(&v, page), 0x80);
+	assert_int_equal(pg(VLAPIC_IRR + 0x20), 1u << (0x50 - 64));
+	assert_int_equal(pg(VLAPIC_IRR + 0x40), 1u);
+}
+
+/* The mirror shows every virtualized read as the model answers it, and
+ * leaves the registers load and store own alone. */
+static void test_vapic_mirror(void **state)
+{
+	static const uint32_t offs[] = {
+		VLAPIC_ID, VLAPIC_VER, VLAPIC_LDR, VLAPIC_DFR, VLAPIC_SVR, VLAPIC_ESR,
+		VLAPIC_ICR_LO, VLAPIC_ICR_HI, VLAPIC_LVT_TIMER, VLAPIC_LVT_LINT0,
+		VLAPIC_LVT_ERROR, VLAPIC_TIMER_INIT, VLAPIC_TIMER_DIV, VLAPIC_TMR + 0x10,
+	};
+	struct vlapic v;
+	unsigned i;
+
+	(void)state;
+	memset(page, 0xa5, sizeof(page));
+	setup(&v);
+	vlapic_mmio_write(&v, VLAPIC_LDR, 0x03000000);
+	vlapic_mmio_write(&v, VLAPIC_ICR_LO, 0x000c4030);
+	vlapic_mmio_write(&v, VLAPIC_LVT_TIMER, 0x00040040);	/* TSC-deadline, vector 0x40 */
+	vlapic_mmio_write(&v, VLAPIC_TIMER_DIV, 0xb);
+	vlapic_accept(&v, 0x33, true);				/* TMR bit 0x33 */
+	vlapic_vapic_mirror(&v, page);
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		assert_int_equal(pg(offs[i]), rd(&v, offs[i]));
+	assert_int_equal(pg(VLAPIC_TMR + 0x10), 1u << (0x33 - 32));
+	assert_int_equal(pg(VLAPIC_LVT_TIMER), 0x00040040);
+	assert_int_equal(pg(VLAPIC_EOI), 0);
+	assert_int_equal(pg(VLAPIC_TPR), 0xa5a5a5a5);
+	assert_int_equal(pg(VLAPIC_PPR), 0xa5a5a5a5);
+	assert_int_equal(pg(VLAPIC_IRR), 0xa5a5a5a5);
+	assert_int_equal(pg(VLAPIC_ISR + 0x70), 0xa5a5a5a5);
+	assert_int_equal(pg(VLAPIC_TIMER_CUR), 0xa5a5a5a5);
+}
+
+/* gen moves with every register write, TMR and ISR change, and only then. */
+static void test_vapic_gen(void **state)
+{
+	struct vlapic v;
+	uint32_t g;
+
+	(void)state;
+	setup(&v);
+	g = v.gen;
+	vlapic_accept(&v, 0x40, false);		/* TMR stays clear */
+	assert_int_equal(v.gen, g);
+	vlapic_accept(&v, 0x41, true);
+	assert_int_equal(v.gen, g + 1);
+	vlapic_accept(&v, 0x41, true);
+	assert_int_equal(v.gen, g + 1);
+	vlapic_accept(&v, 0x41, false);
+	assert_int_equal(v.gen, g + 2);
+	vlapic_mmio_write(&v, VLAPIC_LVT_LINT0, 0x10000);
+	assert_int_equal(v.gen, g + 3);
+	vlapic_mmio_write(&v, VLAPIC_PPR, 0);	/* read-only: nothing changes */
+	assert_int_equal(v.gen, g + 3);
+	assert_int_equal(vlapic_ack(&v), 0x41);	/* ISR changes */
+	assert_int_equal(v.gen, g + 4);
+	assert_int_equal(vlapic_eoi(&v), 0x41);
+	assert_int_equal(v.gen, g + 5);
+	assert_int_equal(vlapic_eoi(&v), -1);	/* spurious: nothing changes */
+	assert_int_equal(v.gen, g + 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +477,11 @@ int main(void)
 		cmocka_unit_test(test_banks),
 		cmocka_unit_test(test_registers),
 		cmocka_unit_test(test_misaligned),
+		cmocka_unit_test(test_vapic_load),
+		cmocka_unit_test(test_vapic_store),
+		cmocka_unit_test(test_vapic_load_twice),
+		cmocka_unit_test(test_vapic_mirror),
+		cmocka_unit_test(test_vapic_gen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

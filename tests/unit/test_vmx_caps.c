@@ -135,6 +135,97 @@ static void test_cr_fixed(void **state)
 	assert_int_equal(vmx_cr_fixed_mask(0x2000, 0x3767ff), 0x2000 | ~0x3767ffULL);
 }
 
+/* eoi=hw's controls over the hv's own pin and primary values. */
+#define APICV_PIN	(PIN_EXTINT_EXITING | PIN_NMI_EXITING)
+#define APICV_PROC	(PROC_HLT_EXITING | PROC_USE_TPR_SHADOW | PROC_SECONDARY)
+#define APICV_BITS	(PROC2_VIRT_APIC_ACCESS | PROC2_APIC_REG_VIRT | PROC2_VIRT_INTR_DELIVERY)
+
+static void test_apicv_all_allowed(void **state)
+{
+	uint32_t bits = 0;
+	char why[160] = "";
+
+	(void)state;
+	assert_int_equal(vmx_apicv_compute(APICV_PIN, APICV_PROC, CAP(0, 0xffffffff), &bits, why,
+					   sizeof(why)), 0);
+	assert_int_equal(bits, APICV_BITS);
+	assert_string_equal(why, "");
+}
+
+/* Only the three controls come back, not the bits the CPU forces (the
+ * hv's own secondary value already has those). */
+static void test_apicv_only_its_bits(void **state)
+{
+	uint32_t bits = 0;
+	char why[160];
+
+	(void)state;
+	assert_int_equal(vmx_apicv_compute(APICV_PIN, APICV_PROC,
+					   CAP(PROC2_EPT, PROC2_EPT | APICV_BITS), &bits, why,
+					   sizeof(why)), 0);
+	assert_int_equal(bits, APICV_BITS);
+}
+
+/* A CPU without one of the three (each allowed-1 bit clear) is refused
+ * with that control's name. */
+static void test_apicv_each_missing_named(void **state)
+{
+	static const struct { uint32_t bit; const char *why; } cases[] = {
+		{ PROC2_VIRT_APIC_ACCESS, "the CPU lacks the secondary processor-based control "
+					  "'virtualize APIC accesses' (bit 0)" },
+		{ PROC2_APIC_REG_VIRT, "the CPU lacks the secondary processor-based control "
+				       "'APIC-register virtualization' (bit 8)" },
+		{ PROC2_VIRT_INTR_DELIVERY, "the CPU lacks the secondary processor-based control "
+					    "'virtual-interrupt delivery' (bit 9)" },
+	};
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t bits = 0x5a5a;
+		char why[160] = "";
+
+		assert_int_equal(vmx_apicv_compute(APICV_PIN, APICV_PROC,
+						   CAP(0, 0xffffffff & ~cases[i].bit), &bits, why,
+						   sizeof(why)), -ENODEV);
+		assert_string_equal(why, cases[i].why);
+		assert_int_equal(bits, 0x5a5a);
+	}
+}
+
+/* Virtualize x2APIC mode forced on would exclude APIC-access
+ * virtualization (26.2.1.1): refused, not silently combined. */
+static void test_apicv_x2apic_forced_refused(void **state)
+{
+	uint32_t bits = 0;
+	char why[160] = "";
+
+	(void)state;
+	assert_int_equal(vmx_apicv_compute(APICV_PIN, APICV_PROC,
+					   CAP(PROC2_VIRT_X2APIC, 0xffffffff), &bits, why,
+					   sizeof(why)), -ENODEV);
+	assert_string_equal(why, "the CPU forces the secondary processor-based control "
+			    "'virtualize x2APIC mode' (bit 4) on");
+}
+
+/* The primary and pin-based prerequisites of 26.2.1.1. */
+static void test_apicv_needs_tpr_shadow_and_extint(void **state)
+{
+	uint32_t bits = 0;
+	char why[160] = "";
+
+	(void)state;
+	assert_int_equal(vmx_apicv_compute(APICV_PIN, APICV_PROC & ~(uint32_t)PROC_USE_TPR_SHADOW,
+					   CAP(0, 0xffffffff), &bits, why, sizeof(why)), -ENODEV);
+	assert_string_equal(why, "APIC virtualization needs the processor-based control "
+			    "'use TPR shadow' (bit 21), which the hv runs without");
+	assert_int_equal(vmx_apicv_compute(APICV_PIN & ~(uint32_t)PIN_EXTINT_EXITING, APICV_PROC,
+					   CAP(0, 0xffffffff), &bits, why, sizeof(why)), -ENODEV);
+	assert_string_equal(why, "virtual-interrupt delivery needs the pin-based control "
+			    "'external-interrupt exiting' (bit 0), which the hv runs without");
+	assert_int_equal(bits, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +238,11 @@ int main(void)
 		cmocka_unit_test(test_first_required_named),
 		cmocka_unit_test(test_true_msr_by_basic_bit55),
 		cmocka_unit_test(test_cr_fixed),
+		cmocka_unit_test(test_apicv_all_allowed),
+		cmocka_unit_test(test_apicv_only_its_bits),
+		cmocka_unit_test(test_apicv_each_missing_named),
+		cmocka_unit_test(test_apicv_x2apic_forced_refused),
+		cmocka_unit_test(test_apicv_needs_tpr_shadow_and_extint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
