@@ -16,6 +16,7 @@
 
 struct irq_vec {
 	bool used;
+	bool claimed;		/* by irq_vector_claim, not allocated */
 	volatile uint64_t count;
 	volatile uint64_t last_tsc;
 	irq_hook_fn hook;
@@ -74,14 +75,41 @@ void irq_vector_free(uint8_t first, unsigned count)
 	unsigned v;
 
 	for (v = first; v < (unsigned)first + count && irq_in_range(v); v++) {
+		if (irq_vecs[v].claimed)
+			continue;
 		trap_set_irq_handler((uint8_t)v, NULL, NULL);
 		irq_vecs[v].used = false;
 	}
 }
 
+int irq_vector_claim(uint8_t vector, irq_hook_fn fn, void *ctx)
+{
+	if (!irq_in_range(vector) || !fn)
+		return -EINVAL;
+	if (irq_vecs[vector].used)
+		return -EBUSY;
+	irq_vecs[vector] = (struct irq_vec){ .used = true, .claimed = true, .hook = fn,
+					     .ctx = ctx };
+	trap_set_irq_handler(vector, irq_handle, &irq_vecs[vector]);
+	return 0;
+}
+
+void irq_vector_unclaim(uint8_t vector)
+{
+	if (!irq_vecs[vector].claimed)
+		return;
+	trap_set_irq_handler(vector, NULL, NULL);
+	irq_vecs[vector] = (struct irq_vec){ 0 };
+}
+
+bool irq_vector_claimed(uint8_t vector)
+{
+	return irq_vecs[vector].claimed;
+}
+
 int irq_set_hook(uint8_t vector, irq_hook_fn fn, void *ctx)
 {
-	if (!irq_vecs[vector].used)
+	if (!irq_vecs[vector].used || irq_vecs[vector].claimed)
 		return -EINVAL;
 	irq_vecs[vector].hook = fn;
 	irq_vecs[vector].ctx = ctx;

@@ -131,6 +131,14 @@ struct vcpu_ops {
 	 * guest_deadline, watchdog or not. Ticks that land while the hv runs
 	 * set timer_fired instead. 0, or -ENODEV with the reason in why. */
 	int (*exit_timer)(struct vcpu *v, uint64_t period_tsc, char *why, unsigned len);
+	/* delivery=direct: */
+	/* Stop (on) or go back to (off) intercepting physical interrupts: on,
+	 * one that arrives while the guest runs goes through the guest's IDT
+	 * under its own IF, with no exit; NMIs still exit. Kept across reset.
+	 * While on, the backend arms no host timer interrupt (it would land
+	 * in the guest). NULL: the backend cannot. 0, or -ENODEV with the
+	 * reason in why. */
+	int (*direct_irqs)(struct vcpu *v, bool on, char *why, unsigned len);
 };
 
 #define HV_INJECT_MAX	(1u << 20)
