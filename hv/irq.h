@@ -25,7 +25,15 @@ void irq_vector_free(uint8_t first, unsigned count);
  * it. 0, -EINVAL (outside the range or fn NULL) or
  * -EBUSY (the hv uses it, or it is claimed already). */
 int irq_vector_claim(uint8_t vector, irq_hook_fn fn, void *ctx);
-/* Give a claimed vector back (a no-op on one that is not claimed). */
+/* Claim an allocated vector whose allocation the claimant knows can
+ * share it (delivery=direct: a guest vector inside its own device's
+ * host-vector block, which after routing only that device's IRTEs, all
+ * on guest vectors, reach): the allocation's hook keeps running; when the
+ * allocation is freed the vector stays claimed, with fn as its hook.
+ * 0, -EINVAL (not allocated, out of range, fn NULL), -EBUSY (claimed). */
+int irq_vector_claim_allocated(uint8_t vector, irq_hook_fn fn, void *ctx);
+/* Give a claimed vector back (a no-op on one that is not claimed); one
+ * still allocated stays so. */
 void irq_vector_unclaim(uint8_t vector);
 /* Whether vector is claimed (not allocated: claimed). */
 bool irq_vector_claimed(uint8_t vector);

@@ -38,8 +38,6 @@
  * shared by several entries is claimed once. */
 struct direct_state {
 	uint16_t users[256];
-	bool own_block[256];		/* in the device's own host-vector block:
-					   not claimed, its hook is host_irq's */
 	uint8_t entry_vec[VMSIX_MAX_VEC];	/* 0: the entry holds none */
 	bool via_hv[VMSIX_MAX_VEC];	/* delivered the inject way */
 	uint64_t via_hv_count;
@@ -56,9 +54,10 @@ static int direct_usable(const struct guest *g, const struct delivery_mode *m, c
 			 unsigned len)
 {
 	if (!g->vcpu.ops || !g->vcpu.ops->direct_irqs) {
-		snprintf(why, len, "the %s backend cannot stop intercepting physical interrupts "
-			 "(exitless delivery is built for SVM only)",
-			 g->vcpu.ops ? g->vcpu.ops->name : "(none)");
+		snprintf(why, len, "the %s backend cannot stop intercepting physical interrupts: "
+			 "exitless delivery is built for SVM only (VMX would need external-interrupt "
+			 "exiting off with the preemption timer as its way back in; not built, "
+			 "issue 10)", g->vcpu.ops ? g->vcpu.ops->name : "(none)");
 		return -ENODEV;
 	}
 	if (m->eoi == &eoi_pv_ops) {
@@ -87,10 +86,7 @@ static void direct_release(uint8_t vec)
 {
 	if (!vec || !direct.users[vec] || --direct.users[vec])
 		return;
-	if (direct.own_block[vec])
-		direct.own_block[vec] = false;
-	else
-		irq_vector_unclaim(vec);
+	irq_vector_unclaim(vec);
 }
 
 /* A guest vector taken by the hv (irq.c counts and EOIs it): the vLAPIC
@@ -103,11 +99,12 @@ static void direct_caught(uint8_t vector, void *ctx)
 	vlapic_accept(&g->vlapic, vector, false);
 }
 
-/* Hold vec for the guest. One in the device's own host-vector block is
- * taken over as it is (after routing, only this device's IRTEs, all on
- * guest vectors, can reach it; host_irq tells it apart), unless its entry
- * is delivered through the hv (then that arrival would be ambiguous). Any
- * other vector the hv uses is refused: -EBUSY. */
+/* Hold vec for the guest (claimed in hv/irq.c, so the hv allocates it
+ * to nothing else). One in the device's own host-vector block is shared
+ * with that allocation: after routing, only this device's IRTEs, all on
+ * guest vectors, reach it, and host_irq tells it apart; not while its own
+ * entry is delivered through the hv (that arrival would be ambiguous).
+ * Any other vector the hv uses: -EBUSY. */
 static int direct_hold(struct passthru *p, uint8_t vec)
 {
 	unsigned own = (unsigned)(vec - p->host_first);
@@ -120,11 +117,10 @@ static int direct_hold(struct passthru *p, uint8_t vec)
 	if (vec >= p->host_first && own < p->vm.nvec) {
 		if (direct.via_hv[own])
 			return -EBUSY;
-		direct.own_block[vec] = true;
-		direct.users[vec] = 1;
-		return 0;
+		err = irq_vector_claim_allocated(vec, direct_caught, p->guest);
+	} else {
+		err = irq_vector_claim(vec, direct_caught, p->guest);
 	}
-	err = irq_vector_claim(vec, direct_caught, p->guest);
 	if (err)
 		return err;
 	direct.users[vec] = 1;
@@ -143,7 +139,7 @@ static int direct_via_hv(struct passthru *p, unsigned i, const struct ptemu_msi 
 {
 	uint8_t host = (uint8_t)(p->host_first + i);
 
-	if (direct.own_block[host]) {
+	if (direct.users[host]) {
 		*why = "its host vector carries another entry's guest vector (delivery=direct)";
 		return -EINVAL;
 	}
@@ -207,7 +203,7 @@ static void direct_host_irq(struct passthru *p, unsigned i)
 {
 	uint8_t vec = (uint8_t)(p->host_first + i);
 
-	if (direct.own_block[vec] && !direct.via_hv[i])
+	if (direct.users[vec] && !direct.via_hv[i])
 		direct_caught(vec, p->guest);
 	else
 		vmsix_fire(&p->vm, i);
@@ -271,10 +267,9 @@ static void direct_stop(struct guest *g)
 		direct_eoi_hw_stop(g);
 	while ((vec = direct_phys_isr_highest()) >= 0 && direct.users[vec])
 		lapic_eoi();
-	for (v = 0; v < 256; v++) {
-		if (direct.users[v] && !direct.own_block[v])
+	for (v = 0; v < 256; v++)
+		if (direct.users[v])
 			irq_vector_unclaim((uint8_t)v);
-	}
 	printf("hv: delivery=direct stopped: %lu guest vector(s) caught by the hv, %lu raised "
 	       "again, %lu EOI(s) forwarded, %lu ignored, %lu message(s) delivered through the "
 	       "hv\n", direct.caught, direct.reraised, direct.forwarded, direct.eoi_ignored,

@@ -53,6 +53,12 @@ int direct_eoi_hw_usable(const struct guest *g, char *why, unsigned len)
 			 "built: issue 10)");
 		return -ENODEV;
 	}
+	if (g->opts->source == OPT_SOURCE_TIMER) {
+		snprintf(why, len, "source=timer: the guest's APIC timer stays emulated (its "
+			 "TSC_DEADLINE MSR exits) while its LVT writes would reach the physical "
+			 "APIC page");
+		return -ENODEV;
+	}
 	if (g->watchdog_ms && *g->watchdog_ms) {
 		snprintf(why, len, "watchdog=%u: the watchdog's tick is a local APIC timer "
 			 "interrupt (SVM has no preemption timer), which would reach the guest's "
