@@ -15,11 +15,15 @@
 #include "drivers/lapic.h"
 
 struct irq_vec {
-	bool used;
+	bool used;		/* allocated or claimed */
+	bool allocated;		/* by irq_vector_alloc */
+	bool claimed;		/* by irq_vector_claim*: stays used when freed */
 	volatile uint64_t count;
 	volatile uint64_t last_tsc;
 	irq_hook_fn hook;
 	void *ctx;
+	irq_hook_fn claim_fn;	/* the claim's hook */
+	void *claim_ctx;
 };
 
 static struct irq_vec irq_vecs[256];
@@ -60,7 +64,7 @@ int irq_vector_alloc(unsigned count, uint8_t *first)
 		if (!irq_range_free(v, count))
 			continue;
 		for (i = v; i < v + count; i++) {
-			irq_vecs[i] = (struct irq_vec){ .used = true };
+			irq_vecs[i] = (struct irq_vec){ .used = true, .allocated = true };
 			trap_set_irq_handler((uint8_t)i, irq_handle, &irq_vecs[i]);
 		}
 		*first = (uint8_t)v;
@@ -74,14 +78,72 @@ void irq_vector_free(uint8_t first, unsigned count)
 	unsigned v;
 
 	for (v = first; v < (unsigned)first + count && irq_in_range(v); v++) {
+		struct irq_vec *iv = &irq_vecs[v];
+
+		if (!iv->allocated)
+			continue;
+		iv->allocated = false;
+		if (iv->claimed) {
+			iv->hook = iv->claim_fn;
+			iv->ctx = iv->claim_ctx;
+			continue;
+		}
 		trap_set_irq_handler((uint8_t)v, NULL, NULL);
-		irq_vecs[v].used = false;
+		iv->used = false;
 	}
+}
+
+int irq_vector_claim(uint8_t vector, irq_hook_fn fn, void *ctx)
+{
+	if (!irq_in_range(vector) || !fn)
+		return -EINVAL;
+	if (irq_vecs[vector].used)
+		return -EBUSY;
+	irq_vecs[vector] = (struct irq_vec){ .used = true, .claimed = true, .hook = fn,
+					     .ctx = ctx, .claim_fn = fn, .claim_ctx = ctx };
+	trap_set_irq_handler(vector, irq_handle, &irq_vecs[vector]);
+	return 0;
+}
+
+int irq_vector_claim_allocated(uint8_t vector, irq_hook_fn fn, void *ctx)
+{
+	struct irq_vec *iv = &irq_vecs[vector];
+
+	if (!irq_in_range(vector) || !fn || !iv->allocated)
+		return -EINVAL;
+	if (iv->claimed)
+		return -EBUSY;
+	iv->claimed = true;
+	iv->claim_fn = fn;
+	iv->claim_ctx = ctx;
+	return 0;
+}
+
+/* A claim over a live allocation leaves the allocation as it was. */
+void irq_vector_unclaim(uint8_t vector)
+{
+	struct irq_vec *iv = &irq_vecs[vector];
+
+	if (!iv->claimed)
+		return;
+	if (iv->allocated) {
+		iv->claimed = false;
+		iv->claim_fn = NULL;
+		iv->claim_ctx = NULL;
+		return;
+	}
+	trap_set_irq_handler(vector, NULL, NULL);
+	*iv = (struct irq_vec){ 0 };
+}
+
+bool irq_vector_claimed(uint8_t vector)
+{
+	return irq_vecs[vector].claimed;
 }
 
 int irq_set_hook(uint8_t vector, irq_hook_fn fn, void *ctx)
 {
-	if (!irq_vecs[vector].used)
+	if (!irq_vecs[vector].allocated)
 		return -EINVAL;
 	irq_vecs[vector].hook = fn;
 	irq_vecs[vector].ctx = ctx;

@@ -149,6 +149,14 @@ struct vcpu_ops {
 	int (*apicv)(struct vcpu *v, struct vlapic *apic, uint64_t apic_gpa, uint64_t *access_hpa,
 		     char *why, unsigned len);
 	void (*apicv_sync)(struct vcpu *v);
+	/* delivery=direct: */
+	/* Stop (on) or go back to (off) intercepting physical interrupts: on,
+	 * one that arrives while the guest runs goes through the guest's IDT
+	 * under its own IF, with no exit; NMIs still exit. Kept across reset.
+	 * While on, the backend arms no host timer interrupt (it would land
+	 * in the guest). NULL: the backend cannot. 0, or -ENODEV with the
+	 * reason in why. */
+	int (*direct_irqs)(struct vcpu *v, bool on, char *why, unsigned len);
 };
 
 #define HV_INJECT_MAX	(1u << 20)

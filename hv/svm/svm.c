@@ -38,6 +38,11 @@ struct svm_vcpu {
 	uint64_t timer_armed;	/* TSC the count runs to, 0: not counting */
 	uint64_t wd_period;	/* watchdog tick period (TSC), 0: off */
 	uint64_t wd_next;	/* TSC of the next watchdog tick */
+	/* delivery=direct: physical interrupts not intercepted (svm_direct),
+	 * and the guest's CR8 (the physical TPR's class, which the guest
+	 * writes itself in that mode) while the hv runs. */
+	bool direct;
+	uint64_t guest_cr8;
 };
 
 void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_vmcb_pa,
@@ -148,6 +153,35 @@ static int svm_init(struct vcpu *v)
 	return 0;
 }
 
+/* 15.21.1: with the INTR intercept off and V_INTR_MASKING clear, a
+ * physical interrupt in guest mode is gated by the guest's RFLAGS.IF and
+ * taken through the guest's IDT, with no exit; the guest's CR8 writes
+ * then reach the physical TPR (svm_run swaps it). The NMI intercept stays
+ * on: with the hypercall, the hv's way back in. */
+static void svm_direct_apply(struct vmcb_control *c, bool on)
+{
+	if (on) {
+		c->intercept_misc1 &= ~INTERCEPT_INTR;
+		c->vintr &= ~V_INTR_MASKING;
+	} else {
+		c->intercept_misc1 |= INTERCEPT_INTR;
+		c->vintr |= V_INTR_MASKING;
+	}
+}
+
+static uint64_t svm_cr8_read(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr8, %0" : "=r"(v));
+	return v;
+}
+
+static void svm_cr8_write(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr8" : : "r"(v) : "memory");
+}
+
 static void seg_set(struct vmcb_seg *seg, uint16_t sel, uint16_t attr,
 		    uint32_t limit)
 {
@@ -183,6 +217,8 @@ static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	/* 15.21.1: with V_INTR_MASKING the guest's IF masks only virtual
 	 * interrupts; physical ones always exit (INTR intercept). */
 	c->vintr = V_INTR_MASKING;
+	if (s->direct)
+		svm_direct_apply(c, true);
 	c->np_control = NP_ENABLE;
 	c->n_cr3 = bs->npt_root;
 
@@ -351,14 +387,23 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 	struct svm_vcpu *s = v->arch;
 	struct vmcb *vm = s->vmcb;
 
-	if (s->wd_period || v->guest_deadline)
+	/* In direct mode the timer's interrupt would land in the guest: the
+	 * guest's APIC timer is then seen at its exits (and while it halts)
+	 * only, and svm_exit_timer refuses a watchdog. */
+	if (!s->direct && (s->wd_period || v->guest_deadline))
 		svm_timer_arm(v, s);
 	else if (s->timer_armed) {
 		lapic_timer_start(0);
 		s->timer_armed = 0;
 	}
 	vm->save.rax = v->regs.rax;
+	if (s->direct)
+		svm_cr8_write(s->guest_cr8);
 	svm_vmrun(s->vmcb_pa, &v->regs, s->host_vmcb_pa, s->fx);
+	if (s->direct) {
+		s->guest_cr8 = svm_cr8_read();
+		svm_cr8_write(0);
+	}
 	v->regs.rax = vm->save.rax;
 	vm->control.tlb_control = 0;
 	/* 15.20: an event whose delivery the exit interrupted is reported in
@@ -506,6 +551,11 @@ static int svm_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsign
 	s->timer_on = false;
 	s->timer_armed = 0;
 	s->wd_period = 0;
+	if (period_tsc && s->direct) {
+		snprintf(why, len, "delivery=direct: SVM has no preemption timer, and the local "
+			 "APIC timer's interrupt would reach the guest's IDT, not the hv");
+		return -ENODEV;
+	}
 	if (!period_tsc) {
 		lapic_timer_stop();
 		return 0;
@@ -526,6 +576,28 @@ static int svm_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsign
 	return 0;
 }
 
+/* delivery=direct on or off (see vcpu.h). Refused while the exit timer
+ * ticks for a watchdog: its interrupt would go to the guest. The guest's
+ * CR8 starts at 0 each time. */
+static int svm_direct_irqs(struct vcpu *v, bool on, char *why, unsigned len)
+{
+	struct svm_vcpu *s = v->arch;
+
+	if (on && s->wd_period) {
+		snprintf(why, len, "the watchdog's exit timer is armed (a local APIC timer "
+			 "interrupt, which would reach the guest)");
+		return -ENODEV;
+	}
+	if (on && s->timer_armed) {
+		lapic_timer_start(0);
+		s->timer_armed = 0;
+	}
+	s->direct = on;
+	s->guest_cr8 = 0;
+	svm_direct_apply(&s->vmcb->control, on);
+	return 0;
+}
+
 const struct vcpu_ops svm_ops = {
 	.name = "svm",
 	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
@@ -542,4 +614,5 @@ const struct vcpu_ops svm_ops = {
 	.irq_window = svm_irq_window,
 	.dump = svm_dump,
 	.exit_timer = svm_exit_timer,
+	.direct_irqs = svm_direct_irqs,
 };
