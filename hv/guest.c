@@ -154,12 +154,17 @@ static int guest_enter_mode(struct guest *g)
 	passthru_release(&g->pt);
 	delivery_stop(g, &g->mode);
 	err = delivery_select(g, g->opts->msix, g->opts->delivery, g->opts->eoi, &m, why,
-			      sizeof(why)) ?: delivery_start(g, &m, why, sizeof(why));
+			      sizeof(why));
+	if (!err) {
+		/* The start hooks see the whole mode they start in. */
+		g->mode = m;
+		err = delivery_start(g, &m, why, sizeof(why));
+	}
 	if (err) {
+		g->mode = (struct delivery_mode){ 0 };
 		printf("hv: the guest cannot start in this mode: %s\n", why);
 		return err;
 	}
-	g->mode = m;
 	return 0;
 }
 

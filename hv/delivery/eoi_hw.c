@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hv/delivery/delivery.h"
+#include "hv/delivery/direct_eoi.h"
 #include "hv/guest.h"
 #include "drivers/cpu.h"
 
@@ -50,6 +51,8 @@ static int hw_usable(const struct guest *g, const struct delivery_mode *m, char 
 {
 	const struct vcpu *v = &g->vcpu;
 
+	if (m->delivery == &delivery_direct_ops)
+		return direct_eoi_hw_usable(g, why, len);
 	if (m->delivery != &delivery_inject_ops) {
 		snprintf(why, len, "eoi=hw needs delivery=inject: with delivery=%s the interrupt "
 			 "does not pass through the virtual APIC whose EOI the CPU retires",
@@ -70,6 +73,8 @@ static int hw_start(struct guest *g, char *why, unsigned len)
 	uint64_t hpa;
 	int err;
 
+	if (g->mode.delivery == &delivery_direct_ops)
+		return direct_eoi_hw_start(g, why, len);
 	err = v->ops->apicv(v, &g->vlapic, GUEST_APIC_BASE, &hpa, why, len);
 	if (err)
 		return err;
@@ -92,6 +97,10 @@ static void hw_stop(struct guest *g)
 	uint64_t pa;
 	char why[80];
 
+	if (g->mode.delivery == &delivery_direct_ops) {
+		direct_eoi_hw_stop(g);
+		return;
+	}
 	if (!pt_walk_traced(&g->npt, GUEST_APIC_BASE, &pa, NULL, NULL, &t) && t.n)
 		((union pte *)t.entry[t.n - 1])->raw = 0;
 	g->vcpu.ops->apicv(&g->vcpu, NULL, 0, NULL, why, sizeof(why));
@@ -99,6 +108,10 @@ static void hw_stop(struct guest *g)
 
 static void hw_before_entry(struct guest *g)
 {
+	if (g->mode.delivery == &delivery_direct_ops) {
+		direct_eoi_hw_before_entry(g);
+		return;
+	}
 	g->vcpu.ops->apicv_sync(&g->vcpu);
 }
 
