@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 log=build/bench.log
 md=build/bench.md
 devices=${RUN_DEVICES:?run it as `make bench`, which names the device in RUN_DEVICES}
-python3 tests/qemu.py --icount --quiet --log "$log" --timeout 1500 --devices "$devices" \
+python3 tests/qemu.py --icount --quiet --log "$log" --timeout 3600 --devices "$devices" \
 	--cmdline "${RUN_OPTIONS:-guestnvme=yes}" \
 	--autorun "info; bench all; poweroff"
 python3 tools/results-table.py "$log" > "$md"
