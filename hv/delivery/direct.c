@@ -56,8 +56,8 @@ static int direct_usable(const struct guest *g, const struct delivery_mode *m, c
 	if (!g->vcpu.ops || !g->vcpu.ops->direct_irqs) {
 		snprintf(why, len, "the %s backend cannot stop intercepting physical interrupts: "
 			 "exitless delivery is built for SVM only (VMX would need external-interrupt "
-			 "exiting off with the preemption timer as its way back in; not built, "
-			 "issue 10)", g->vcpu.ops ? g->vcpu.ops->name : "(none)");
+			 "exiting off with the preemption timer as its way back in: not built)",
+			 g->vcpu.ops ? g->vcpu.ops->name : "(none)");
 		return -ENODEV;
 	}
 	if (m->eoi == &eoi_pv_ops) {
@@ -66,17 +66,17 @@ static int direct_usable(const struct guest *g, const struct delivery_mode *m, c
 			 "or eoi=hw)");
 		return -ENODEV;
 	}
+	if (g->watchdog_ms && *g->watchdog_ms) {
+		snprintf(why, len, "watchdog=%u: the watchdog's tick is a local APIC timer "
+			 "interrupt (SVM has no preemption timer), which would reach the guest's "
+			 "IDT, not the hv; set watchdog=0", *g->watchdog_ms);
+		return -ENODEV;
+	}
 	if (m->eoi == &eoi_hw_ops)
 		return direct_eoi_hw_usable(g, why, len);
 	if (m->eoi != &eoi_trap_ops) {
 		snprintf(why, len, "eoi=%s does not bring the guest's EOI to the physical APIC",
 			 m->eoi->name);
-		return -ENODEV;
-	}
-	if (g->watchdog_ms && *g->watchdog_ms) {
-		snprintf(why, len, "watchdog=%u: the watchdog's tick is a local APIC timer "
-			 "interrupt (SVM has no preemption timer), which would reach the guest's "
-			 "IDT, not the hv; set watchdog=0", *g->watchdog_ms);
 		return -ENODEV;
 	}
 	return 0;

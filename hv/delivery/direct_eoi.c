@@ -50,19 +50,13 @@ int direct_eoi_hw_usable(const struct guest *g, char *why, unsigned len)
 	if (lapic_x2apic()) {
 		snprintf(why, len, "the hv's APIC is in x2APIC mode, where the xAPIC page the "
 			 "guest EOIs through does not exist (the x2APIC EOI MSR pass-through is not "
-			 "built: issue 10)");
+			 "built)");
 		return -ENODEV;
 	}
 	if (g->opts->source == OPT_SOURCE_TIMER) {
 		snprintf(why, len, "source=timer: the guest's APIC timer stays emulated (its "
 			 "TSC_DEADLINE MSR exits) while its LVT writes would reach the physical "
 			 "APIC page");
-		return -ENODEV;
-	}
-	if (g->watchdog_ms && *g->watchdog_ms) {
-		snprintf(why, len, "watchdog=%u: the watchdog's tick is a local APIC timer "
-			 "interrupt (SVM has no preemption timer), which would reach the guest's "
-			 "IDT, not the hv; set watchdog=0", *g->watchdog_ms);
 		return -ENODEV;
 	}
 	return 0;

@@ -42,7 +42,7 @@ static int hw_no_backend(const struct vcpu *v, char *why, unsigned len)
 		snprintf(why, len, "the CPU has no AVIC (CPUID Fn8000_000A EDX[13] is clear)");
 	else
 		snprintf(why, len, "the CPU has AVIC (CPUID Fn8000_000A EDX[13]) but the hv's AVIC "
-			 "path is not built (issue 10)");
+			 "path is not built");
 	return -ENODEV;
 }
 
