@@ -142,7 +142,7 @@ export RUN_DEVICES RUN_OPTIONS
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	python3 tests/qemu.py --icount --devices "$(RUN_DEVICES)" --cmdline "$(RUN_OPTIONS)" \
+	python3 tests/qemu.py --icount --timeout 3600 --devices "$(RUN_DEVICES)" --cmdline "$(RUN_OPTIONS)" \
 		--autorun "info; selftest; bench all; results; poweroff"
 
 shell: all
