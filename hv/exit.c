@@ -26,37 +26,52 @@ const char *exit_reason_name(enum exit_reason r)
 	return r < EXIT_REASONS ? reason_names[r] : "?";
 }
 
+/* The slow path of exit_skip_insn: the bytes at RIP cross a page, are
+ * not in the code TLB, or differ from the expected encoding (prefixes):
+ * fetched and fully decoded. */
+static __attribute__((noinline)) int exit_decode_len(struct guest *g, const struct vcpu_exit *e,
+						     const uint8_t *expect, size_t expect_len)
+{
+	uint8_t buf[INSN_MAX_LEN];
+	const uint8_t *bytes;
+	struct insn in;
+	size_t avail;
+	int len;
+
+	avail = guest_fetch_insn(g, e->cr3, exit_insn_linear(e), buf, &bytes);
+	if (insn_bytes_are(bytes, avail, expect, expect_len))
+		return (int)expect_len;
+	len = insn_decode(bytes, avail, e->mode, &in);
+	if (len < 0)
+		guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx (error %d)",
+			   e->rip, len);
+	return len;
+}
+
 /* Advance RIP past the exiting instruction. Without a next RIP from the
  * backend (QEMU's SVM has no NRIP save) the bytes at RIP are checked
- * against the encoding the exit reason implies, and fully decoded only
- * when they differ (prefixes). */
+ * against the encoding the exit reason implies, straight from the code
+ * TLB's page when it holds them, and fully decoded only when they differ
+ * (prefixes). */
 int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
 		   const uint8_t *expect, size_t expect_len)
 {
-	uint64_t lin = exit_insn_linear(e);
-	uint8_t buf[INSN_MAX_LEN];
 	const uint8_t *bytes;
-	size_t avail, i;
-	struct insn in;
 	int len;
 
 	if (e->next_rip) {
-		g->vcpu.ops->set(&g->vcpu, VREG_RIP, e->next_rip);
+		vcpu_set_rip(&g->vcpu, e->next_rip);
 		return 0;
 	}
-	avail = guest_fetch_insn(g, e->cr3, lin, buf, &bytes);
-	for (i = 0; i < expect_len && i < avail && bytes[i] == expect[i]; i++)
-		;
-	if (expect_len && i == expect_len)
+	bytes = guest_code_peek(g, e->cr3, exit_insn_linear(e), expect_len);
+	if (bytes && insn_bytes_are(bytes, expect_len, expect, expect_len)) {
 		len = (int)expect_len;
-	else
-		len = insn_decode(bytes, avail, e->mode, &in);
-	if (len < 0) {
-		guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx (error %d)",
-			   e->rip, len);
-		return -EIO;
+	} else {
+		len = exit_decode_len(g, e, expect, expect_len);
+		if (len < 0)
+			return -EIO;
 	}
-	g->vcpu.ops->set(&g->vcpu, VREG_RIP, e->rip + (uint64_t)len);
+	vcpu_set_rip(&g->vcpu, e->rip + (uint64_t)len);
 	return 0;
 }
 
@@ -115,7 +130,9 @@ static int exit_io(struct guest *g, const struct vcpu_exit *e)
 		else
 			v->regs.rax = (v->regs.rax & ~mask) | (val & mask);
 	}
-	return exit_skip_insn(g, e, NULL, 0) ? -EIO : 0;
+	/* Both backends give the next RIP of every I/O exit (vcpu.h). */
+	vcpu_set_rip(v, e->next_rip);
+	return 0;
 }
 
 static const uint8_t insn_cpuid[] = { 0x0f, 0xa2 };
