@@ -105,7 +105,7 @@ static void io_unclaimed(const struct vcpu_exit *e)
 	       e->io.in ? "reads as all ones" : "ignored");
 }
 
-static int exit_io(struct guest *g, const struct vcpu_exit *e)
+static __attribute__((noinline)) int exit_io(struct guest *g, const struct vcpu_exit *e)
 {
 	struct vcpu *v = &g->vcpu;
 	uint64_t mask = io_mask(e->io.size);
@@ -158,7 +158,7 @@ static bool hlt_wait(struct guest *g)
 	}
 }
 
-static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
+static __attribute__((noinline)) int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
 	uint64_t next;
 
@@ -189,36 +189,66 @@ static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
  * CPU has already updated DR6 and DR7 when a #DB exits (APM vol 2, 15.12;
  * KVM's db_interception takes the new DR6 bits from the VMCB), and a trap
  * left RIP past the instruction, so the guest sees what it would have. */
-static int exit_reflect(struct guest *g, const struct vcpu_exit *e)
+static __attribute__((noinline)) int exit_reflect(struct guest *g, const struct vcpu_exit *e)
 {
 	g->vcpu.ops->inject(&g->vcpu, EVENT_EXCEPTION, e->exc.vector,
 			    e->exc.has_error, e->exc.error);
 	return 0;
 }
 
-static int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
+static __attribute__((noinline)) int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
 {
 	guest_stop(g, STOP_UNEXPECTED, "unexpected exit %s (code 0x%lx, info 0x%lx/0x%lx)",
 		   exit_reason_name(e->reason), e->code, e->info1, e->info2);
 	return -EIO;
 }
 
+static __attribute__((noinline)) int exit_cpuid(struct guest *g, const struct vcpu_exit *e)
+{
+	cpuid_emulate(&g->vcpu);
+	return exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)) ? -EIO : 0;
+}
+
+static __attribute__((noinline)) int exit_msr(struct guest *g, const struct vcpu_exit *e)
+{
+	if (msr_emulate(&g->vcpu, &g->vlapic, e->msr.write))
+		return 0;	/* #GP injected, RIP stays */
+	return exit_skip_insn(g, e, e->msr.write ? insn_wrmsr : insn_rdmsr, 2) ? -EIO : 0;
+}
+
+static __attribute__((noinline)) int exit_npf(struct guest *g, const struct vcpu_exit *e)
+{
+	int rc = mmio_exit(g, e);
+
+	if (rc != -ENOENT)
+		return rc;
+	g->stop_gpa = e->npf.gpa;
+	guest_stop(g, STOP_NPF, "%s of unmapped guest-physical 0x%lx at RIP 0x%lx",
+		   e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",
+		   e->npf.gpa, e->rip);
+	return -EIO;
+}
+
+static __attribute__((noinline)) int exit_shutdown(struct guest *g, const struct vcpu_exit *e)
+{
+	(void)e;
+	guest_stop(g, STOP_SHUTDOWN, "triple fault (shutdown)");
+	return -EIO;
+}
+
+/* A dispatcher of tail calls (each handler keeps its own frame), so the
+ * hot exits pay no spills for the others. */
 int exit_handle(struct guest *g, const struct vcpu_exit *e)
 {
-	int rc;
-
 	switch (e->reason) {
 	case EXIT_HYPERCALL:
 		return hypercall_handle(g, e);
 	case EXIT_CPUID:
-		cpuid_emulate(&g->vcpu);
-		return exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)) ? -EIO : 0;
+		return exit_cpuid(g, e);
 	case EXIT_IO:
 		return exit_io(g, e);
 	case EXIT_MSR:
-		if (msr_emulate(&g->vcpu, &g->vlapic, e->msr.write))
-			return 0;	/* #GP injected, RIP stays */
-		return exit_skip_insn(g, e, e->msr.write ? insn_wrmsr : insn_rdmsr, 2) ? -EIO : 0;
+		return exit_msr(g, e);
 	case EXIT_HLT:
 		return exit_hlt(g, e);
 	case EXIT_INTR:		/* the backend's run has handled it */
@@ -226,17 +256,9 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 	case EXIT_IRQ_WINDOW:
 		return 0;
 	case EXIT_NPF:
-		rc = mmio_exit(g, e);
-		if (rc != -ENOENT)
-			return rc;
-		g->stop_gpa = e->npf.gpa;
-		guest_stop(g, STOP_NPF, "%s of unmapped guest-physical 0x%lx at RIP 0x%lx",
-			   e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",
-			   e->npf.gpa, e->rip);
-		return -EIO;
+		return exit_npf(g, e);
 	case EXIT_SHUTDOWN:
-		guest_stop(g, STOP_SHUTDOWN, "triple fault (shutdown)");
-		return -EIO;
+		return exit_shutdown(g, e);
 	case EXIT_DB:
 	case EXIT_AC:
 		return exit_reflect(g, e);
