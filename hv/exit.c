@@ -10,6 +10,9 @@
 #include "drivers/cpu.h"
 
 #define IO_LOG_PORTS	64
+/* Handlers out of line: exit_handle stays a dispatcher of tail calls, and
+ * the slow paths cost the fast ones no spills. */
+#define NOINLINE	__attribute__((noinline))
 
 static const char *const reason_names[EXIT_REASONS] = {
 	[EXIT_CPUID] = "cpuid", [EXIT_HYPERCALL] = "hypercall",
@@ -29,8 +32,8 @@ const char *exit_reason_name(enum exit_reason r)
 /* The slow path of exit_skip_insn: the bytes at RIP cross a page, are
  * not in the code TLB, or differ from the expected encoding (prefixes):
  * fetched and fully decoded. */
-static __attribute__((noinline)) int exit_decode_len(struct guest *g, const struct vcpu_exit *e,
-						     const uint8_t *expect, size_t expect_len)
+static NOINLINE int exit_decode_len(struct guest *g, const struct vcpu_exit *e,
+				    const uint8_t *expect, size_t expect_len)
 {
 	uint8_t buf[INSN_MAX_LEN];
 	const uint8_t *bytes;
@@ -105,7 +108,7 @@ static void io_unclaimed(const struct vcpu_exit *e)
 	       e->io.in ? "reads as all ones" : "ignored");
 }
 
-static __attribute__((noinline)) int exit_io(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_io(struct guest *g, const struct vcpu_exit *e)
 {
 	struct vcpu *v = &g->vcpu;
 	uint64_t mask = io_mask(e->io.size);
@@ -158,7 +161,7 @@ static bool hlt_wait(struct guest *g)
 	}
 }
 
-static __attribute__((noinline)) int exit_hlt(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
 	uint64_t next;
 
@@ -189,34 +192,34 @@ static __attribute__((noinline)) int exit_hlt(struct guest *g, const struct vcpu
  * CPU has already updated DR6 and DR7 when a #DB exits (APM vol 2, 15.12;
  * KVM's db_interception takes the new DR6 bits from the VMCB), and a trap
  * left RIP past the instruction, so the guest sees what it would have. */
-static __attribute__((noinline)) int exit_reflect(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_reflect(struct guest *g, const struct vcpu_exit *e)
 {
 	g->vcpu.ops->inject(&g->vcpu, EVENT_EXCEPTION, e->exc.vector,
 			    e->exc.has_error, e->exc.error);
 	return 0;
 }
 
-static __attribute__((noinline)) int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
 {
 	guest_stop(g, STOP_UNEXPECTED, "unexpected exit %s (code 0x%lx, info 0x%lx/0x%lx)",
 		   exit_reason_name(e->reason), e->code, e->info1, e->info2);
 	return -EIO;
 }
 
-static __attribute__((noinline)) int exit_cpuid(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_cpuid(struct guest *g, const struct vcpu_exit *e)
 {
 	cpuid_emulate(&g->vcpu);
 	return exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)) ? -EIO : 0;
 }
 
-static __attribute__((noinline)) int exit_msr(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_msr(struct guest *g, const struct vcpu_exit *e)
 {
 	if (msr_emulate(&g->vcpu, &g->vlapic, e->msr.write))
 		return 0;	/* #GP injected, RIP stays */
 	return exit_skip_insn(g, e, e->msr.write ? insn_wrmsr : insn_rdmsr, 2) ? -EIO : 0;
 }
 
-static __attribute__((noinline)) int exit_npf(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_npf(struct guest *g, const struct vcpu_exit *e)
 {
 	int rc = mmio_exit(g, e);
 
@@ -229,7 +232,7 @@ static __attribute__((noinline)) int exit_npf(struct guest *g, const struct vcpu
 	return -EIO;
 }
 
-static __attribute__((noinline)) int exit_shutdown(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_shutdown(struct guest *g, const struct vcpu_exit *e)
 {
 	(void)e;
 	guest_stop(g, STOP_SHUTDOWN, "triple fault (shutdown)");
