@@ -10,6 +10,9 @@
 #include "drivers/cpu.h"
 
 #define IO_LOG_PORTS	64
+/* Handlers out of line: exit_handle stays a dispatcher of tail calls, and
+ * the slow paths cost the fast ones no spills. */
+#define NOINLINE	__attribute__((noinline))
 
 static const char *const reason_names[EXIT_REASONS] = {
 	[EXIT_CPUID] = "cpuid", [EXIT_HYPERCALL] = "hypercall",
@@ -26,37 +29,52 @@ const char *exit_reason_name(enum exit_reason r)
 	return r < EXIT_REASONS ? reason_names[r] : "?";
 }
 
+/* The slow path of exit_skip_insn: the bytes at RIP cross a page, are
+ * not in the code TLB, or differ from the expected encoding (prefixes):
+ * fetched and fully decoded. */
+static NOINLINE int exit_decode_len(struct guest *g, const struct vcpu_exit *e,
+				    const uint8_t *expect, size_t expect_len)
+{
+	uint8_t buf[INSN_MAX_LEN];
+	const uint8_t *bytes;
+	struct insn in;
+	size_t avail;
+	int len;
+
+	avail = guest_fetch_insn(g, e->cr3, exit_insn_linear(e), buf, &bytes);
+	if (insn_bytes_are(bytes, avail, expect, expect_len))
+		return (int)expect_len;
+	len = insn_decode(bytes, avail, e->mode, &in);
+	if (len < 0)
+		guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx (error %d)",
+			   e->rip, len);
+	return len;
+}
+
 /* Advance RIP past the exiting instruction. Without a next RIP from the
  * backend (QEMU's SVM has no NRIP save) the bytes at RIP are checked
- * against the encoding the exit reason implies, and fully decoded only
- * when they differ (prefixes). */
+ * against the encoding the exit reason implies, straight from the code
+ * TLB's page when it holds them, and fully decoded only when they differ
+ * (prefixes). */
 int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
 		   const uint8_t *expect, size_t expect_len)
 {
-	uint64_t lin = exit_insn_linear(e);
-	uint8_t buf[INSN_MAX_LEN];
 	const uint8_t *bytes;
-	size_t avail, i;
-	struct insn in;
 	int len;
 
 	if (e->next_rip) {
-		g->vcpu.ops->set(&g->vcpu, VREG_RIP, e->next_rip);
+		vcpu_set_rip(&g->vcpu, e->next_rip);
 		return 0;
 	}
-	avail = guest_fetch_insn(g, e->cr3, lin, buf, &bytes);
-	for (i = 0; i < expect_len && i < avail && bytes[i] == expect[i]; i++)
-		;
-	if (expect_len && i == expect_len)
+	bytes = guest_code_peek(g, e->cr3, exit_insn_linear(e), expect_len);
+	if (bytes && insn_bytes_are(bytes, expect_len, expect, expect_len)) {
 		len = (int)expect_len;
-	else
-		len = insn_decode(bytes, avail, e->mode, &in);
-	if (len < 0) {
-		guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx (error %d)",
-			   e->rip, len);
-		return -EIO;
+	} else {
+		len = exit_decode_len(g, e, expect, expect_len);
+		if (len < 0)
+			return -EIO;
 	}
-	g->vcpu.ops->set(&g->vcpu, VREG_RIP, e->rip + (uint64_t)len);
+	vcpu_set_rip(&g->vcpu, e->rip + (uint64_t)len);
 	return 0;
 }
 
@@ -90,7 +108,7 @@ static void io_unclaimed(const struct vcpu_exit *e)
 	       e->io.in ? "reads as all ones" : "ignored");
 }
 
-static int exit_io(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_io(struct guest *g, const struct vcpu_exit *e)
 {
 	struct vcpu *v = &g->vcpu;
 	uint64_t mask = io_mask(e->io.size);
@@ -115,7 +133,9 @@ static int exit_io(struct guest *g, const struct vcpu_exit *e)
 		else
 			v->regs.rax = (v->regs.rax & ~mask) | (val & mask);
 	}
-	return exit_skip_insn(g, e, NULL, 0) ? -EIO : 0;
+	/* Both backends give the next RIP of every I/O exit (vcpu.h). */
+	vcpu_set_rip(v, e->next_rip);
+	return 0;
 }
 
 static const uint8_t insn_cpuid[] = { 0x0f, 0xa2 };
@@ -141,7 +161,7 @@ static bool hlt_wait(struct guest *g)
 	}
 }
 
-static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_hlt(struct guest *g, const struct vcpu_exit *e)
 {
 	uint64_t next;
 
@@ -172,36 +192,66 @@ static int exit_hlt(struct guest *g, const struct vcpu_exit *e)
  * CPU has already updated DR6 and DR7 when a #DB exits (APM vol 2, 15.12;
  * KVM's db_interception takes the new DR6 bits from the VMCB), and a trap
  * left RIP past the instruction, so the guest sees what it would have. */
-static int exit_reflect(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_reflect(struct guest *g, const struct vcpu_exit *e)
 {
 	g->vcpu.ops->inject(&g->vcpu, EVENT_EXCEPTION, e->exc.vector,
 			    e->exc.has_error, e->exc.error);
 	return 0;
 }
 
-static int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
+static NOINLINE int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
 {
 	guest_stop(g, STOP_UNEXPECTED, "unexpected exit %s (code 0x%lx, info 0x%lx/0x%lx)",
 		   exit_reason_name(e->reason), e->code, e->info1, e->info2);
 	return -EIO;
 }
 
+static NOINLINE int exit_cpuid(struct guest *g, const struct vcpu_exit *e)
+{
+	cpuid_emulate(&g->vcpu);
+	return exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)) ? -EIO : 0;
+}
+
+static NOINLINE int exit_msr(struct guest *g, const struct vcpu_exit *e)
+{
+	if (msr_emulate(&g->vcpu, &g->vlapic, e->msr.write))
+		return 0;	/* #GP injected, RIP stays */
+	return exit_skip_insn(g, e, e->msr.write ? insn_wrmsr : insn_rdmsr, 2) ? -EIO : 0;
+}
+
+static NOINLINE int exit_npf(struct guest *g, const struct vcpu_exit *e)
+{
+	int rc = mmio_exit(g, e);
+
+	if (rc != -ENOENT)
+		return rc;
+	g->stop_gpa = e->npf.gpa;
+	guest_stop(g, STOP_NPF, "%s of unmapped guest-physical 0x%lx at RIP 0x%lx",
+		   e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",
+		   e->npf.gpa, e->rip);
+	return -EIO;
+}
+
+static NOINLINE int exit_shutdown(struct guest *g, const struct vcpu_exit *e)
+{
+	(void)e;
+	guest_stop(g, STOP_SHUTDOWN, "triple fault (shutdown)");
+	return -EIO;
+}
+
+/* A dispatcher of tail calls (each handler keeps its own frame), so the
+ * hot exits pay no spills for the others. */
 int exit_handle(struct guest *g, const struct vcpu_exit *e)
 {
-	int rc;
-
 	switch (e->reason) {
 	case EXIT_HYPERCALL:
 		return hypercall_handle(g, e);
 	case EXIT_CPUID:
-		cpuid_emulate(&g->vcpu);
-		return exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)) ? -EIO : 0;
+		return exit_cpuid(g, e);
 	case EXIT_IO:
 		return exit_io(g, e);
 	case EXIT_MSR:
-		if (msr_emulate(&g->vcpu, &g->vlapic, e->msr.write))
-			return 0;	/* #GP injected, RIP stays */
-		return exit_skip_insn(g, e, e->msr.write ? insn_wrmsr : insn_rdmsr, 2) ? -EIO : 0;
+		return exit_msr(g, e);
 	case EXIT_HLT:
 		return exit_hlt(g, e);
 	case EXIT_INTR:		/* the backend's run has handled it */
@@ -209,17 +259,9 @@ int exit_handle(struct guest *g, const struct vcpu_exit *e)
 	case EXIT_IRQ_WINDOW:
 		return 0;
 	case EXIT_NPF:
-		rc = mmio_exit(g, e);
-		if (rc != -ENOENT)
-			return rc;
-		g->stop_gpa = e->npf.gpa;
-		guest_stop(g, STOP_NPF, "%s of unmapped guest-physical 0x%lx at RIP 0x%lx",
-			   e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read",
-			   e->npf.gpa, e->rip);
-		return -EIO;
+		return exit_npf(g, e);
 	case EXIT_SHUTDOWN:
-		guest_stop(g, STOP_SHUTDOWN, "triple fault (shutdown)");
-		return -EIO;
+		return exit_shutdown(g, e);
 	case EXIT_DB:
 	case EXIT_AC:
 		return exit_reflect(g, e);

@@ -398,12 +398,13 @@ int guest_write_gva(struct guest *g, uint64_t gva, const void *src, uint64_t len
 static const uint8_t *guest_code_page(struct guest *g, uint64_t cr3, uint64_t page)
 {
 	struct guest_code_tlb *c = &g->itlb;
-	struct pt_ctx walk = g->gpt;
+	struct pt_ctx walk;
 	uint64_t gpa;
 
-	if (c->host && c->cr3 == cr3 && c->page == page && pt_trace_current(&c->trace))
+	if (code_tlb_peek(c, cr3, page, PT_PAGE_SIZE))
 		return c->host;
 	c->host = NULL;
+	walk = g->gpt;
 	walk.root = cr3;
 	if (pt_walk_traced(&walk, page, &gpa, NULL, NULL, &c->trace))
 		return NULL;

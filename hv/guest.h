@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "hv/code_tlb.h"
 #include "hv/delivery/delivery.h"
 #include "hv/guest_ram.h"
 #include "hv/hypercall_abi.h"
@@ -25,15 +26,6 @@ enum guest_stop_cause {
 	STOP_BAD_IO, STOP_BAD_INSN,
 	STOP_WATCHDOG,		/* no exit for the watchdog period */
 	STOP_INTERRUPTED,	/* Ctrl-C on the console */
-};
-
-/* A one-entry code TLB: the host address of the page RIP was last in. It
- * is revalidated on every use against the guest entries that produced it,
- * so it can never disagree with a fresh walk. */
-struct guest_code_tlb {
-	uint64_t cr3, page;
-	const uint8_t *host;
-	struct pt_walk_trace trace;
 };
 
 struct guest {
@@ -96,6 +88,13 @@ int guest_read_gva(struct guest *g, uint64_t gva, void *dst, uint64_t len);
  * cross a page). Returns how many are readable. */
 size_t guest_fetch_insn(struct guest *g, uint64_t cr3, uint64_t lin, uint8_t *buf,
 			const uint8_t **bytes);
+/* The len bytes at linear lin under cr3 straight from the code TLB when
+ * it holds them (code_tlb_peek), else NULL. */
+static inline const uint8_t *guest_code_peek(const struct guest *g, uint64_t cr3, uint64_t lin,
+					     size_t len)
+{
+	return code_tlb_peek(&g->itlb, cr3, lin, len);
+}
 /* Copy len bytes to guest-virtual gva. 0 or -EFAULT. */
 int guest_write_gva(struct guest *g, uint64_t gva, const void *src, uint64_t len);
 /* Copy a NUL-terminated string of at most max-1 characters. */

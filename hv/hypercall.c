@@ -151,25 +151,30 @@ static const hc_fn hc_table[HC_COUNT] = {
 	[HC_PV_EOI] = delivery_hc_pv_eoi,
 };
 
-/* HC_GET_WORK with nothing to do parks the guest on its VMMCALL: RIP is
- * not advanced, so the next resume asks again. */
-int hypercall_handle(struct guest *g, const struct vcpu_exit *e)
+/* Not a number the table knows: -ENOSYS, reported (rate-limited). */
+static __attribute__((noinline)) long hc_unknown(uint64_t nr)
 {
 	static struct ratelimit unknown_rl = RATELIMIT_INIT("unknown-hypercall");
+
+	if (ratelimit_allow(&unknown_rl))
+		printf("hv: guest made unknown hypercall %lu: -ENOSYS\n", nr);
+	return -HC_ENOSYS;
+}
+
+/* The guest resumes HC_INSN_LEN bytes on (the ABI's instruction length:
+ * no fetch). HC_GET_WORK with nothing to do parks the guest on its
+ * VMMCALL: RIP is not advanced, so the next resume asks again. */
+int hypercall_handle(struct guest *g, const struct vcpu_exit *e)
+{
 	struct vcpu_regs *r = &g->vcpu.regs;
 	uint64_t nr = r->rax;
+	hc_fn fn = nr < HC_COUNT ? hc_table[nr] : NULL;
 
 	if (nr == HC_GET_WORK && !g->work_pending) {
 		vuart_flush();
 		return 1;
 	}
-	if (nr < HC_COUNT && hc_table[nr]) {
-		r->rax = (uint64_t)hc_table[nr](g, r);
-	} else {
-		if (ratelimit_allow(&unknown_rl))
-			printf("hv: guest made unknown hypercall %lu: -ENOSYS\n", nr);
-		r->rax = (uint64_t)-HC_ENOSYS;
-	}
-	return exit_skip_insn(g, e, g->vcpu.ops->hypercall_insn,
-			      sizeof(g->vcpu.ops->hypercall_insn)) ? -EIO : 0;
+	r->rax = fn ? (uint64_t)fn(g, r) : (uint64_t)hc_unknown(nr);
+	vcpu_set_rip(&g->vcpu, e->rip + HC_INSN_LEN);
+	return 0;
 }

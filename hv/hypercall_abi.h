@@ -1,7 +1,9 @@
 /* The hypercall ABI between the hv and its guest.
  *
  * Instruction: VMMCALL (0F 01 D9) under SVM, VMCALL (0F 01 C1) under VMX,
- * exactly these three bytes with no prefix. Number in RAX, arguments in
+ * exactly these three bytes with no prefix (HC_INSN_LEN): the hv resumes
+ * the guest HC_INSN_LEN bytes past the RIP of the call without reading the
+ * instruction, so a prefixed one resumes inside itself. Number in RAX, arguments in
  * RDI, RSI, RDX, RCX; result in RAX: >= 0 on success, a negative errno
  * (Linux numbering, below) on failure. Every other register is preserved.
  * Pointers are guest-virtual addresses; the hv translates them through the
@@ -38,6 +40,7 @@ enum hc_number {
 };
 
 #define HC_ABI_VERSION	3
+#define HC_INSN_LEN	3	/* bytes of the hypercall instruction */
 
 /* Linux errno values, as the ABI returns them. */
 #define HC_EFAULT	14

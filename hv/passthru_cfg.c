@@ -71,6 +71,10 @@ bool passthru_cfg_io(struct passthru *p, uint16_t port, bool in, uint8_t size,
 {
 	int moved;
 
+	/* Mechanism #1 has these ports only: any other (a UART, POST codes)
+	 * goes back to the caller at once. */
+	if (port < GUEST_PCI_ADDR_PORT || port > GUEST_PCI_DATA_PORT + 3)
+		return false;
 	if (!p->active || !ptemu_cfg_io(&p->emu, port, in, size, val, &moved))
 		return false;
 	if (moved >= 0) {

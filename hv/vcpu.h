@@ -28,14 +28,20 @@ enum exit_reason {
 	EXIT_REASONS
 };
 
+/* A decoded exit. Decoding is lazy: what a handler never reads is not
+ * filled in (see vcpu_exit_has_where). */
 struct vcpu_exit {
 	enum exit_reason reason;
 	uint64_t code;			/* the backend's raw exit code */
 	uint64_t info1, info2;		/* raw qualifiers, for dumps */
-	uint64_t next_rip;		/* RIP after the instruction; 0 when the
-					   backend does not know it */
-	/* Where the exiting instruction is: enough to fetch and decode it. */
-	uint64_t rip, cs_base, cr3;
+	uint64_t rip;			/* RIP of the exiting instruction */
+	/* RIP after the instruction; 0 when the backend does not know it.
+	 * EXIT_IO always has it (APM vol 2, 15.10.2: EXITINFO2; SDM vol 3,
+	 * 28.2.5: the VM-exit instruction length). */
+	uint64_t next_rip;
+	/* Where the exiting instruction is: enough to fetch and decode it.
+	 * Only for the reasons vcpu_exit_has_where names. */
+	uint64_t cs_base, cr3;
 	enum insn_mode mode;
 	union {
 		struct {
@@ -66,6 +72,16 @@ enum vcpu_reg {
 	VREG_COUNT
 };
 
+/* Whether the backend filled next_rip (when it knows it), cs_base, cr3
+ * and mode for this reason: not for the exits whose handlers never fetch
+ * the instruction. A hypercall's length is the ABI's (hypercall_abi.h),
+ * an I/O exit always has next_rip, and the others run no instruction. */
+static inline bool vcpu_exit_has_where(enum exit_reason r)
+{
+	return r != EXIT_HYPERCALL && r != EXIT_IO && r != EXIT_INTR && r != EXIT_NMI &&
+	       r != EXIT_IRQ_WINDOW && r != EXIT_TIMER;
+}
+
 /* Linear address of the exiting instruction (CS base counts outside
  * 64-bit mode). */
 static inline uint64_t exit_insn_linear(const struct vcpu_exit *e)
@@ -95,8 +111,6 @@ struct vlapic;
 
 struct vcpu_ops {
 	const char *name;
-	/* The hypercall instruction's bytes (VMMCALL or VMCALL). */
-	uint8_t hypercall_insn[3];
 	/* Entry format of the second-level page tables (NPT or EPT). */
 	enum pt_format slat_format;
 	/* Print what the CPU offers this backend, for `info`; safe to call
@@ -172,10 +186,25 @@ struct vcpu {
 	/* TSC of the guest's next APIC timer expiry (0: none): run makes the
 	 * guest exit by then (EXIT_INTR when it is not also a tick). */
 	uint64_t guest_deadline;
+	/* The guest's RIP from an exit to the next entry: run loads it at the
+	 * exit and stores it back at the entry; get and set of VREG_RIP and
+	 * vcpu_set_rip use it, without a call into the backend. */
+	uint64_t rip;
+	/* RIP was set since the exit: the instruction an STI or MOV SS shadow
+	 * covered has been skipped, so the shadow ends at the entry (APM vol
+	 * 2, 15.21.5; SDM vol 3, 26.3.1.5), and an interrupt may go in. */
+	bool rip_moved;
 	uint32_t inject_pending;	/* virtual interrupts still to deliver */
 	uint8_t inject_vector;
 	bool running;			/* false once stopped after an error */
 };
+
+/* Resume the guest at rip (past an instruction the hv emulated). */
+static inline void vcpu_set_rip(struct vcpu *v, uint64_t rip)
+{
+	v->rip = rip;
+	v->rip_moved = true;
+}
 
 extern const struct vcpu_ops svm_ops;
 extern const struct vcpu_ops vmx_ops;

@@ -243,21 +243,27 @@ static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	st->dr7 = VCPU_BOOT_DR7;
 	st->rflags = RFLAGS_RESERVED1;
 	st->rip = bs->rip;
+	v->rip = bs->rip;
+	v->rip_moved = false;
 	st->rsp = bs->rsp;
 	st->g_pat = VCPU_BOOT_PAT;
 	vcpu_regs_reset(v, s->fx);
 }
 
+/* 15.10.2: EXITINFO1 describes the access, EXITINFO2 is the next RIP
+ * (always saved for IOIO, NRIP save or not). */
 static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)
 {
+	uint64_t info = c->exitinfo1;
+
 	e->reason = EXIT_IO;
-	e->io.port = FIELD_GET(IOIO_PORT, c->exitinfo1);
-	e->io.size = FIELD_GET(IOIO_SIZE, c->exitinfo1);	/* 1, 2 or 4 */
+	e->io.port = FIELD_GET(IOIO_PORT, info);
+	e->io.size = FIELD_GET(IOIO_SIZE, info);	/* 1, 2 or 4 */
 	e->io.size = e->io.size == 4 ? 4 : e->io.size == 2 ? 2 : 1;
-	e->io.in = c->exitinfo1 & IOIO_IN;
-	e->io.string = c->exitinfo1 & IOIO_STR;
-	e->io.rep = c->exitinfo1 & IOIO_REP;
-	e->next_rip = c->exitinfo2;	/* always provided for IOIO */
+	e->io.in = info & IOIO_IN;
+	e->io.string = info & IOIO_STR;
+	e->io.rep = info & IOIO_REP;
+	e->next_rip = c->exitinfo2;
 }
 
 /* APM vol 2, 4.8.1: CS.L selects 64-bit mode under EFER.LMA, else CS.D
@@ -265,32 +271,51 @@ static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)
 #define SEG_ATTR_L	BIT(9)
 #define SEG_ATTR_D	BIT(10)
 
-static void svm_decode(const struct vmcb *vm, struct vcpu_exit *e)
+/* Where the exiting instruction is, for the exits that may fetch it. */
+static void svm_decode_where(const struct vmcb *vm, struct vcpu_exit *e)
 {
-	const struct vmcb_control *c = &vm->control;
 	const struct vmcb_save *st = &vm->save;
 
-	e->rip = st->rip;
 	e->cs_base = st->cs.base;
 	e->cr3 = st->cr3;
 	if ((st->efer & EFER_LMA) && (st->cs.attrib & SEG_ATTR_L))
 		e->mode = INSN_MODE_64;
 	else
 		e->mode = (st->cs.attrib & SEG_ATTR_D) ? INSN_MODE_32 : INSN_MODE_16;
+	/* 15.7.1: with NRIP save the CPU stores the next RIP for
+	 * instruction intercepts; QEMU's SVM has none. */
+	e->next_rip = svm_has_nrips ? vm->control.nrip : 0;
+}
+
+static void svm_decode_exc(const struct vmcb_control *c, struct vcpu_exit *e)
+{
+	e->exc.vector = (uint8_t)(c->exitcode - SVM_EXIT_EXCP_BASE);
+	e->reason = e->exc.vector == EXC_DB ? EXIT_DB :
+		    e->exc.vector == EXC_AC ? EXIT_AC : EXIT_EXCEPTION;
+	/* 15.12: EXITINFO1 holds the error code of the vectors that have
+	 * one. */
+	e->exc.has_error = EXC_HAS_ERROR & BIT(e->exc.vector);
+	e->exc.error = e->exc.has_error ? (uint32_t)c->exitinfo1 : 0;
+}
+
+/* Only what the reason's handler reads (vcpu_exit_has_where): the exits
+ * on the hot paths (hypercall, I/O, interrupts) skip the rest. */
+static void svm_decode(const struct vmcb *vm, uint64_t rip, struct vcpu_exit *e)
+{
+	const struct vmcb_control *c = &vm->control;
+
+	e->rip = rip;
 	e->code = c->exitcode;
 	e->info1 = c->exitinfo1;
 	e->info2 = c->exitinfo2;
-	/* 15.7.1: with NRIP save the CPU stores the next RIP for
-	 * instruction intercepts; QEMU's SVM has none. */
-	e->next_rip = svm_has_nrips ? c->nrip : 0;
 	switch (c->exitcode) {
-	case SVM_EXIT_VMMCALL:	e->reason = EXIT_HYPERCALL; break;
+	case SVM_EXIT_VMMCALL:	e->reason = EXIT_HYPERCALL; return;
+	case SVM_EXIT_IOIO:	svm_decode_io(c, e); return;
+	case SVM_EXIT_INTR:	e->reason = EXIT_INTR; return;
+	case SVM_EXIT_NMI:	e->reason = EXIT_NMI; return;
+	case SVM_EXIT_VINTR:	e->reason = EXIT_IRQ_WINDOW; return;
 	case SVM_EXIT_CPUID:	e->reason = EXIT_CPUID; break;
-	case SVM_EXIT_IOIO:	svm_decode_io(c, e); break;
 	case SVM_EXIT_HLT:	e->reason = EXIT_HLT; break;
-	case SVM_EXIT_INTR:	e->reason = EXIT_INTR; break;
-	case SVM_EXIT_NMI:	e->reason = EXIT_NMI; break;
-	case SVM_EXIT_VINTR:	e->reason = EXIT_IRQ_WINDOW; break;
 	case SVM_EXIT_SHUTDOWN:	e->reason = EXIT_SHUTDOWN; break;
 	case SVM_EXIT_INVALID:	e->reason = EXIT_INVALID; break;
 	case SVM_EXIT_MSR:
@@ -305,18 +330,12 @@ static void svm_decode(const struct vmcb *vm, struct vcpu_exit *e)
 		e->npf.fetch = c->exitinfo1 & NPF_FETCH;
 		break;
 	default:
-		if (c->exitcode >= SVM_EXIT_EXCP_BASE && c->exitcode < SVM_EXIT_EXCP_BASE + 32) {
-			e->exc.vector = (uint8_t)(c->exitcode - SVM_EXIT_EXCP_BASE);
-			e->reason = e->exc.vector == EXC_DB ? EXIT_DB :
-				    e->exc.vector == EXC_AC ? EXIT_AC : EXIT_EXCEPTION;
-			/* 15.12: EXITINFO1 holds the error code of the
-			 * vectors that have one. */
-			e->exc.has_error = EXC_HAS_ERROR & BIT(e->exc.vector);
-			e->exc.error = e->exc.has_error ? (uint32_t)c->exitinfo1 : 0;
-		} else {
+		if (c->exitcode >= SVM_EXIT_EXCP_BASE && c->exitcode < SVM_EXIT_EXCP_BASE + 32)
+			svm_decode_exc(c, e);
+		else
 			e->reason = EXIT_UNKNOWN;
-		}
 	}
+	svm_decode_where(vm, e);
 }
 
 /* 15.21.4: a V_IRQ with V_IGN_TPR plus the VINTR intercept makes the CPU
@@ -397,6 +416,11 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 		s->timer_armed = 0;
 	}
 	vm->save.rax = v->regs.rax;
+	vm->save.rip = v->rip;
+	if (v->rip_moved) {
+		vm->control.interrupt_shadow &= ~INT_SHADOW;
+		v->rip_moved = false;
+	}
 	if (s->direct)
 		svm_cr8_write(s->guest_cr8);
 	svm_vmrun(s->vmcb_pa, &v->regs, s->host_vmcb_pa, s->fx);
@@ -405,6 +429,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 		svm_cr8_write(0);
 	}
 	v->regs.rax = vm->save.rax;
+	v->rip = vm->save.rip;
 	vm->control.tlb_control = 0;
 	/* 15.20: an event whose delivery the exit interrupted is reported in
 	 * EXITINTINFO and must be injected again on the next entry. */
@@ -413,7 +438,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 		vm->control.eventinj = vm->control.exitintinfo;
 	else if (s->held_event)
 		svm_release_held(s);
-	svm_decode(vm, e);
+	svm_decode(vm, v->rip, e);
 	/* A host interrupt exit: take it now, so that a tick of the exit
 	 * timer is told apart from a device interrupt. */
 	if (e->reason == EXIT_INTR) {
@@ -449,6 +474,8 @@ static uint64_t svm_get(struct vcpu *v, enum vcpu_reg r)
 {
 	struct svm_vcpu *s = v->arch;
 
+	if (r == VREG_RIP)
+		return v->rip;
 	if (r == VREG_CS_ATTR)
 		return s->vmcb->save.cs.attrib;
 	if (r == VREG_EFER)
@@ -460,6 +487,10 @@ static void svm_set(struct vcpu *v, enum vcpu_reg r, uint64_t val)
 {
 	struct svm_vcpu *s = v->arch;
 
+	if (r == VREG_RIP) {
+		vcpu_set_rip(v, val);
+		return;
+	}
 	if (r == VREG_EFER)
 		val |= EFER_SVME;
 	if (r != VREG_CS_ATTR)
@@ -510,7 +541,7 @@ static void svm_dump(struct vcpu *v)
 	printf("  svm: exitcode 0x%lx info1 0x%lx info2 0x%lx intinfo 0x%lx\n",
 	       c->exitcode, c->exitinfo1, c->exitinfo2, c->exitintinfo);
 	printf("  rip %016lx rsp %016lx rflags %016lx cpl %u\n",
-	       st->rip, st->rsp, st->rflags, st->cpl);
+	       v->rip, st->rsp, st->rflags, st->cpl);
 	printf("  cr0 %016lx cr2 %016lx cr3 %016lx cr4 %016lx efer %lx\n",
 	       st->cr0, st->cr2, st->cr3, st->cr4, st->efer);
 	printf("  cs %04x/%04x ss %04x idtr %lx/%x gdtr %lx/%x\n",
@@ -600,7 +631,6 @@ static int svm_direct_irqs(struct vcpu *v, bool on, char *why, unsigned len)
 
 const struct vcpu_ops svm_ops = {
 	.name = "svm",
-	.hypercall_insn = { 0x0f, 0x01, 0xd9 },	/* VMMCALL */
 	.slat_format = PT_FORMAT_X86,		/* APM vol 2, 15.25 */
 	.info = svm_info,
 	.probe = svm_probe,

@@ -79,6 +79,8 @@ static void vmx_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	s->have_exit = false;
 	s->event = s->held = (struct vmx_event){ 0 };
 	vmx_vmcs_setup(s, bs);
+	v->rip = bs->rip;
+	v->rip_moved = false;
 	vmx_posted_load(s);
 	for (i = 0; i < VREG_COUNT; i++)
 		if (vmx_reg_msr[i])
@@ -260,29 +262,25 @@ static void vmx_decode_exc(struct vmx_vcpu *s, struct vcpu_exit *e)
 }
 
 /* SDM 3.4.5 and 5.2.1: CS.L selects 64-bit mode under EFER.LMA, else CS.D
- * the default size. */
+ * the default size. 27.2.5: the length of the instruction that exited,
+ * for the instruction exits that have one. */
 static void vmx_decode_where(struct vcpu_exit *e)
 {
 	uint64_t ar = vmx_read(VMCS_GUEST_CS_AR);
 
-	e->rip = vmx_read(VMCS_GUEST_RIP);
 	e->cs_base = vmx_read(VMCS_GUEST_CS_BASE);
 	e->cr3 = vmx_read(VMCS_GUEST_CR3);
 	if ((vmx_read(VMCS_GUEST_EFER) & EFER_LMA) && (ar & AR_L))
 		e->mode = INSN_MODE_64;
 	else
 		e->mode = (ar & AR_DB) ? INSN_MODE_32 : INSN_MODE_16;
+	if (e->reason == EXIT_CPUID || e->reason == EXIT_HLT || e->reason == EXIT_MSR)
+		e->next_rip = e->rip + vmx_read(VMCS_EXIT_INSN_LEN);
 }
 
-static void vmx_decode(struct vmx_vcpu *s, uint32_t basic, struct vcpu_exit *e)
+/* Only what the reason's handler reads (vcpu_exit_has_where). */
+static void vmx_decode_basic(struct vmx_vcpu *s, uint32_t basic, struct vcpu_exit *e)
 {
-	vmx_decode_where(e);
-	e->code = basic;
-	e->info1 = s->exit_qual = vmx_read(VMCS_EXIT_QUALIFICATION);
-	e->info2 = 0;
-	e->next_rip = 0;
-	s->exc_info = 0;
-	s->exit_intr_info = s->exit_intr_error = 0;
 	switch (basic) {
 	case VMX_EXIT_EXC_NMI:
 		vmx_decode_exc(s, e);
@@ -292,7 +290,8 @@ static void vmx_decode(struct vmx_vcpu *s, uint32_t basic, struct vcpu_exit *e)
 			e->reason = EXIT_UNKNOWN;
 			return;
 		}
-		break;
+		e->next_rip = e->rip + vmx_read(VMCS_EXIT_INSN_LEN);
+		return;
 	case VMX_EXIT_EPT_VIOLATION:
 		e->info2 = vmx_read(VMCS_GUEST_PHYS_ADDR);
 		vmx_decode_ept(s->exit_qual, e->info2, e);
@@ -309,12 +308,21 @@ static void vmx_decode(struct vmx_vcpu *s, uint32_t basic, struct vcpu_exit *e)
 		e->reason = vmx_exit_reason(basic);
 		if (e->reason == EXIT_MSR)
 			e->msr.write = basic == VMX_EXIT_WRMSR;
-		if (e->reason != EXIT_CPUID && e->reason != EXIT_HYPERCALL &&
-		    e->reason != EXIT_HLT && e->reason != EXIT_MSR)
-			return;
 	}
-	/* 27.2.5: the length of the instruction that exited. */
-	e->next_rip = e->rip + vmx_read(VMCS_EXIT_INSN_LEN);
+}
+
+static void vmx_decode(struct vmx_vcpu *s, uint32_t basic, uint64_t rip, struct vcpu_exit *e)
+{
+	e->rip = rip;
+	e->code = basic;
+	e->info1 = s->exit_qual = vmx_read(VMCS_EXIT_QUALIFICATION);
+	e->info2 = 0;
+	e->next_rip = 0;
+	s->exc_info = 0;
+	s->exit_intr_info = s->exit_intr_error = 0;
+	vmx_decode_basic(s, basic, e);
+	if (vcpu_exit_has_where(e->reason))
+		vmx_decode_where(e);
 }
 
 static bool vmx_enter_failed(struct vmx_vcpu *s, enum vmx_status st, struct vcpu_exit *e)
@@ -345,6 +353,17 @@ static bool vmx_enter_failed(struct vmx_vcpu *s, enum vmx_status st, struct vcpu
 	return false;
 }
 
+/* The RIP the hv set goes into the VMCS. It is past the instruction an
+ * STI or MOV SS shadow covered (the hv skipped it): the shadow ends, or a
+ * held NMI could never go in (26.3.1.5). */
+static void vmx_rip_store(struct vmx_vcpu *s, struct vcpu *v)
+{
+	vmx_write(s, VMCS_GUEST_RIP, v->rip);
+	vmx_write(s, VMCS_GUEST_INTERRUPTIBILITY, vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
+		  ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+	v->rip_moved = false;
+}
+
 static void vmx_run_once(struct vcpu *v, struct vmx_vcpu *s, struct vcpu_exit *e)
 {
 	enum vmx_status st = VMX_OK;
@@ -361,12 +380,15 @@ static void vmx_run_once(struct vcpu *v, struct vmx_vcpu *s, struct vcpu_exit *e
 		if (vmx_soft_event(s->event.info))
 			vmx_write(s, VMCS_ENTRY_INSN_LEN, s->event.len);
 	}
+	if (v->rip_moved)
+		vmx_rip_store(s, v);
 	if (!s->failed)
 		st = vmx_enter(&v->regs, s->fx, s->launched);
 	if (vmx_enter_failed(s, st, e))
 		return;
 	s->launched = true;
 	s->have_exit = true;
+	v->rip = vmx_read(VMCS_GUEST_RIP);
 	vmx_apicv_store(s);
 	reason = s->exit_reason = (uint32_t)vmx_read(VMCS_EXIT_REASON);
 	/* 26.8: a VM entry that failed after loading guest state. */
@@ -380,7 +402,7 @@ static void vmx_run_once(struct vcpu *v, struct vmx_vcpu *s, struct vcpu_exit *e
 		return;
 	}
 	vmx_after_exit(s);
-	vmx_decode(s, reason & (uint32_t)EXIT_REASON_BASIC, e);
+	vmx_decode(s, reason & (uint32_t)EXIT_REASON_BASIC, v->rip, e);
 	/* Acknowledge interrupt on exit (27.2.2): the vector is ours to
 	 * handle now, as svm_run takes its interrupt before returning. A
 	 * host NMI went to the guest's exit (NMI exiting) and goes to the
@@ -422,6 +444,8 @@ static uint64_t vmx_get(struct vcpu *v, enum vcpu_reg r)
 		       (vmx_read(VMCS_CR4_SHADOW) & s->cr4_mask);
 	case VREG_CR2:
 		return cpu_read_cr2();	/* not switched by VMX (27.5.1) */
+	case VREG_RIP:
+		return v->rip;
 	case VREG_CS_ATTR:
 		/* The SVM attribute layout (type:4 s:1 dpl:2 p:1 avl:1 l:1
 		 * db:1 g:1) from the VMX one (24.4.1). */
@@ -440,12 +464,7 @@ static void vmx_set(struct vcpu *v, enum vcpu_reg r, uint64_t val)
 
 	switch (r) {
 	case VREG_RIP:
-		/* A new RIP is past the instruction an STI or MOV SS shadow
-		 * covered (the hv skipped it): the shadow ends, or a held NMI
-		 * could never go in (26.3.1.5). */
-		vmx_write(s, VMCS_GUEST_RIP, val);
-		vmx_write(s, VMCS_GUEST_INTERRUPTIBILITY, vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
-			  ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+		vcpu_set_rip(v, val);	/* stored at the entry (vmx_rip_store) */
 		break;
 	case VREG_CR0:
 		vmx_write_cr0(s, val);
@@ -476,9 +495,10 @@ static bool vmx_interruptible(struct vcpu *v)
 {
 	struct vmx_vcpu *s = v->arch;
 
+	/* A RIP the hv set ends the shadow at the entry (vmx_rip_store). */
 	return (vmx_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
-	       !(vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
-		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) &&
+	       (v->rip_moved || !(vmx_read(VMCS_GUEST_INTERRUPTIBILITY) &
+				  (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) &&
 	       !(s->event.info & INTR_INFO_VALID) && !s->held.info;
 }
 
@@ -540,7 +560,7 @@ static void vmx_dump(struct vcpu *v)
 	printf("  vm-instruction error %lu, pending event 0x%x\n", vmx_read(VMCS_INSN_ERROR),
 	       s->event.info);
 	printf("  rip %016lx rsp %016lx rflags %016lx interruptibility 0x%lx\n",
-	       vmx_read(VMCS_GUEST_RIP), vmx_read(VMCS_GUEST_RSP), vmx_read(VMCS_GUEST_RFLAGS),
+	       v->rip, vmx_read(VMCS_GUEST_RSP), vmx_read(VMCS_GUEST_RFLAGS),
 	       vmx_read(VMCS_GUEST_INTERRUPTIBILITY));
 	printf("  cr0 %016lx cr2 %016lx cr3 %016lx cr4 %016lx efer %lx\n",
 	       vmx_get(v, VREG_CR0), cpu_read_cr2(), vmx_read(VMCS_GUEST_CR3),
@@ -578,7 +598,6 @@ static int vmx_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsign
 
 const struct vcpu_ops vmx_ops = {
 	.name = "vmx",
-	.hypercall_insn = { 0x0f, 0x01, 0xc1 },	/* VMCALL */
 	.slat_format = PT_FORMAT_EPT,
 	.probe = vmx_probe,
 	.init = vmx_init,
