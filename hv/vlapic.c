@@ -33,11 +33,6 @@ static bool vec_test(const uint32_t *bank, unsigned int vec)
 }
 
 /* TMR: a bank without summary. */
-static void vec_set(uint32_t *bank, unsigned int vec)
-{
-	bank[vec / 32] |= 1u << (vec % 32);
-}
-
 static void vec_clear(uint32_t *bank, unsigned int vec)
 {
 	bank[vec / 32] &= ~(1u << (vec % 32));
@@ -136,6 +131,9 @@ bool vlapic_nmi_take(struct vlapic *v)
 
 int vlapic_accept(struct vlapic *v, uint8_t vector, bool level)
 {
+	unsigned int w = vector / 32;
+	uint32_t bit = 1u << (vector % 32);
+
 	if (vector < VLAPIC_FIRST_VECTOR) {
 		v->stats.illegal++;
 		signal_error(v, VLAPIC_ESR_RECV_ILL);
@@ -148,17 +146,16 @@ int vlapic_accept(struct vlapic *v, uint8_t vector, bool level)
 		return -ENODEV;
 	}
 	/* SDM 11.8.4: TMR set for level, cleared for edge on acceptance. */
-	if (level != vec_test(v->tmr, vector))
+	if (level != ((v->tmr[w] & bit) != 0)) {
+		v->tmr[w] ^= bit;
 		v->gen++;
-	if (level)
-		vec_set(v->tmr, vector);
-	else
-		vec_clear(v->tmr, vector);
-	if (vec_test(v->irr, vector)) {
+	}
+	if (v->irr[w] & bit) {
 		v->stats.merged++;
 		return 0;
 	}
-	sum_set(v->irr, &v->irr_sum, vector);
+	v->irr[w] |= bit;
+	v->irr_sum |= (uint8_t)(1u << w);
 	v->stats.accepted++;
 	return 1;
 }
