@@ -190,53 +190,7 @@ void mmio_complete_read(struct vcpu_regs *regs, const struct mmio_access *a,
 		*dst = (*dst & ~mask) | (value & mask);
 }
 
-/* ---- decode cache ---- */
-
-static uint64_t load_le64(const uint8_t *p)
-{
-	uint64_t v;
-
-	__builtin_memcpy(&v, p, sizeof(v));     /* one unaligned load */
-	return v;
-}
-
-/* Do bytes[0..avail) start with the entry's instruction? Eight bytes at a
- * time where avail allows (the head, then the last eight), else byte by
- * byte. */
-static bool bytes_match(const struct mmio_dcache_entry *e, const uint8_t *bytes, size_t avail)
-{
-	size_t len = e->op.len;
-
-	if (avail < len)
-		return false;
-	if (avail < sizeof(uint64_t)) {
-		for (size_t i = 0; i < len; i++)
-			if (bytes[i] != e->bytes[i])
-				return false;
-		return true;
-	}
-	if ((load_le64(bytes) & e->head_mask) != e->head)
-		return false;
-	return len <= sizeof(uint64_t) || load_le64(bytes + len - sizeof(uint64_t)) == e->tail;
-}
-
-static const struct mmio_op *lookup(const struct mmio_dcache *c, const struct mmio_dcache_key *k,
-				    const uint8_t *bytes, size_t avail)
-{
-	const struct mmio_dcache_entry *e = &c->e[mmio_dcache_slot(k->lin)];
-
-	if (e->op.len && e->lin == k->lin && e->cr3 == k->cr3 && e->mode == k->mode &&
-	    bytes_match(e, bytes, avail))
-		return &e->op;
-	return NULL;
-}
-
-const struct mmio_op *mmio_dcache_find(const struct mmio_dcache *c,
-				       const struct mmio_dcache_key *k,
-				       const uint8_t *bytes, size_t avail)
-{
-	return lookup(c, k, bytes, avail);
-}
+/* ---- decode cache (lookups are inline in hv/mmio.h) ---- */
 
 const struct mmio_op *mmio_dcache_fill(struct mmio_dcache *c, const struct mmio_dcache_key *k,
 				       const uint8_t *bytes, const struct mmio_op *op)
@@ -250,8 +204,8 @@ const struct mmio_op *mmio_dcache_fill(struct mmio_dcache *c, const struct mmio_
 	for (size_t i = 0; i < len; i++)
 		padded[i] = e->bytes[i] = bytes[i];
 	e->head_mask = size_mask(len < sizeof(uint64_t) ? (unsigned int)len : 8);
-	e->head = load_le64(padded);
-	e->tail = len > sizeof(uint64_t) ? load_le64(padded + len - sizeof(uint64_t)) : 0;
+	e->head = mmio_load_le64(padded);
+	e->tail = len > sizeof(uint64_t) ? mmio_load_le64(padded + len - sizeof(uint64_t)) : 0;
 	e->cr3 = k->cr3;
 	e->lin = k->lin;
 	e->mode = (uint8_t)k->mode;
@@ -259,11 +213,8 @@ const struct mmio_op *mmio_dcache_fill(struct mmio_dcache *c, const struct mmio_
 	return &e->op;
 }
 
-/* A miss: decode and keep. Out of line, so a hit saves no registers. */
-static __attribute__((noinline)) int decode_fill(struct mmio_dcache *c,
-						  const struct mmio_dcache_key *k,
-						  const uint8_t *bytes, size_t avail,
-						  const struct mmio_op **op)
+int mmio_dcache_miss(struct mmio_dcache *c, const struct mmio_dcache_key *k,
+		     const uint8_t *bytes, size_t avail, const struct mmio_op **op)
 {
 	struct mmio_op fresh;
 	int len = mmio_decode_op(bytes, avail, &fresh);
@@ -271,15 +222,4 @@ static __attribute__((noinline)) int decode_fill(struct mmio_dcache *c,
 	if (len >= 0 && !(*op = mmio_dcache_fill(c, k, bytes, &fresh)))
 		return -EINVAL;	/* not a length mmio_decode_op returns */
 	return len;
-}
-
-int mmio_decode_cached(struct mmio_dcache *c, const struct mmio_dcache_key *k,
-		       const uint8_t *bytes, size_t avail, const struct mmio_op **op)
-{
-	if (k->mode != INSN_MODE_64)
-		return -EOPNOTSUPP;
-	*op = lookup(c, k, bytes, avail);
-	if (*op)
-		return (*op)->len;
-	return decode_fill(c, k, bytes, avail, op);
 }

@@ -9,6 +9,7 @@
 #ifndef HV_MMIO_H
 #define HV_MMIO_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -106,20 +107,72 @@ static inline unsigned int mmio_dcache_slot(uint64_t lin)
 	return (unsigned int)((lin * 0x9e3779b97f4a7c15ULL) >> (64 - MMIO_DCACHE_BITS));
 }
 
-/* The kept operation for k whose bytes begin bytes[0..avail), or NULL. */
-const struct mmio_op *mmio_dcache_find(const struct mmio_dcache *c,
-				       const struct mmio_dcache_key *k,
-				       const uint8_t *bytes, size_t avail);
+static inline uint64_t mmio_load_le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));     /* one unaligned load */
+	return v;
+}
+
+/* Do bytes[0..avail) start with the entry's instruction? Eight bytes at a
+ * time where avail allows (the head, then the last eight), else byte by
+ * byte. */
+static inline bool mmio_dcache_match(const struct mmio_dcache_entry *e, const uint8_t *bytes,
+				      size_t avail)
+{
+	size_t len = e->op.len;
+
+	if (avail < len)
+		return false;
+	if (avail < sizeof(uint64_t)) {
+		for (size_t i = 0; i < len; i++)
+			if (bytes[i] != e->bytes[i])
+				return false;
+		return true;
+	}
+	if ((mmio_load_le64(bytes) & e->head_mask) != e->head)
+		return false;
+	return len <= sizeof(uint64_t) ||
+	       mmio_load_le64(bytes + len - sizeof(uint64_t)) == e->tail;
+}
+
+/* The kept operation for k whose bytes begin bytes[0..avail), or NULL.
+ * Inline: it is the whole of a warm MMIO exit's decoding. */
+static inline const struct mmio_op *mmio_dcache_find(const struct mmio_dcache *c,
+						     const struct mmio_dcache_key *k,
+						     const uint8_t *bytes, size_t avail)
+{
+	const struct mmio_dcache_entry *e = &c->e[mmio_dcache_slot(k->lin)];
+
+	if (e->op.len && e->lin == k->lin && e->cr3 == k->cr3 && e->mode == k->mode &&
+	    mmio_dcache_match(e, bytes, avail))
+		return &e->op;
+	return NULL;
+}
 
 /* Keep op, decoded from bytes[0..op->len), under k (evicting the slot's
  * entry). NULL for an op without a valid length. */
 const struct mmio_op *mmio_dcache_fill(struct mmio_dcache *c, const struct mmio_dcache_key *k,
 				       const uint8_t *bytes, const struct mmio_op *op);
 
+/* A miss: mmio_decode_op, and the result kept (mmio_dcache_fill). */
+int mmio_dcache_miss(struct mmio_dcache *c, const struct mmio_dcache_key *k,
+		     const uint8_t *bytes, size_t avail, const struct mmio_op **op);
+
 /* The operation at k: from the cache, else decoded (64-bit mode only,
  * -EOPNOTSUPP in any other) and kept. Returns the length or
  * mmio_decode_op's error; *op points into the cache. */
-int mmio_decode_cached(struct mmio_dcache *c, const struct mmio_dcache_key *k,
-		       const uint8_t *bytes, size_t avail, const struct mmio_op **op);
+static inline int mmio_decode_cached(struct mmio_dcache *c, const struct mmio_dcache_key *k,
+				     const uint8_t *bytes, size_t avail,
+				     const struct mmio_op **op)
+{
+	if (k->mode != INSN_MODE_64)
+		return -EOPNOTSUPP;
+	*op = mmio_dcache_find(c, k, bytes, avail);
+	if (*op)
+		return (*op)->len;
+	return mmio_dcache_miss(c, k, bytes, avail, op);
+}
 
 #endif
