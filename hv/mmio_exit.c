@@ -72,7 +72,7 @@ int mmio_exit(struct guest *g, const struct vcpu_exit *e)
 	len = mmio_decode_cached(&g->mmio_cache, &k, bytes, avail, &op);
 	if (len < 0)
 		return refuse(g, e, len, bytes, avail);
-	if (apic && gpa == GUEST_APIC_BASE + VLAPIC_EOI && op->write && op->size == 4)
+	if (gpa == GUEST_APIC_BASE + VLAPIC_EOI && op->write && op->size == 4)
 		g->mode.eoi->apic_eoi(g);
 	else
 		emulate(g, gpa, apic, op);
