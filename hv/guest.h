@@ -10,6 +10,7 @@
 #include "hv/delivery/delivery.h"
 #include "hv/guest_ram.h"
 #include "hv/hypercall_abi.h"
+#include "hv/mmio.h"
 #include "hv/paging.h"
 #include "hv/passthru.h"
 #include "hv/vlapic.h"
@@ -38,6 +39,7 @@ struct guest {
 	struct pt_ctx gpt;		/* the guest's own tables, in its RAM */
 	uint64_t gpt_next;		/* next free GPA for guest tables */
 	struct guest_code_tlb itlb;
+	struct mmio_dcache mmio_cache;	/* decoded MMIO MOVs (hv/mmio_exit.c) */
 	struct vcpu vcpu;
 	struct vlapic vlapic;		/* the guest's xAPIC, emulated */
 	struct passthru pt;		/* its assigned device */

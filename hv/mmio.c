@@ -4,6 +4,7 @@
  * goes. Operand rules: SDM vol 2, 2.2.1 (REX) and 3.1.1.3 (register codes).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "drivers/bits.h"
@@ -65,31 +66,31 @@ static int modrm_reg(const struct insn *in, unsigned int size)
 }
 
 /* One-byte map: 88/89 store, 8A/8B load, C6/C7 /0 store immediate. */
-static int decode_1b(const struct insn *in, struct mmio_access *a)
+static int decode_1b(const struct insn *in, struct mmio_op *op)
 {
 	bool byte = !(in->opcode & 1);
 
-	a->size = byte ? 1 : in->opsize;
-	a->dst_size = a->size;
+	op->size = byte ? 1 : in->opsize;
+	op->dst_size = op->size;
 	switch (in->opcode) {
 	case 0x88: case 0x89:
-		a->write = true;
-		return modrm_reg(in, a->size);
+		op->write = true;
+		return modrm_reg(in, op->size);
 	case 0x8a: case 0x8b:
-		return modrm_reg(in, a->size);
+		return modrm_reg(in, op->size);
 	case 0xc6: case 0xc7:
 		if (FIELD_GET(INSN_MODRM_REG, in->modrm) != 0)
 			return -EOPNOTSUPP;     /* /7 is XABORT/XBEGIN */
-		a->write = true;
+		op->write = true;
 		/* C7 with REX.W: imm32 sign-extended to 64 (SDM vol 2, MOV) */
-		a->value = sext(in->imm, in->imm_len) & size_mask(a->size);
+		op->imm = sext(in->imm, in->imm_len) & size_mask(op->size);
 		return MMIO_REG_NONE;
 	case 0x63:
 		if (!(in->rex & INSN_REX_W))
 			return -EOPNOTSUPP;     /* MOVSXD without REX.W */
-		a->size = 4;
-		a->dst_size = 8;
-		a->sign_extend = true;
+		op->size = 4;
+		op->dst_size = 8;
+		op->sign_extend = true;
 		return modrm_reg(in, 8);
 	default:
 		return -EOPNOTSUPP;
@@ -97,28 +98,27 @@ static int decode_1b(const struct insn *in, struct mmio_access *a)
 }
 
 /* Two-byte map: MOVZX 0F B6/B7, MOVSX 0F BE/BF (SDM vol 2, MOVZX, MOVSX). */
-static int decode_0f(const struct insn *in, struct mmio_access *a)
+static int decode_0f(const struct insn *in, struct mmio_op *op)
 {
 	switch (in->opcode) {
 	case 0xb6: case 0xb7:
-		a->zero_extend = true;
+		op->zero_extend = true;
 		break;
 	case 0xbe: case 0xbf:
-		a->sign_extend = true;
+		op->sign_extend = true;
 		break;
 	default:
 		return -EOPNOTSUPP;
 	}
-	a->size = in->opcode & 1 ? 2 : 1;
-	a->dst_size = in->opsize;
-	return modrm_reg(in, a->dst_size);
+	op->size = in->opcode & 1 ? 2 : 1;
+	op->dst_size = in->opsize;
+	return modrm_reg(in, op->dst_size);
 }
 
-int mmio_decode(const uint8_t *bytes, size_t avail,
-		const struct vcpu_regs *regs, struct mmio_access *out)
+int mmio_decode_op(const uint8_t *bytes, size_t avail, struct mmio_op *op)
 {
-	struct insn in = { 0 };
-	struct mmio_access a = { .reg = MMIO_REG_NONE };
+	struct mmio_op o = { 0 };
+	struct insn in;
 	int len = insn_decode(bytes, avail, INSN_MODE_64, &in);
 	int reg;
 
@@ -130,19 +130,45 @@ int mmio_decode(const uint8_t *bytes, size_t avail,
 	    FIELD_GET(INSN_MODRM_MOD, in.modrm) == 3)
 		return -EOPNOTSUPP;
 	if (in.opcode_map == INSN_MAP_1B)
-		reg = decode_1b(&in, &a);
+		reg = decode_1b(&in, &o);
 	else if (in.opcode_map == INSN_MAP_0F)
-		reg = decode_0f(&in, &a);
+		reg = decode_0f(&in, &o);
 	else
 		reg = -EOPNOTSUPP;
 	if (reg < MMIO_REG_NONE)
 		return reg;     /* a negative errno (all are below -1 here) */
-	if (a.write && reg >= 0)
-		a.value = reg_get(regs, reg) & size_mask(a.size);
-	else if (!a.write)
-		a.reg = reg;
-	a.len = (uint8_t)len;
-	*out = a;
+	o.reg = (int8_t)reg;
+	o.len = (uint8_t)len;
+	*op = o;
+	return len;
+}
+
+void mmio_access_of(const struct mmio_op *op, const struct vcpu_regs *regs,
+		    struct mmio_access *a)
+{
+	a->size = op->size;
+	a->dst_size = op->dst_size;
+	a->write = op->write;
+	a->zero_extend = op->zero_extend;
+	a->sign_extend = op->sign_extend;
+	a->len = op->len;
+	a->reg = op->write ? MMIO_REG_NONE : op->reg;
+	if (!op->write)
+		a->value = 0;
+	else if (op->reg == MMIO_REG_NONE)
+		a->value = op->imm;
+	else
+		a->value = reg_get(regs, op->reg) & size_mask(op->size);
+}
+
+int mmio_decode(const uint8_t *bytes, size_t avail,
+		const struct vcpu_regs *regs, struct mmio_access *out)
+{
+	struct mmio_op op;
+	int len = mmio_decode_op(bytes, avail, &op);
+
+	if (len >= 0)
+		mmio_access_of(&op, regs, out);
 	return len;
 }
 
@@ -162,4 +188,38 @@ void mmio_complete_read(struct vcpu_regs *regs, const struct mmio_access *a,
 		*dst = value & mask;    /* SDM vol 1, 3.4.1.1: zero-extends */
 	else
 		*dst = (*dst & ~mask) | (value & mask);
+}
+
+/* ---- decode cache (lookups are inline in hv/mmio.h) ---- */
+
+const struct mmio_op *mmio_dcache_fill(struct mmio_dcache *c, const struct mmio_dcache_key *k,
+				       const uint8_t *bytes, const struct mmio_op *op)
+{
+	struct mmio_dcache_entry *e = &c->e[mmio_dcache_slot(k->lin)];
+	uint8_t padded[2 * sizeof(uint64_t)] = { 0 };
+	size_t len = op->len;
+
+	if (len < 1 || len > INSN_MAX_LEN)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		padded[i] = e->bytes[i] = bytes[i];
+	e->head_mask = size_mask(len < sizeof(uint64_t) ? (unsigned int)len : 8);
+	e->head = mmio_load_le64(padded);
+	e->tail = len > sizeof(uint64_t) ? mmio_load_le64(padded + len - sizeof(uint64_t)) : 0;
+	e->cr3 = k->cr3;
+	e->lin = k->lin;
+	e->mode = (uint8_t)k->mode;
+	e->op = *op;
+	return &e->op;
+}
+
+int mmio_dcache_miss(struct mmio_dcache *c, const struct mmio_dcache_key *k,
+		     const uint8_t *bytes, size_t avail, const struct mmio_op **op)
+{
+	struct mmio_op fresh;
+	int len = mmio_decode_op(bytes, avail, &fresh);
+
+	if (len >= 0 && !(*op = mmio_dcache_fill(c, k, bytes, &fresh)))
+		return -EINVAL;	/* not a length mmio_decode_op returns */
+	return len;
 }

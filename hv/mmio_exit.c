@@ -22,44 +22,60 @@ static bool in_apic_page(uint64_t gpa)
 	return gpa >= GUEST_APIC_BASE && gpa < GUEST_APIC_BASE + APIC_PAGE_SIZE;
 }
 
-/* An EOI write goes to the EOI mode, which retires the vector. */
-static void emulate(struct guest *g, uint64_t gpa, const struct mmio_access *a, uint64_t *val)
+/* The access op makes, from the registers, and its completion: the xAPIC
+ * page's registers or the device's trapped MSI-X page. */
+static void emulate(struct guest *g, uint64_t gpa, bool apic, const struct mmio_op *op)
 {
-	uint32_t off = (uint32_t)(gpa - GUEST_APIC_BASE);
-
-	if (in_apic_page(gpa) && a->write && a->size == 4 && off == VLAPIC_EOI)
-		g->mode.eoi->apic_eoi(g);
-	else if (in_apic_page(gpa))
-		vlapic_mmio_access(&g->vlapic, off, a->size, a->write, val);
-	else
-		passthru_mmio(&g->pt, gpa, a->size, a->write, val);
-}
-
-int mmio_exit(struct guest *g, const struct vcpu_exit *e)
-{
-	uint64_t lin = exit_insn_linear(e);
-	uint8_t buf[INSN_MAX_LEN];
-	const uint8_t *bytes;
 	struct mmio_access a;
 	uint64_t val;
+
+	mmio_access_of(op, &g->vcpu.regs, &a);
+	val = a.value;
+	if (apic)
+		vlapic_mmio_access(&g->vlapic, (uint32_t)(gpa - GUEST_APIC_BASE), a.size,
+				   a.write, &val);
+	else
+		passthru_mmio(&g->pt, gpa, a.size, a.write, &val);
+	mmio_complete_read(&g->vcpu.regs, &a, val);
+}
+
+static int refuse(struct guest *g, const struct vcpu_exit *e, int err, const uint8_t *bytes,
+		  size_t avail)
+{
+	guest_stop(g, STOP_BAD_INSN, "MMIO at 0x%lx by an instruction the hv does not "
+		   "emulate (error %d): %02x %02x %02x %02x %02x %02x", e->npf.gpa, err,
+		   avail > 0 ? bytes[0] : 0, avail > 1 ? bytes[1] : 0,
+		   avail > 2 ? bytes[2] : 0, avail > 3 ? bytes[3] : 0,
+		   avail > 4 ? bytes[4] : 0, avail > 5 ? bytes[5] : 0);
+	return -EIO;
+}
+
+/* The instruction comes from the decode cache when the bytes at RIP are
+ * those it was decoded from (hv/mmio.h): a warm exit fetches and compares
+ * them but decodes nothing. A 32-bit EOI write goes to the EOI mode, which
+ * retires the vector; the value written is not looked at (SDM vol 3,
+ * 11.8.5). */
+int mmio_exit(struct guest *g, const struct vcpu_exit *e)
+{
+	struct mmio_dcache_key k = { e->cr3, exit_insn_linear(e), e->mode };
+	uint64_t gpa = e->npf.gpa;
+	bool apic = in_apic_page(gpa);
+	uint8_t buf[INSN_MAX_LEN];
+	const struct mmio_op *op;
+	const uint8_t *bytes;
 	size_t avail;
 	int len;
 
-	if (!in_apic_page(e->npf.gpa) && !passthru_covers(&g->pt, e->npf.gpa))
+	if (!apic && !passthru_covers(&g->pt, gpa))
 		return -ENOENT;
-	avail = guest_fetch_insn(g, e->cr3, lin, buf, &bytes);
-	len = e->mode == INSN_MODE_64 ? mmio_decode(bytes, avail, &g->vcpu.regs, &a) : -EOPNOTSUPP;
-	if (len < 0) {
-		guest_stop(g, STOP_BAD_INSN, "MMIO at 0x%lx by an instruction the hv does not "
-			   "emulate (error %d): %02x %02x %02x %02x %02x %02x", e->npf.gpa, len,
-			   avail > 0 ? bytes[0] : 0, avail > 1 ? bytes[1] : 0,
-			   avail > 2 ? bytes[2] : 0, avail > 3 ? bytes[3] : 0,
-			   avail > 4 ? bytes[4] : 0, avail > 5 ? bytes[5] : 0);
-		return -EIO;
-	}
-	val = a.value;
-	emulate(g, e->npf.gpa, &a, &val);
-	mmio_complete_read(&g->vcpu.regs, &a, val);
+	avail = guest_fetch_insn(g, e->cr3, k.lin, buf, &bytes);
+	len = mmio_decode_cached(&g->mmio_cache, &k, bytes, avail, &op);
+	if (len < 0)
+		return refuse(g, e, len, bytes, avail);
+	if (gpa == GUEST_APIC_BASE + VLAPIC_EOI && op->write && op->size == 4)
+		g->mode.eoi->apic_eoi(g);
+	else
+		emulate(g, gpa, apic, op);
 	g->vcpu.ops->set(&g->vcpu, VREG_RIP, e->rip + (uint64_t)len);
 	return 0;
 }

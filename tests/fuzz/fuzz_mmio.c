@@ -17,6 +17,12 @@
  * width) or immediate; a store takes exactly that register's (or the
  * immediate's) low bytes; completing a load leaves the destination as the
  * SDM says (a reference written here, from Capstone's operands).
+ *
+ * Decode cache, 64-bit mode: whatever the cache holds (it lives across
+ * inputs, keyed by a few addresses and two CR3s the input picks), the
+ * operation mmio_decode_cached gives is the one mmio_decode_op gives for
+ * the bytes offered now; the same bytes again hit; one byte changed inside
+ * the instruction never hits.
  */
 #include <capstone/capstone.h>
 #include <errno.h>
@@ -289,6 +295,46 @@ out:
 	cs_free(ci, n);
 }
 
+static void check_same_op(const struct mmio_op *a, const struct mmio_op *b, const char *what)
+{
+	FUZZ_CHECK(a->len == b->len && a->size == b->size && a->dst_size == b->dst_size &&
+		   a->write == b->write && a->zero_extend == b->zero_extend &&
+		   a->sign_extend == b->sign_extend && a->reg == b->reg && a->imm == b->imm,
+		   "%s: cached len %u size %u reg %d imm 0x%llx, decoded len %u size %u reg %d "
+		   "imm 0x%llx", what, a->len, a->size, a->reg, (unsigned long long)a->imm,
+		   b->len, b->size, b->reg, (unsigned long long)b->imm);
+}
+
+/* The cache against a fresh decode; flip (from the input) picks a byte
+ * and bits to change after the first two lookups. */
+static void check_cache(uint8_t *b, size_t avail, uint8_t sel, uint8_t flip)
+{
+	static struct mmio_dcache cache;
+	struct mmio_dcache_key k = { sel & 0x80 ? 0x2000 : 0x1000,
+				     0x401000 + (sel >> 3 & 7), INSN_MODE_64 };
+	const struct mmio_op *op;
+	struct mmio_op fresh;
+	int len = mmio_decode_op(b, avail, &fresh), got;
+	uint8_t bit = (uint8_t)(1u << (flip & 7));
+	size_t at;
+
+	got = mmio_decode_cached(&cache, &k, b, avail, &op);
+	FUZZ_CHECK(got == len, "cached decode %d, decode %d", got, len);
+	if (len < 0)
+		return;
+	check_same_op(op, &fresh, "first");
+	FUZZ_CHECK(mmio_dcache_find(&cache, &k, b, avail) == op, "the same bytes again miss");
+	at = (size_t)(flip >> 3) % (size_t)len;
+	b[at] ^= bit;
+	FUZZ_CHECK(!mmio_dcache_find(&cache, &k, b, avail), "byte %zu changed: still a hit", at);
+	len = mmio_decode_op(b, avail, &fresh);
+	got = mmio_decode_cached(&cache, &k, b, avail, &op);
+	FUZZ_CHECK(got == len, "changed byte %zu: cached decode %d, decode %d", at, got, len);
+	if (len >= 0)
+		check_same_op(op, &fresh, "changed");
+	b[at] ^= bit;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum insn_mode modes[] = { INSN_MODE_64, INSN_MODE_32, INSN_MODE_16 };
@@ -313,6 +359,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		       size - 1 - INSN_MAX_LEN < 8 ? size - 1 - INSN_MAX_LEN : 8);
 	check_length(b, avail, modes[data[0] % 3]);
 	check_mmio(b, avail, load_value);
+	check_cache(b, avail, data[0], (uint8_t)load_value);
 	free(b);
 	return 0;
 }

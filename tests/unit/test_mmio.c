@@ -1,6 +1,7 @@
 /* Unit tests for hv/mmio.c: every supported MOV form on literal bytes
- * (from GNU as + objdump, embedded literally), the refusals, and the
- * register write-back rules of mmio_complete_read. */
+ * (from GNU as + objdump, embedded literally), the refusals, the
+ * register write-back rules of mmio_complete_read, and the decode cache:
+ * a hit only on the same key and the same instruction bytes. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -222,6 +223,180 @@ static void test_complete_write_noop(void **state)
 	assert_memory_equal(&regs, &before, sizeof(regs));
 }
 
+/* ---- decode cache ---- */
+
+static const uint8_t eoi_write[] = { 0xc7, 0x00, 0x00, 0x00, 0x00, 0x00 }; /* movl $0,(%rax) */
+/* movl $0x12345678,0x1000(%rax,%rcx,4): 11 bytes, a head and a tail word */
+static const uint8_t long_write[] = { 0xc7, 0x84, 0x88, 0x00, 0x10, 0x00, 0x00,
+				      0x78, 0x56, 0x34, 0x12 };
+
+#define KEY_CR3	0x1000
+#define KEY_LIN	0xffffffff80001234ULL
+
+static const struct mmio_dcache_key key = { KEY_CR3, KEY_LIN, INSN_MODE_64 };
+
+/* n bytes of insn in a 15-byte window, the rest filled with pad. */
+static void window(uint8_t *w, const uint8_t *insn, size_t n, uint8_t pad)
+{
+	memset(w, pad, INSN_MAX_LEN);
+	memcpy(w, insn, n);
+}
+
+static struct mmio_dcache *cache_new(void)
+{
+	struct mmio_dcache *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	return c;
+}
+
+/* A second exit at the same place with the same bytes is served from the
+ * cache: the kept entry, not a new decode (a marked entry shows it). */
+static void test_cache_hit(void **state)
+{
+	struct mmio_dcache *c = cache_new();
+	const struct mmio_op *op, *again;
+	uint8_t w[INSN_MAX_LEN];
+
+	(void)state;
+	window(w, eoi_write, sizeof(eoi_write), 0xcc);
+	assert_null(mmio_dcache_find(c, &key, w, sizeof(w)));
+	assert_int_equal(mmio_decode_cached(c, &key, w, sizeof(w), &op), 6);
+	assert_true(op->write && op->size == 4 && op->imm == 0 && op->reg == MMIO_REG_NONE);
+	c->e[mmio_dcache_slot(KEY_LIN)].op.imm = 0xfeed;
+	window(w, eoi_write, sizeof(eoi_write), 0x90);	/* past the length: no matter */
+	assert_int_equal(mmio_decode_cached(c, &key, w, sizeof(w), &again), 6);
+	assert_ptr_equal(again, op);
+	assert_int_equal(again->imm, 0xfeed);
+	free(c);
+}
+
+/* Check that changing any one byte of insn misses, and that the decode
+ * is then of the new bytes; with avail bytes offered (short windows take
+ * the byte-by-byte compare). */
+static void miss_on_each_byte(const uint8_t *insn, size_t n, size_t avail)
+{
+	struct mmio_dcache *c = cache_new();
+	const struct mmio_op *op;
+	uint8_t w[INSN_MAX_LEN];
+	struct mmio_op fresh;
+
+	window(w, insn, n, 0xcc);
+	assert_int_equal(mmio_decode_cached(c, &key, w, avail, &op), (int)n);
+	assert_non_null(mmio_dcache_find(c, &key, w, avail));
+	for (size_t i = 0; i < n; i++) {
+		for (unsigned int bit = 0; bit < 8; bit++) {
+			window(w, insn, n, 0xcc);
+			w[i] ^= (uint8_t)(1u << bit);
+			if (mmio_dcache_find(c, &key, w, avail))
+				fail_msg("byte %zu bit %u changed (avail %zu): still a hit",
+					 i, bit, avail);
+		}
+	}
+	/* The immediate's last byte changed: a miss, and the new value. */
+	window(w, insn, n, 0xcc);
+	w[n - 1] ^= 0x40;
+	assert_int_equal(mmio_decode_op(w, avail, &fresh), (int)n);
+	assert_int_equal(mmio_decode_cached(c, &key, w, avail, &op), (int)n);
+	assert_int_equal(op->imm, fresh.imm);
+	assert_int_not_equal(op->imm, 0);
+	free(c);
+}
+
+static void test_cache_miss_changed_bytes(void **state)
+{
+	(void)state;
+	miss_on_each_byte(eoi_write, sizeof(eoi_write), INSN_MAX_LEN);
+	miss_on_each_byte(eoi_write, sizeof(eoi_write), sizeof(eoi_write));
+	miss_on_each_byte(long_write, sizeof(long_write), INSN_MAX_LEN);
+	miss_on_each_byte(long_write, sizeof(long_write), sizeof(long_write));
+}
+
+/* The guest rewrites the code at a cached RIP: the new, shorter MOV is
+ * emulated (its register, its length), not the kept one. */
+static void test_cache_rewritten_code(void **state)
+{
+	static const uint8_t store_ebx[] = { 0x89, 0x18 };	/* mov %ebx,(%rax) */
+	struct mmio_dcache *c = cache_new();
+	const struct mmio_op *op;
+	uint8_t w[INSN_MAX_LEN];
+	struct vcpu_regs regs;
+	struct mmio_access a;
+
+	(void)state;
+	regs_fill(&regs);
+	window(w, eoi_write, sizeof(eoi_write), 0xcc);
+	assert_int_equal(mmio_decode_cached(c, &key, w, sizeof(w), &op), 6);
+	memcpy(w, store_ebx, sizeof(store_ebx));	/* c7 00 -> 89 18, rest as was */
+	assert_int_equal(mmio_decode_cached(c, &key, w, sizeof(w), &op), 2);
+	mmio_access_of(op, &regs, &a);
+	assert_true(a.write && a.size == 4);
+	assert_int_equal(a.value, (uint32_t)PAT(RBX));
+	/* Bytes cut short of the kept length: a miss, and the truncation is
+	 * reported as such. */
+	window(w, long_write, sizeof(long_write), 0xcc);
+	assert_int_equal(mmio_decode_cached(c, &key, w, sizeof(w), &op), 11);
+	assert_int_equal(mmio_decode_cached(c, &key, w, sizeof(long_write) - 1, &op), -ENODATA);
+	free(c);
+}
+
+/* Same bytes under another CR3, at another address or in another mode:
+ * not the entry (and outside 64-bit mode nothing is decoded at all). */
+static void test_cache_key(void **state)
+{
+	struct mmio_dcache_key other_cr3 = key, other_lin = key, compat = key;
+	struct mmio_dcache *c = cache_new();
+	const struct mmio_op *op;
+	uint8_t w[INSN_MAX_LEN];
+
+	(void)state;
+	other_cr3.cr3 += 0x1000;
+	other_lin.lin += 0x10;
+	compat.mode = INSN_MODE_32;
+	window(w, eoi_write, sizeof(eoi_write), 0xcc);
+	assert_int_equal(mmio_decode_cached(c, &key, w, sizeof(w), &op), 6);
+	assert_non_null(mmio_dcache_find(c, &key, w, sizeof(w)));
+	assert_null(mmio_dcache_find(c, &other_cr3, w, sizeof(w)));
+	assert_null(mmio_dcache_find(c, &other_lin, w, sizeof(w)));
+	assert_null(mmio_dcache_find(c, &compat, w, sizeof(w)));
+	assert_int_equal(mmio_decode_cached(c, &compat, w, sizeof(w), &op), -EOPNOTSUPP);
+	/* a different CR3 decodes afresh and takes the slot */
+	assert_int_equal(mmio_decode_cached(c, &other_cr3, w, sizeof(w), &op), 6);
+	assert_non_null(mmio_dcache_find(c, &other_cr3, w, sizeof(w)));
+	assert_null(mmio_dcache_find(c, &key, w, sizeof(w)));
+	free(c);
+}
+
+/* Two addresses in one slot evict each other; one in another slot stays. */
+static void test_cache_eviction(void **state)
+{
+	struct mmio_dcache_key a = key, b = key, other = key;
+	struct mmio_dcache *c = cache_new();
+	uint8_t wa[INSN_MAX_LEN], wb[INSN_MAX_LEN];
+	const struct mmio_op *op;
+
+	(void)state;
+	b.lin = key.lin + 1;
+	while (mmio_dcache_slot(b.lin) != mmio_dcache_slot(a.lin))
+		b.lin++;
+	other.lin = key.lin + 1;
+	while (mmio_dcache_slot(other.lin) == mmio_dcache_slot(a.lin))
+		other.lin++;
+	window(wa, eoi_write, sizeof(eoi_write), 0xcc);
+	window(wb, long_write, sizeof(long_write), 0xcc);
+	assert_int_equal(mmio_decode_cached(c, &a, wa, sizeof(wa), &op), 6);
+	assert_int_equal(mmio_decode_cached(c, &other, wb, sizeof(wb), &op), 11);
+	assert_int_equal(mmio_decode_cached(c, &b, wb, sizeof(wb), &op), 11);
+	assert_null(mmio_dcache_find(c, &a, wa, sizeof(wa)));
+	assert_non_null(mmio_dcache_find(c, &b, wb, sizeof(wb)));
+	assert_non_null(mmio_dcache_find(c, &other, wb, sizeof(wb)));
+	/* a refused instruction is not kept: b's entry survives it */
+	wa[0] = 0x01;	/* add %eax,(%rax) */
+	assert_int_equal(mmio_decode_cached(c, &b, wa, sizeof(wa), &op), -EOPNOTSUPP);
+	assert_non_null(mmio_dcache_find(c, &b, wb, sizeof(wb)));
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +405,11 @@ int main(void)
 		cmocka_unit_test(test_truncated_prefixes),
 		cmocka_unit_test(test_complete_read),
 		cmocka_unit_test(test_complete_write_noop),
+		cmocka_unit_test(test_cache_hit),
+		cmocka_unit_test(test_cache_miss_changed_bytes),
+		cmocka_unit_test(test_cache_rewritten_code),
+		cmocka_unit_test(test_cache_key),
+		cmocka_unit_test(test_cache_eviction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
