@@ -26,9 +26,13 @@ Profiles (--bench):
       brackets it, so it has no tick check).
 
 The gdb remote serial protocol is spoken directly over TCP (no gdb binary).
-QEMU's single-step flags (qqemu.sstep) are set to 0x1: interrupts and
-timers run during steps as they do without a debugger (QEMU's default 0x7
-would mask them, and the irq-latency window needs its device interrupt).
+QEMU's single-step flags (qqemu.sstep: ENABLE 0x1, NOIRQ 0x2, NOTIMER 0x4)
+while stepping: the vmexit windows use QEMU's default 0x7; irq-latency
+needs its device interrupt and uses 0x5 (interrupts on). Virtual timers stay
+off in both: with them on, the real time spent between steps leaks into the
+icount clock (the TSC then runs far ahead of the instructions, and timer
+interrupts land in the window that never would without the debugger).
+The NVMe device's completion runs in QEMU's bottom halves, not its timers.
 """
 import argparse
 import bisect
@@ -48,27 +52,27 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 CATEGORIES = [
     ("guest", r"guest:"),
     ("world switch", r"svm_vmrun$|svm_vmsave$|vmx_vmrun|vmx_resume|vmx_launch"),
-    ("host interrupt entry", r"isr_\d+$|trap_common$|trap_external$|trap_dispatch|"
-                             r"trap_interrupt"),
+    ("exit decode", r"svm_run$|svm_decode|vmx_run$|vmx_decode"),
+    ("host interrupt entry", r"isr_\d+$|trap_common$|trap_external$|hv_trap$|lapic_eoi$"),
     ("fetch", r"guest_fetch_insn$|guest_code_page$|guest_copy_gva$|guest_read_gva$|"
-              r"guest_gpa_ptr$|gva_|paging_walk|guest_walk|code_tlb"),
-    ("decode", r"svm_decode|vmx_decode|insn_|mmio_decode$|exit_skip_insn$|decode_"),
-    ("vLAPIC", r"vlapic_|vec_highest|apic_"),
+              r"guest_gpa_ptr$|pt_walk|gpt_|guest_ram_find$|code_tlb"),
+    ("insn decode", r"exit_skip_insn$|insn_|mmio_decode$"),
+    ("vLAPIC", r"vlapic_(?!timer_poll)|vec_highest"),
     ("device irq chain", r"irq_handle$|on_device_irq$|vmsix_|irq_source|on_notify$|"
                          r"delivery_msix"),
     ("inject", r"svm_interruptible$|svm_inject$|svm_irq_window$|delivery_inject_irqs$|"
-               r"vmx_interruptible|vmx_inject|vmx_irq_window|guest_deliver_irqs$|inject_"),
-    ("handler", r"hc_|hypercall_|cpuid_|pio_|io_|mmio_exit$|mmio_complete|msr_|"
-                r"vuart_|pci_cfg|ptemu_|passthru_|delivery_hc_|exit_io|exit_cpuid|"
-                r"exit_hypercall"),
-    ("exit dispatch", r"exit_handle$|exit_|guest_loop$|guest_run$|guest_tick$|"
-                      r"svm_run$|vmx_run$|svm_get$|svm_set$|vmx_get$|vmx_set$|"
-                      r"vcpu_|svm_exit|svm_timer"),
+               r"vmx_interruptible|vmx_inject|vmx_irq_window|guest_deliver_irqs$"),
+    ("handler", r"hc_|hypercall_|cpuid_|mmio_exit$|mmio_complete|msr_|vuart_|pci_cfg|"
+                r"ptemu_|passthru_|delivery_hc_"),
+    ("hv tick", r"guest_tick$|svm_timer_tick$|vmx_timer_tick|watchdog_tick$|"
+                r"vlapic_timer_poll$|lapic_timer_|conio_poll|uart_getc$"),
+    ("exit dispatch", r"exit_handle$|exit_|guest_loop$|guest_run_work$|guest_run$|"
+                      r"svm_get$|svm_set$|vmx_get$|vmx_set$|cpu_irq_window$|vcpu_"),
     ("libc", r"memset$|memcpy$|memmove$|memcmp$|str"),
 ]
-CATEGORY_ORDER = ["guest", "world switch", "exit dispatch", "fetch", "decode", "handler",
-                  "vLAPIC", "device irq chain", "inject", "host interrupt entry", "libc",
-                  "other hv", "unknown"]
+CATEGORY_ORDER = ["guest", "world switch", "exit decode", "exit dispatch", "fetch",
+                  "insn decode", "handler", "vLAPIC", "device irq chain", "inject",
+                  "host interrupt entry", "hv tick", "libc", "other hv", "unknown"]
 
 
 def categorize(func):
@@ -293,10 +297,16 @@ class Gdb:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+        # One small packet each way per step: no Nagle delay on our side.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
         self.acks = True
         if self.command("QStartNoAckMode") == b"OK":
             self.acks = False
+        # QEMU answers 'p' (one register) only to a client that read the
+        # target description; else 'g' (all registers) is the way.
+        self.command("qSupported:xmlRegisters=i386")
+        self.has_p = self.command("qXfer:features:read:target.xml:0,ffb")[:1] in (b"l", b"m")
 
     def _recv_packet(self, timeout=None):
         self.sock.settimeout(timeout)
@@ -316,7 +326,15 @@ class Gdb:
         return self._recv_packet(timeout)
 
     def reg(self, n):
-        return le_hex(self.command(f"p{n:x}").decode())
+        """General register n (x86-64 numbering: RAX..R15, then RIP)."""
+        if self.has_p:
+            reply = self.command(f"p{n:x}").decode()
+            if reply and not reply.startswith("E"):
+                return le_hex(reply)
+        regs = self.command("g").decode()
+        if len(regs) < 16 * (n + 1):
+            raise PacketError(f"register {n}: 'g' gave {regs[:40]!r}")
+        return le_hex(regs[16 * n:16 * (n + 1)])
 
     def pc(self):
         return self.reg(self.RIP)
@@ -348,9 +366,12 @@ class Gdb:
 
 # ---- profiles ----
 
+# qqemu.sstep while stepping a profile (module docstring)
+SSTEP_VMEXIT = 0x7
+SSTEP_IRQ = 0x5
 VMEXIT_OPS = {"vmexit.baseline": "op_none", "vmexit.hypercall": "op_hypercall",
               "vmexit.cpuid": "op_cpuid", "vmexit.io": "op_io"}
-PROFILES = sorted(VMEXIT_OPS) + ["irq-latency"]
+PROFILES = list(VMEXIT_OPS) + ["irq-latency"]    # the order the benchmarks run them
 
 
 class Window:
@@ -399,7 +420,8 @@ def trace_text(window, sym):
 
 
 class Profiler:
-    def __init__(self, gdb, sym, guest_elf, max_steps):
+    def __init__(self, gdb, sym, guest_elf, max_steps, sstep=None):
+        self.sstep = sstep
         self.gdb = gdb
         self.sym = sym
         self.max_steps = max_steps
@@ -420,8 +442,11 @@ class Profiler:
                                        f"within {timeout}s")
                 if not reply.startswith((b"T05", b"S05")):
                     raise PacketError(f"stopped with {reply!r} (the guest died?)")
-                if self.gdb.pc() == addr:
+                pc = self.gdb.pc()
+                if pc == addr:
                     n += 1
+                if pc != addr:
+                    progress(f"stop at {self.sym.where(pc)} ({n} of {hits})", debug=True)
         finally:
             self.gdb.breakpoint(addr, False)
 
@@ -437,7 +462,10 @@ class Profiler:
         prev = None
         t0 = None
         pc = self.gdb.pc()
-        for _ in range(self.max_steps):
+        for i in range(self.max_steps):
+            if i % 1000 == 999:
+                progress(f"{window.title}: step {i + 1} at {self.sym.where(pc)}, "
+                         f"{len(window.pcs)} recorded", debug=True)
             if pc == self.cpu_rdtsc and prev is not None:
                 caller = self.guest_func(prev)
             if pc == self.rdtsc and t0 is None and caller in start_callers:
@@ -498,6 +526,8 @@ class Profiler:
             self.run_to(op, warmup + 1, timeout)
             first = self.guest_call_site("measure", 0)
             self.run_to(first, 1, timeout)
+            self.set_sstep(SSTEP_VMEXIT)
+            progress(f"{bench}: stepping from {self.sym.where(first)}")
             w = Window(bench, "guest/bench.c measure(): from the first RDTSC (included) to "
                        "the second (excluded), one warm iteration")
             self.step_window({"measure"}, {"measure"}, w)
@@ -505,6 +535,8 @@ class Profiler:
         else:
             fire = self.guest.address("src_nvme_fire")
             self.run_to(fire, warmup + 2, timeout)
+            self.set_sstep(SSTEP_IRQ)
+            progress(f"{bench}: stepping from {self.sym.where(fire)}")
             w = Window(bench, "raise-to-ISR: src_nvme_fire's RDTSC (t0, included) to "
                        "irqsrc_isr's RDTSC (excluded), one warm iteration")
             self.step_window({"src_nvme_fire"}, {"irqsrc_isr"}, w)
@@ -519,6 +551,12 @@ class Profiler:
                        f"resumes at {self.sym.where(e.resume)}")
             windows.append(e)
         return windows
+
+    def set_sstep(self, flags):
+        flags = self.sstep if self.sstep is not None else flags
+        reply = self.gdb.command(f"Qqemu.sstep={flags:#x}")
+        if reply != b"OK":
+            raise PacketError(f"Qqemu.sstep={flags:#x}: {reply!r}")
 
     def guest_call_site(self, func, index):
         sites = call_sites(self.guest_elf, func, "cpu_rdtsc")
@@ -582,7 +620,9 @@ def main():
     ap.add_argument("--cmdline", default=os.environ.get("RUN_OPTIONS", "guestnvme=yes"))
     ap.add_argument("--timeout", type=int, default=1200, help="seconds per breakpoint wait")
     ap.add_argument("--max-steps", type=int, default=200000)
-    ap.add_argument("--sstep", default="0x1", help="QEMU single-step flags (default 0x1)")
+    ap.add_argument("--sstep", type=lambda v: int(v, 0),
+                    help="QEMU single-step flags for every profile (default: 0x7 for "
+                         "vmexit, 0x5 for irq-latency)")
     ap.add_argument("--trace", help="write every stepped PC, symbolized, to this file")
     ap.add_argument("--hv-elf", default=os.path.join(ROOT, "build", "hv.elf"))
     ap.add_argument("--guest-elf", default=os.path.join(ROOT, "build", "guest.elf"))
@@ -591,22 +631,24 @@ def main():
     wanted = []
     for b in a.bench or ["vmexit"]:
         wanted += ["vmexit.hypercall", "vmexit.cpuid", "vmexit.io"] if b == "vmexit" else [b]
-    benches = sorted({BENCH_OF[p] for p in wanted})
-    status = 0
-    for bench in benches:
-        profiles = [p for p in wanted if BENCH_OF[p] == bench]
-        status |= profile_boot(qemu, a, bench, profiles)
-    sys.exit(status)
+    # one boot runs each benchmark once, in this order
+    benches = [b for b in ("vmexit", "irq-latency") if any(BENCH_OF[p] == b for p in wanted)]
+    profiles = [p for b in benches for p in PROFILES if p in wanted and BENCH_OF[p] == b]
+    sys.exit(profile_boot(qemu, a, benches, profiles))
 
 
-def progress(text):
+def progress(text, debug=False):
+    if debug and not os.environ.get("PROFILE_DEBUG"):
+        return
     print(f"profile: {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
 
 
-def profile_boot(qemu, a, bench, profiles):
-    """One boot running `bench`, profiling each of profiles in turn."""
+def profile_boot(qemu, a, benches, profiles):
+    """One boot running each of benches, profiling each of profiles in turn
+    (in the order the benchmarks reach them)."""
     port = find_free_port()
-    autorun = f"bench {bench}; poweroff"
+    autorun = "".join(f"bench {b}; " for b in benches) + "poweroff"
+    bench = ", ".join(benches)
     cmdline = f"{a.cmdline} iters={a.iters} warmup={a.warmup}"
     m = qemu.Machine(devices=a.devices, icount=True, cmdline=cmdline,
                      cfg_text=qemu.boot.cfg_text(None, autorun), gdb=port)
@@ -620,9 +662,6 @@ def profile_boot(qemu, a, bench, profiles):
     gdb = None
     try:
         gdb = Gdb(port)
-        reply = gdb.command(f"Qqemu.sstep={a.sstep}")
-        if reply != b"OK":
-            raise PacketError(f"Qqemu.sstep: {reply!r}")
         # QEMU waits (-S) for us: run to the hv's banner, which gives its base.
         gdb.sock.sendall(frame("c"))
         banner = console.wait_for(r"hypervisor core at (0x[0-9a-f]+)", a.timeout)
@@ -634,7 +673,7 @@ def profile_boot(qemu, a, bench, profiles):
         hv = load_image("hv", a.hv_elf, int(banner.group(1), 16))
         guest = load_image("guest", a.guest_elf)
         sym = Symbolizer([hv, guest])
-        prof = Profiler(gdb, sym, a.guest_elf, a.max_steps)
+        prof = Profiler(gdb, sym, a.guest_elf, a.max_steps, a.sstep)
         prof.guest_elf = a.guest_elf
         for p in profiles:
             for w in prof.profile(p, a.warmup, a.timeout):

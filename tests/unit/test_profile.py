@@ -98,14 +98,16 @@ class Categories(unittest.TestCase):
             "hv:svm_vmrun": "world switch", "hv:isr_33": "host interrupt entry",
             "hv:trap_common": "host interrupt entry",
             "hv:guest_fetch_insn": "fetch", "hv:guest_code_page": "fetch",
-            "hv:exit_skip_insn": "decode", "hv:insn_decode": "decode",
-            "hv:mmio_decode": "decode",
+            "hv:exit_skip_insn": "insn decode", "hv:insn_decode": "insn decode",
+            "hv:mmio_decode": "insn decode", "hv:pt_walk_traced": "fetch",
+            "hv:svm_run": "exit decode", "hv:guest_tick": "hv tick",
+            "hv:vlapic_timer_poll": "hv tick", "hv:guest_run_work": "exit dispatch",
             "hv:vlapic_pending": "vLAPIC", "hv:vec_highest": "vLAPIC",
             "hv:irq_handle": "device irq chain", "hv:vmsix_fire": "device irq chain",
             "hv:svm_inject": "inject", "hv:hc_nop": "handler",
             "hv:hypercall_handle": "handler", "hv:cpuid_emulate": "handler",
             "hv:exit_handle": "exit dispatch", "hv:guest_loop": "exit dispatch",
-            "hv:svm_run": "exit dispatch", "hv:memset": "libc",
+            "hv:memset": "libc",
             "hv:something_new": "other hv", "?0x10": "unknown",
         }
         for func, cat in cases.items():
@@ -128,6 +130,7 @@ class Report(unittest.TestCase):
         self.assertIn("5 instructions (3 hv, 2 guest)", text)
         self.assertRegex(text, r"hv:svm_vmrun\s+2\s+world switch")
         self.assertRegex(text, r"exit dispatch\s+1")
+        self.assertLess(text.index("world switch   "), text.index("exit dispatch   "))
         self.assertTrue(text.endswith("MATCH"))
 
     def test_differ(self):
