@@ -382,6 +382,32 @@ class Window:
         self.note = note
         self.pcs = []
         self.ticks = None
+        self.end_pc = None      # the PC stepped next after the window
+
+    def matched(self, sym):
+        """False when the tick check failed (None: the window has none)."""
+        if self.ticks is None:
+            return None
+        seq = self.pcs + ([self.end_pc] if self.end_pc is not None else [])
+        return self.ticks == len(self.pcs) - len(not_retired(seq, sym))
+
+
+def not_retired(pcs, sym):
+    """Indices of stepped PCs whose instruction did not retire: a guest
+    instruction followed by a hv one (a #VMEXIT took its place: an
+    intercepted VMMCALL/CPUID/OUT, an NPT fault, an interrupt exit; the hv
+    emulates or re-runs it, and QEMU's icount counts no tick for it), and
+    any instruction followed by the first instruction of a host interrupt
+    stub (the step delivered the interrupt instead; it runs again after)."""
+    out = []
+    for i in range(len(pcs) - 1):
+        here, nxt = sym.function(pcs[i]), sym.function(pcs[i + 1])
+        if here.startswith("guest:") and nxt.startswith("hv:"):
+            out.append(i)
+        elif re.match(r"hv:isr_\d+$", nxt) and sym.where(pcs[i + 1]).endswith("+0x0") \
+                and not re.match(r"hv:isr_\d+$", here):
+            out.append(i)
+    return out
 
 
 def summarize(window, sym, top=40):
@@ -405,13 +431,18 @@ def summarize(window, sym, top=40):
         if cats[c]:
             lines.append(f"  {c:<44} {cats[c]:6}")
     lines.append(f"  {'total':<44} {total:6}")
+    # the window's last PC is followed by the (guest) RDTSC ending it
+    seq = window.pcs + ([window.end_pc] if window.end_pc is not None else [])
+    skipped = not_retired(seq, sym)
+    for i in skipped:
+        lines.append(f"  not retired: {sym.where(seq[i])} (the next step ran "
+                     f"{sym.where(seq[i + 1])})")
     if window.ticks is not None:
-        if window.ticks == total:
-            lines.append(f"check: {total} instructions stepped, RDTSC delta {window.ticks} "
-                         "ticks: MATCH")
-        else:
-            lines.append(f"check: {total} instructions stepped, RDTSC delta {window.ticks} "
-                         f"ticks: DIFFER by {total - window.ticks:+d}")
+        retired = total - len(skipped)
+        verdict = "MATCH" if window.ticks == retired else \
+            f"DIFFER by {retired - window.ticks:+d}"
+        lines.append(f"check: {total} instructions stepped, {len(skipped)} not retired, "
+                     f"{retired} retired; RDTSC delta {window.ticks} ticks: {verdict}")
     return "\n".join(lines)
 
 
@@ -422,6 +453,7 @@ def trace_text(window, sym):
 class Profiler:
     def __init__(self, gdb, sym, guest_elf, max_steps, sstep=None):
         self.sstep = sstep
+        self.current = None     # the window being stepped (a partial trace on failure)
         self.gdb = gdb
         self.sym = sym
         self.max_steps = max_steps
@@ -455,6 +487,10 @@ class Profiler:
                                                                & 0xffffffff)
 
     def step_window(self, start_callers, end_callers, window):
+        self.current = window
+        return self._step_window(start_callers, end_callers, window)
+
+    def _step_window(self, start_callers, end_callers, window):
         """Step from here: record from the rdtsc reached by a call from a
         start caller up to (not including) the one reached from an end
         caller; window.ticks = the delta of the two. Returns the PC after."""
@@ -475,6 +511,7 @@ class Profiler:
                 prev, pc = pc, self.gdb.pc()
                 continue
             if pc == self.rdtsc and t0 is not None and caller in end_callers:
+                window.end_pc = pc
                 self.gdb.step()
                 window.ticks = self.tsc() - t0
                 return self.gdb.pc()
@@ -490,6 +527,10 @@ class Profiler:
         return hit[0] if hit else None
 
     def step_exit(self, guest_func, window):
+        self.current = window
+        return self._step_exit(guest_func, window)
+
+    def _step_exit(self, guest_func, window):
         """Step on to the first guest instruction in guest_func that exits to
         the hv; record it and the hv's instructions until the guest runs
         again."""
@@ -509,7 +550,7 @@ class Profiler:
             raise RuntimeError(f"{window.title}: no exit within {self.max_steps} steps")
         for _ in range(self.max_steps):
             if self.guest.contains(pc):
-                window.resume = pc
+                window.resume = window.end_pc = pc
                 return
             window.pcs.append(pc)
             self.gdb.step()
@@ -659,7 +700,7 @@ def profile_boot(qemu, a, benches, profiles):
               inputs=[(SHELL_PROMPT, "\r")]))))
     runner.start()
     failed = False
-    gdb = None
+    gdb = prof = sym = None
     try:
         gdb = Gdb(port)
         # QEMU waits (-S) for us: run to the hv's banner, which gives its base.
@@ -680,7 +721,7 @@ def profile_boot(qemu, a, benches, profiles):
                 progress(f"{w.title}: {len(w.pcs)} instructions stepped")
                 print(summarize(w, sym))
                 print()
-                if w.ticks is not None and w.ticks != len(w.pcs):
+                if w.matched(sym) is False:
                     failed = True
                 if a.trace:
                     with open(a.trace, "a") as f:
@@ -691,6 +732,10 @@ def profile_boot(qemu, a, benches, profiles):
     except Exception as e:
         print(f"profile: {bench}: {type(e).__name__}: {e}", file=sys.stderr)
         failed = True
+        if a.trace and prof and prof.current:
+            with open(a.trace, "a") as f:
+                f.write(f"== {prof.current.title} (partial: {e})\n"
+                        f"{trace_text(prof.current, sym)}\n")
         if gdb:
             gdb.sock.sendall(frame("k"))
     runner.join()

@@ -120,24 +120,39 @@ class Categories(unittest.TestCase):
 class Report(unittest.TestCase):
     def window(self, ticks):
         w = P.Window("vmexit.hypercall", "test")
+        # the guest exits at 0x100000 (an intercepted instruction: no tick)
         w.pcs = [0x100000, 0x1e000045, 0x1e000046, 0x1e000065, 0x100012]
+        w.end_pc = 0x100014
         w.ticks = ticks
         return w
 
     def test_match(self):
         sym = P.Symbolizer(list(images()))
-        text = P.summarize(self.window(5), sym)
+        self.assertTrue(self.window(4).matched(sym))
+        text = P.summarize(self.window(4), sym)
         self.assertIn("5 instructions (3 hv, 2 guest)", text)
         self.assertRegex(text, r"hv:svm_vmrun\s+2\s+world switch")
         self.assertRegex(text, r"exit dispatch\s+1")
         self.assertLess(text.index("world switch   "), text.index("exit dispatch   "))
-        self.assertTrue(text.endswith("MATCH"))
+        self.assertIn("not retired: guest:op_hypercall+0x0", text)
+        self.assertTrue(text.endswith("1 not retired, 4 retired; RDTSC delta 4 ticks: MATCH"))
 
     def test_differ(self):
         sym = P.Symbolizer(list(images()))
-        text = P.summarize(self.window(7), sym)
+        self.assertFalse(self.window(5).matched(sym))
+        text = P.summarize(self.window(5), sym)
         self.assertNotIn("MATCH", text)
-        self.assertIn("DIFFER by -2", text)
+        self.assertIn("DIFFER by -1", text)
+
+    def test_not_retired(self):
+        sym = P.Symbolizer(list(images()))
+        # guest -> hv: a #VMEXIT in the guest instruction's place
+        self.assertEqual(P.not_retired([0x100000, 0x1e000045], sym), [0])
+        # hv -> first byte of a host interrupt stub: delivered, not run
+        self.assertEqual(P.not_retired([0x1e000065, 0x1e000160, 0x1e000161], sym), [0])
+        # hv -> guest (VMRUN retires), inside a stub, plain hv flow: all retire
+        self.assertEqual(P.not_retired([0x1e000045, 0x100000, 0x100002], sym), [])
+        self.assertEqual(P.not_retired([0x1e000160, 0x1e000161, 0x1e000046], sym), [])
 
     def test_unchecked_window_says_nothing_of_ticks(self):
         sym = P.Symbolizer(list(images()))
