@@ -453,6 +453,7 @@ def trace_text(window, sym):
 class Profiler:
     def __init__(self, gdb, sym, guest_elf, max_steps, sstep=None, hv_elf=None):
         self.sstep = sstep
+        self.guest_elf = guest_elf
         self.current = None     # the window being stepped (a partial trace on failure)
         self.gdb = gdb
         self.sym = sym
@@ -757,7 +758,6 @@ def profile_boot(qemu, a, benches, profiles):
         guest = load_image("guest", a.guest_elf)
         sym = Symbolizer([hv, guest])
         prof = Profiler(gdb, sym, a.guest_elf, a.max_steps, a.sstep, a.hv_elf)
-        prof.guest_elf = a.guest_elf
         for p in profiles:
             for w in prof.profile(p, a.warmup, a.timeout):
                 progress(f"{w.title}: {len(w.pcs)} instructions stepped")
