@@ -41,7 +41,7 @@ EFI_APP    := $(BUILD)/irqvisor.efi
 USB_IMG    := $(BUILD)/irqvisor-usb.img
 
 .SECONDARY:
-.PHONY: all help deps run shell bench soak test unit scenarios usb clean distclean headers \
+.PHONY: all help deps run shell bench profile soak test unit scenarios usb clean distclean headers \
 	fuzz fuzz-ci
 all: $(EFI_APP)
 
@@ -50,6 +50,8 @@ help:
 	@echo "make run        install what is missing, build, boot in QEMU, run info; selftest; bench all; poweroff"
 	@echo "make shell      boot in QEMU with the interactive console on this terminal"
 	@echo "make bench      the benchmark suite under QEMU with -icount shift=0"
+	@echo "make profile    BENCH=vmexit|irq-latency|vmexit.hypercall|...: instructions per"
+	@echo "                function and category of one warm iteration (tools/profile.py)"
 	@echo "make soak       N (default 10) plain-QEMU boots of selftest, each must pass"
 	@echo "make test       unit tests, fuzz corpus replay, emulator scenarios; ends with 'N passed, N failed, N skipped'"
 	@echo "make unit       host unit tests only"
@@ -153,6 +155,14 @@ shell: all
 # physical xAPIC page given to the guest (README, Delivery modes).
 bench: all
 	RUN_OPTIONS="$(RUN_OPTIONS) watchdog=0 apic=passthrough" tests/bench.sh
+
+# One warm iteration single-stepped through QEMU's gdb stub under icount:
+# every instruction symbolized, checked against the benchmark's own ticks.
+# BENCH=vmexit profiles vmexit.hypercall, .cpuid and .io; PROFILE_ARGS adds
+# tools/profile.py options (--iters, --warmup, --trace FILE).
+BENCH ?= vmexit
+profile: all
+	python3 tools/profile.py --bench $(BENCH) $(PROFILE_ARGS)
 
 N ?= 10
 soak: all

@@ -44,7 +44,7 @@ class Machine(boot.Boot):
 
     def __init__(self, efi=None, cfg_text=None, devices=DEFAULT_DEVICES,
                  icount=False, usb=None, memory=512, extra=None, cmdline=None,
-                 iommu=DEFAULT_IOMMU, acpitable=None, kvm=False):
+                 iommu=DEFAULT_IOMMU, acpitable=None, kvm=False, gdb=None):
         super().__init__(efi, "irqvisor-", "qemu.stderr")
         self.sock_path = os.path.join(self.work, "serial.sock")
         vars_fd = os.path.join(self.work, "vars.fd")
@@ -90,6 +90,10 @@ class Machine(boot.Boot):
             args += ["-drive", f"format=raw,file=fat:rw:{esp}"]
         if icount:
             args += ["-icount", "shift=0"]
+        if gdb:
+            # QEMU's gdb stub on this TCP port, the CPU stopped until a
+            # client continues it (tools/profile.py).
+            args += ["-gdb", f"tcp:127.0.0.1:{gdb}", "-S"]
         self.args = args + (extra or [])
 
     def interactive(self):
@@ -201,6 +205,8 @@ def main():
                     help="QEMU device arguments; {scratch} becomes a fresh 1 MiB disk "
                          "image, deleted after the boot")
     ap.add_argument("--quiet", action="store_true", help="do not echo the console")
+    ap.add_argument("--gdb", type=int, metavar="PORT",
+                    help="gdb stub on 127.0.0.1:PORT; QEMU waits for the debugger to continue")
     ap.add_argument("--kvm", action="store_true",
                     help="KVM on an Intel host with nested VMX (-cpu host, split irqchip)")
     a = ap.parse_args()
@@ -209,7 +215,7 @@ def main():
     if a.kvm and a.icount:
         ap.error("--icount is TCG only: under --kvm the TSC is the host's")
     m = Machine(cfg_text=cfg_text, devices=a.devices, icount=a.icount, usb=a.usb,
-                cmdline=a.cmdline, kvm=a.kvm)
+                cmdline=a.cmdline, kvm=a.kvm, gdb=a.gdb)
     if a.interactive:
         try:
             status = m.interactive()
