@@ -161,5 +161,7 @@ void hv_trap(struct trap_frame *f)
 		host_nmis++;
 		return;
 	}
-	trap_fatal(f);
+	if (vec < NUM_EXCEPTIONS)
+		trap_fatal(f);
+	trap_external(vec);
 }
