@@ -575,15 +575,7 @@ class Profiler:
                 break
         else:
             raise RuntimeError(f"{window.title}: no exit within {self.max_steps} steps")
-        for _ in range(self.max_steps):
-            if self.guest.contains(pc):
-                window.resume = window.end_pc = pc
-                return
-            window.pcs.append(pc)
-            self.gdb.step()
-            pc = self.gdb.pc()
-        raise RuntimeError(f"{window.title}: the guest did not resume within "
-                           f"{self.max_steps} steps")
+        self.step_hv(window)
 
     def profile(self, bench, warmup, timeout):
         windows = []
