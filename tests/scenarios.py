@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run the emulator scenarios of tests/scenarios.cfg.
 
-Prints PASS:/FAIL: per scenario and a closing line "scenarios: N passed,
+Prints PASS:/FAIL: per scenario (with its wall-clock seconds) and a closing line "scenarios: N passed,
 N failed, N skipped", where skipped counts the SKIP: lines of the self-tests
 in every scenario's log. Each scenario declares the SKIPs it expects
 (`skips`); one more, one fewer or another name fails it. Exits non-zero when
@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bochs  # noqa: E402
@@ -141,6 +142,12 @@ def run_command(sc):
 
 
 def run(name, sc, logdir):
+    start = time.monotonic()
+    result = run_one(name, sc, logdir)
+    return result + (time.monotonic() - start,)
+
+
+def run_one(name, sc, logdir):
     if "command" in sc:
         status, log = run_command(sc)
         why = check(sc, status, log)
@@ -187,17 +194,17 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(run, n, cfg[n], logdir) for n in names]
         for fut in futures:
-            name, why, path, nskips, stderr = fut.result()
+            name, why, path, nskips, stderr, secs = fut.result()
             skipped += nskips
             if why:
                 failed += 1
-                print(f"FAIL: scenario {name}: {why} (log: {os.path.relpath(path, boot.ROOT)})")
+                print(f"FAIL: scenario {name}: {why} (log: {os.path.relpath(path, boot.ROOT)}, {secs:.0f} s)")
                 for line in stderr.splitlines()[-STDERR_SHOWN:]:
                     print(f"  emulator log: {line}")
             else:
                 passed += 1
-                print(f"PASS: scenario {name}" + (f" ({nskips} SKIP(s), as declared)"
-                                                  if nskips else ""))
+                print(f"PASS: scenario {name} ({secs:.0f} s" +
+                      (f", {nskips} SKIP(s), as declared)" if nskips else ")"))
             sys.stdout.flush()
     print(f"scenarios: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
