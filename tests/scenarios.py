@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Run the emulator scenarios of tests/scenarios.cfg.
 
-Prints PASS:/FAIL: per scenario (with its wall-clock seconds) and a closing line "scenarios: N passed,
-N failed, N skipped", where skipped counts the SKIP: lines of the self-tests
-in every scenario's log. Each scenario declares the SKIPs it expects
+Prints PASS:/FAIL: per scenario, with its wall-clock seconds, and a closing
+line "scenarios: N passed, N failed, N skipped", where skipped counts the
+SKIP: lines of the self-tests in every scenario's log. Each scenario declares the SKIPs it expects
 (`skips`); one more, one fewer or another name fails it. Exits non-zero when
 any failed. A scenario runs in QEMU (tests/qemu.py) or, with `machine =
 bochs`, in Bochs (tests/bochs.py). Logs go to build/scenarios/NAME.log, the
