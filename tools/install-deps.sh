@@ -5,11 +5,12 @@
 # libclang-rt-14-dev (only recommended by clang, and recommends are skipped).
 # The Bochs scenarios need bochs (its rfb display is built in; it pulls in a
 # BIOS package, unused since the ROM is OVMF.fd) and vgabios for
-# /usr/share/vgabios/vgabios.bin.
+# /usr/share/vgabios/vgabios.bin. swtpm gives icount boots a TPM, so OVMF's
+# probe for one does not wait out its timeouts (tests/qemu.py start_tpm).
 set -euo pipefail
 pkgs=(build-essential nasm gnu-efi newlib-source qemu-system-x86 ovmf
       libcmocka-dev mtools dosfstools gdisk python3 xz-utils
-      clang libclang-rt-14-dev libcapstone-dev bochs vgabios)
+      clang libclang-rt-14-dev libcapstone-dev bochs vgabios swtpm)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
