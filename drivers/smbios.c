@@ -56,10 +56,10 @@ static void string_take(char *dst, const uint8_t *s, const uint8_t *end, uint8_t
 	if (s >= end || !*s)
 		return;
 	len = strnlen((const char *)s, (size_t)(end - s));
-	while (len && s[len - 1] == ' ')
-		len--;
 	if (len > SMBIOS_STR_MAX - 1)
 		len = SMBIOS_STR_MAX - 1;
+	while (len && s[len - 1] == ' ')
+		len--;
 	for (i = 0; i < len; i++)
 		dst[i] = s[i] >= 0x20 && s[i] <= 0x7e ? (char)s[i] : '?';
 	dst[len] = 0;
