@@ -400,6 +400,14 @@ static void test_string_contents(void **state)
 	assert_int_equal(smbios_walk(memset(&i, 0, sizeof(i)), t.b, t.len, 0), 0);
 	assert_string_equal(i.sys_vendor, "Evil??[2JRESULT ?\"");
 	assert_int_equal(strlen(i.sys_product), SMBIOS_STR_MAX - 1);
+	/* A blank where the cut falls goes too (found by the fuzzer). */
+	longs[SMBIOS_STR_MAX - 2] = ' ';
+	memset(&t, 0, sizeof(t));
+	tbl_add(&t, SMBIOS_TYPE_SYSTEM, (const uint8_t[]){ 0, 1 }, 6,
+		(const char *const[]){ longs, NULL });
+	tbl_add(&t, SMBIOS_TYPE_END, NULL, 4, NULL);
+	assert_int_equal(smbios_walk(memset(&i, 0, sizeof(i)), t.b, t.len, 0), 0);
+	assert_int_equal(strlen(i.sys_product), SMBIOS_STR_MAX - 2);
 }
 
 /* Every prefix of a good table: an error or a clean walk, never a read
