@@ -41,7 +41,7 @@ EFI_APP    := $(BUILD)/irqvisor.efi
 USB_IMG    := $(BUILD)/irqvisor-usb.img
 
 .SECONDARY:
-.PHONY: all help deps run shell bench profile soak test unit scenarios usb clean distclean headers \
+.PHONY: FORCE all help deps run shell bench profile soak test unit scenarios usb clean distclean headers \
 	fuzz fuzz-ci
 all: $(EFI_APP)
 
@@ -105,6 +105,19 @@ $(BUILD)/boot-obj/drivers/cpu.o: drivers/cpu.asm
 $(BUILD)/boot-obj/boot/images.o: boot/images.asm $(BUILD)/hv.bin $(BUILD)/guest.bin
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -DHV_BIN='"$(BUILD)/hv.bin"' -DGUEST_BIN='"$(BUILD)/guest.bin"' $< -o $@
+
+# The build's `git describe` for the PLATFORM and RESULT lines (hv/platform.c):
+# name characters only, at most 64 (hv/provenance.h), "unknown" outside git.
+# The header is rewritten only when the describe changed, which rebuilds the image.
+BUILD_DESCRIBE := $(shell git describe --always --dirty 2>/dev/null | \
+	tr -c 'A-Za-z0-9._\n-' '_' | cut -c1-64)
+$(BUILD)/gen/build_describe.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define BUILD_DESCRIBE "$(or $(BUILD_DESCRIBE),unknown)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; echo "  GEN     $@"; fi
+$(BUILD)/hv-obj/hv/platform.o: $(BUILD)/gen/build_describe.h
+$(BUILD)/hv-obj/hv/platform.o: HV_CFLAGS += -I$(BUILD)/gen
+FORCE:
 
 # The hv image may carry only R_X86_64_RELATIVE relocations (boot/image.c).
 $(BUILD)/hv.elf: $(HV_OBJS) linker.ld $(NEWLIB)/lib/libc.a

@@ -90,12 +90,6 @@ void jsonw_milli(struct jsonw *w, bool first, const char *key, uint64_t milli)
 	jsonw_raw(w, num);
 }
 
-void jsonw_bool(struct jsonw *w, bool first, const char *key, bool v)
-{
-	jsonw_key(w, first, key);
-	jsonw_raw(w, v ? "true" : "false");
-}
-
 int jsonw_finish(struct jsonw *w)
 {
 	if (w->len)

@@ -34,8 +34,6 @@ void jsonw_key(struct jsonw *w, bool first, const char *key);
 void jsonw_u64(struct jsonw *w, bool first, const char *key, uint64_t v);
 /* ,"key":1.234 from milli = value * 1000. */
 void jsonw_milli(struct jsonw *w, bool first, const char *key, uint64_t milli);
-/* ,"key":true|false */
-void jsonw_bool(struct jsonw *w, bool first, const char *key, bool v);
 /* Terminate the text: 0, or the first error with buf holding "" (len > 0). */
 int jsonw_finish(struct jsonw *w);
 
