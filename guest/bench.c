@@ -6,6 +6,24 @@
 #include "guest/guest.h"
 #include "drivers/cpu.h"
 
+void bench_progress_begin(struct bench_progress *p)
+{
+	p->last = cpu_rdtsc();
+	p->period = guest_info.tsc_hz * HC_PROGRESS_PERIOD_S;
+}
+
+uint64_t bench_progress(struct bench_progress *p, const char *name, unsigned long done,
+			unsigned long total)
+{
+	uint64_t now = cpu_rdtsc();
+
+	if (!p->period || now - p->last < p->period)
+		return 0;
+	hc(HC_PROGRESS, (long)name, (long)done, (long)total, 0);
+	p->last = cpu_rdtsc();
+	return p->last - now;
+}
+
 typedef void (*bench_op)(void);
 
 static void op_none(void)
@@ -32,9 +50,11 @@ static void op_io(void)
 static void measure(const char *name, bench_op op, uint64_t *s,
 		    unsigned long iters, unsigned long warmup)
 {
+	struct bench_progress prog;
 	unsigned long i;
 	long r;
 
+	bench_progress_begin(&prog);
 	for (i = 0; i < warmup; i++)
 		op();
 	hc(HC_BENCH_MARK, 0, 0, 0, 0);
@@ -43,6 +63,7 @@ static void measure(const char *name, bench_op op, uint64_t *s,
 
 		op();
 		s[i] = cpu_rdtsc() - t0;
+		bench_progress(&prog, name, warmup + i + 1, warmup + iters);
 	}
 	r = hc(HC_SAMPLES, (long)name, (long)s, (long)iters, UNIT_TSC_TICKS);
 	if (r)

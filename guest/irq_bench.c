@@ -76,6 +76,7 @@ void irq_bench_latency(unsigned long iters, unsigned long warmup)
 {
 	const char *name = "irq-latency";
 	static struct irqsrc src;
+	struct bench_progress prog;
 	uint64_t *s, dummy;
 	unsigned long k;
 	int err = 0;
@@ -84,12 +85,14 @@ void irq_bench_latency(unsigned long iters, unsigned long warmup)
 		return;
 	if (!(s = irq_b_alloc(name, iters)))
 		return irqsrc_close(&src);
+	bench_progress_begin(&prog);
 	cpu_sti();
 	for (k = 0; !err && k < warmup + iters; k++) {
 		if (k == warmup)
 			hc(HC_BENCH_MARK, 0, 0, 0, 0);
 		err = irq_b_latency_one(&src, k % src.src.nvec,
 					k < warmup ? &dummy : &s[k - warmup]);
+		bench_progress(&prog, name, k + 1, warmup + iters);
 	}
 	cpu_cli();
 	if (err)
@@ -132,6 +135,7 @@ void irq_bench_rate(unsigned long iters, unsigned long warmup)
 {
 	const char *name = "irq-rate";
 	static struct irqsrc src;
+	struct bench_progress prog;
 	uint64_t *s, dummy, prev;
 	unsigned long k;
 	int err = 0;
@@ -140,6 +144,7 @@ void irq_bench_rate(unsigned long iters, unsigned long warmup)
 		return;
 	if (!(s = irq_b_alloc(name, iters)))
 		return irqsrc_close(&src);
+	bench_progress_begin(&prog);
 	cpu_sti();
 	prev = cpu_rdtsc();
 	for (k = 0; !err && k < warmup + iters; k++) {
@@ -150,6 +155,7 @@ void irq_bench_rate(unsigned long iters, unsigned long warmup)
 			prev += cpu_rdtsc() - t;
 		}
 		err = irq_b_rate_one(&src, &prev, k < warmup ? &dummy : &s[k - warmup]);
+		prev += bench_progress(&prog, name, k + 1, warmup + iters);	/* nor a report's */
 	}
 	cpu_cli();
 	if (err)
@@ -206,11 +212,14 @@ static void msix_b_map_rewrite(volatile uint32_t *e, uint8_t vector)
 static void msix_b_measure(volatile uint32_t *e, bool rewrite, uint64_t *s,
 			   unsigned long iters, unsigned long warmup)
 {
+	const char *name = rewrite ? "msix-update.rewrite" : "msix-update.mask-unmask";
+	struct bench_progress prog;
 	uint64_t addr, t0, dummy;
 	uint32_t data[2];
 	unsigned long k;
 	bool map = irqsrc_map_mode();
 
+	bench_progress_begin(&prog);
 	msix_compat_msg(GUEST_APIC_DEST, MSIX_B_VEC, &addr, &data[0]);
 	msix_compat_msg(GUEST_APIC_DEST, MSIX_B_VEC + 1, &addr, &data[1]);
 	for (k = 0; k < warmup + iters; k++) {
@@ -224,6 +233,7 @@ static void msix_b_measure(volatile uint32_t *e, bool rewrite, uint64_t *s,
 		else
 			msix_b_mask_unmask(e);
 		*(k < warmup ? &dummy : &s[k - warmup]) = cpu_rdtsc() - t0;
+		bench_progress(&prog, name, k + 1, warmup + iters);
 	}
 }
 
