@@ -18,8 +18,6 @@
 #include "drivers/cpu.h"
 #include "drivers/cpu_info.h"
 
-#define JSON_MAX	768
-
 static const struct {
 	const char *name;
 	enum hc_bench_id id;
@@ -198,7 +196,7 @@ static void hist_emit(const char *bench, const uint64_t *sorted, size_t n)
 int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 {
 	static struct ratelimit rl = RATELIMIT_INIT("refused-result");
-	char json[JSON_MAX], mean[32], exits[JSON_MAX], shown[RESULT_NAME_MAX + 1];
+	char json[RESULT_JSON_MAX], mean[32], exits[RESULT_JSON_MAX], shown[RESULT_NAME_MAX + 1];
 	struct stats st;
 	int err;
 
@@ -215,7 +213,7 @@ int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 		if (ratelimit_allow(&rl))
 			printf("hv: result \"%s\" refused (error %d): %s%d%s\n", shown, err,
 			       err == -EINVAL ? "names are 1.." : "its line passes ",
-			       err == -EINVAL ? RESULT_NAME_MAX : JSON_MAX,
+			       err == -EINVAL ? RESULT_NAME_MAX : RESULT_JSON_MAX,
 			       err == -EINVAL ? " of A-Z a-z 0-9 . _ -" : " bytes");
 		return err;
 	}

@@ -13,6 +13,9 @@
 #include "hv/stats.h"
 
 #define RESULT_NAME_MAX		48	/* longest bench name, key or value */
+/* The buffer of a RESULT line's JSON (hv/bench.c): the longest line the hv
+ * forms fits (tests/unit/test_result_json.c); a longer one is refused. */
+#define RESULT_JSON_MAX		768
 
 struct result_str {
 	const char *key, *val;

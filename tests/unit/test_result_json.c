@@ -152,6 +152,39 @@ static void test_hostile_names_refused(void **state)
 	assert_int_equal(result_json(buf, sizeof(buf), &d), -EINVAL);
 }
 
+/* The longest RESULT the hv forms: every mode key, the longest names in
+ * use, five exit reasons, every figure at UINT64_MAX, a describe at its
+ * limit, source and dev set. It fits RESULT_JSON_MAX. */
+static void test_longest_line_fits(void **state)
+{
+	static const struct result_str m[] = {
+		{ "cpu", "svm" }, { "msix", "trap" }, { "delivery", "inject" },
+		{ "eoi", "trap" }, { "intremap", "none" }, { "isolated", "no" },
+	};
+	static const struct result_rate r[] = {
+		{ "hypercall", UINT64_MAX }, { "cpuid", UINT64_MAX }, { "io", UINT64_MAX },
+		{ "npf", UINT64_MAX }, { "intr", UINT64_MAX },
+	};
+	static const struct stats big = {
+		.count = 1000000, .min = UINT64_MAX, .p50 = UINT64_MAX, .p90 = UINT64_MAX,
+		.p99 = UINT64_MAX, .max = UINT64_MAX, .mean_milli = UINT64_MAX,
+	};
+	struct opt_bdf dev = { .seg = 0xffff, .bus = 0xff, .dev = 0x1f, .fn = 7 };
+	struct result_opts o = { .iters = 1000000, .warmup = 100000, .source = "device",
+				 .dev = &dev };
+	char build[PROV_BUILD_MAX + 1], buf[RESULT_JSON_MAX];
+	struct result_desc d = { .bench = "msix-update.mask-unmask", .mode = m,
+				 .nmode = ARRAY_SIZE(m), .source = "lapic-timer", .st = &big,
+				 .smi_known = true, .smi = UINT32_MAX, .exits = r,
+				 .nexits = ARRAY_SIZE(r), .build = build,
+				 .run = "20261203T101500-3f2a", .opts = &o };
+
+	(void)state;
+	memset(build, 'b', PROV_BUILD_MAX);
+	build[PROV_BUILD_MAX] = 0;
+	assert_int_equal(result_json(buf, sizeof(buf), &d), 0);
+}
+
 /* The old exits builder added snprintf's would-be length to its offset and
  * then passed len - off (wrapped) on: here every length from 0 to the whole
  * line is tried, with a canary after the buffer. */
@@ -192,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_smi),
 		cmocka_unit_test(test_opts),
 		cmocka_unit_test(test_provenance_checked),
+		cmocka_unit_test(test_longest_line_fits),
 		cmocka_unit_test(test_hostile_names_refused),
 		cmocka_unit_test(test_never_past_the_buffer),
 	};
