@@ -107,10 +107,11 @@ $(BUILD)/boot-obj/boot/images.o: boot/images.asm $(BUILD)/hv.bin $(BUILD)/guest.
 	$(NASM) $(NASMFLAGS) -DHV_BIN='"$(BUILD)/hv.bin"' -DGUEST_BIN='"$(BUILD)/guest.bin"' $< -o $@
 
 # The build's `git describe` for the PLATFORM and RESULT lines (hv/platform.c):
-# name characters only, at most 64 (hv/provenance.h), "unknown" outside git.
-# The header is rewritten only when the describe changed, which rebuilds the image.
+# name characters only, its last 64 (hv/provenance.h: the hash and "-dirty"
+# are at the end), "unknown" outside git. The header is rewritten only when
+# the describe changed, which rebuilds the image.
 BUILD_DESCRIBE := $(shell git describe --always --dirty 2>/dev/null | \
-	tr -c 'A-Za-z0-9._\n-' '_' | cut -c1-64)
+	tr -c 'A-Za-z0-9._\n-' '_' | sed -E 's/.*(.{64})$$/\1/')
 $(BUILD)/gen/build_describe.h: FORCE
 	@mkdir -p $(dir $@)
 	@echo '#define BUILD_DESCRIBE "$(or $(BUILD_DESCRIBE),unknown)"' > $@.tmp
@@ -233,7 +234,7 @@ headers: | $(NEWLIB)/lib/libc.a
 	done; echo "headers: all compile on their own"
 
 clean:
-	rm -rf $(BUILD)/hv-obj $(BUILD)/guest-obj $(BUILD)/boot-obj $(BUILD)/unit $(BUILD)/fuzz \
+	rm -rf $(BUILD)/hv-obj $(BUILD)/guest-obj $(BUILD)/boot-obj $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/gen \
 		$(BUILD)/*.elf $(BUILD)/*.bin $(BUILD)/*.so $(BUILD)/*.efi $(BUILD)/*.img
 distclean:
 	rm -rf $(BUILD)
