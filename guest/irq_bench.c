@@ -210,16 +210,14 @@ static void msix_b_map_rewrite(volatile uint32_t *e, uint8_t vector)
 }
 
 static void msix_b_measure(volatile uint32_t *e, bool rewrite, uint64_t *s,
-			   unsigned long iters, unsigned long warmup)
+			   unsigned long iters, unsigned long warmup, struct bench_progress *prog)
 {
 	const char *name = rewrite ? "msix-update.rewrite" : "msix-update.mask-unmask";
-	struct bench_progress prog;
 	uint64_t addr, t0, dummy;
 	uint32_t data[2];
 	unsigned long k;
 	bool map = irqsrc_map_mode();
 
-	bench_progress_begin(&prog);
 	msix_compat_msg(GUEST_APIC_DEST, MSIX_B_VEC, &addr, &data[0]);
 	msix_compat_msg(GUEST_APIC_DEST, MSIX_B_VEC + 1, &addr, &data[1]);
 	for (k = 0; k < warmup + iters; k++) {
@@ -233,18 +231,21 @@ static void msix_b_measure(volatile uint32_t *e, bool rewrite, uint64_t *s,
 		else
 			msix_b_mask_unmask(e);
 		*(k < warmup ? &dummy : &s[k - warmup]) = cpu_rdtsc() - t0;
-		bench_progress(&prog, name, k + 1, warmup + iters);
+		bench_progress(prog, name, k + 1, warmup + iters);
 	}
 }
 
 static void msix_b_run(struct msix *m, volatile uint32_t *e, uint64_t addr, uint32_t data,
 		       uint64_t *s, unsigned long iters, unsigned long warmup)
 {
+	struct bench_progress prog;
+
 	msix_entry_write(m, MSIX_B_ENTRY, addr, data);	/* valid before any unmask */
+	bench_progress_begin(&prog);
 	cpu_sti();
-	msix_b_measure(e, false, s, iters, warmup);
+	msix_b_measure(e, false, s, iters, warmup, &prog);
 	irq_b_send("msix-update.mask-unmask", s, iters);
-	msix_b_measure(e, true, s, iters, warmup);
+	msix_b_measure(e, true, s, iters, warmup, &prog);
 	irq_b_send("msix-update.rewrite", s, iters);
 }
 
