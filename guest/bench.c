@@ -43,7 +43,7 @@ static void measure(const char *name, bench_op op, uint64_t *s, unsigned long it
 
 		op();
 		s[i] = cpu_rdtsc() - t0;
-		bench_progress(prog, name, warmup + i + 1, warmup + iters);
+		bench_progress_poll(prog, name, warmup + i + 1, warmup + iters);
 	}
 	r = hc(HC_SAMPLES, (long)name, (long)s, (long)iters, UNIT_TSC_TICKS);
 	if (r)

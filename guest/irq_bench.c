@@ -92,7 +92,7 @@ void irq_bench_latency(unsigned long iters, unsigned long warmup)
 			hc(HC_BENCH_MARK, 0, 0, 0, 0);
 		err = irq_b_latency_one(&src, k % src.src.nvec,
 					k < warmup ? &dummy : &s[k - warmup]);
-		bench_progress(&prog, name, k + 1, warmup + iters);
+		bench_progress_poll(&prog, name, k + 1, warmup + iters);
 	}
 	cpu_cli();
 	if (err)
@@ -155,7 +155,7 @@ void irq_bench_rate(unsigned long iters, unsigned long warmup)
 			prev += cpu_rdtsc() - t;
 		}
 		err = irq_b_rate_one(&src, &prev, k < warmup ? &dummy : &s[k - warmup]);
-		prev += bench_progress(&prog, name, k + 1, warmup + iters);	/* nor a report's */
+		prev += bench_progress_poll(&prog, name, k + 1, warmup + iters);	/* nor a report's */
 	}
 	cpu_cli();
 	if (err)
@@ -231,7 +231,7 @@ static void msix_b_measure(volatile uint32_t *e, bool rewrite, uint64_t *s,
 		else
 			msix_b_mask_unmask(e);
 		*(k < warmup ? &dummy : &s[k - warmup]) = cpu_rdtsc() - t0;
-		bench_progress(prog, name, k + 1, warmup + iters);
+		bench_progress_poll(prog, name, k + 1, warmup + iters);
 	}
 }
 
