@@ -41,7 +41,7 @@ EFI_APP    := $(BUILD)/irqvisor.efi
 USB_IMG    := $(BUILD)/irqvisor-usb.img
 
 .SECONDARY:
-.PHONY: all help deps run shell bench profile soak test unit scenarios usb clean distclean headers \
+.PHONY: FORCE all help deps run shell bench profile soak test unit scenarios usb clean distclean headers \
 	fuzz fuzz-ci
 all: $(EFI_APP)
 
@@ -105,6 +105,20 @@ $(BUILD)/boot-obj/drivers/cpu.o: drivers/cpu.asm
 $(BUILD)/boot-obj/boot/images.o: boot/images.asm $(BUILD)/hv.bin $(BUILD)/guest.bin
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -DHV_BIN='"$(BUILD)/hv.bin"' -DGUEST_BIN='"$(BUILD)/guest.bin"' $< -o $@
+
+# The build's `git describe` for the PLATFORM and RESULT lines (hv/platform.c):
+# name characters only, its last 64 (hv/provenance.h: the hash and "-dirty"
+# are at the end), "unknown" outside git. The header is rewritten only when
+# the describe changed, which rebuilds the image.
+BUILD_DESCRIBE := $(shell git describe --always --dirty 2>/dev/null | \
+	tr -c 'A-Za-z0-9._\n-' '_' | sed -E 's/.*(.{64})$$/\1/')
+$(BUILD)/gen/build_describe.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define BUILD_DESCRIBE "$(or $(BUILD_DESCRIBE),unknown)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; echo "  GEN     $@"; fi
+$(BUILD)/hv-obj/hv/platform.o: $(BUILD)/gen/build_describe.h
+$(BUILD)/hv-obj/hv/platform.o: HV_CFLAGS += -I$(BUILD)/gen
+FORCE:
 
 # The hv image may carry only R_X86_64_RELATIVE relocations (boot/image.c).
 $(BUILD)/hv.elf: $(HV_OBJS) linker.ld $(NEWLIB)/lib/libc.a
@@ -220,7 +234,7 @@ headers: | $(NEWLIB)/lib/libc.a
 	done; echo "headers: all compile on their own"
 
 clean:
-	rm -rf $(BUILD)/hv-obj $(BUILD)/guest-obj $(BUILD)/boot-obj $(BUILD)/unit $(BUILD)/fuzz \
+	rm -rf $(BUILD)/hv-obj $(BUILD)/guest-obj $(BUILD)/boot-obj $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/gen \
 		$(BUILD)/*.elf $(BUILD)/*.bin $(BUILD)/*.so $(BUILD)/*.efi $(BUILD)/*.img
 distclean:
 	rm -rf $(BUILD)

@@ -1,4 +1,4 @@
-/* UEFI stage: gather options, memory and tables, leave boot services and
+/* UEFI stage: gather options, memory, tables and the time, leave boot services and
  * jump to the hypervisor core. Reads like a table of contents. */
 #include "boot/boot.h"
 #include "drivers/cpu.h"
@@ -24,6 +24,32 @@ static void find_rsdp(struct bootinfo *bi)
 	bi->rsdp_pa = (uint64_t)(uintptr_t)rsdp;
 }
 
+/* The SMBIOS entry point, the 64-bit one (3.x) first: the hv parses
+ * whichever it is by its anchor (drivers/smbios.h). 0 when there is none. */
+static void find_smbios(struct bootinfo *bi)
+{
+	void *ep = NULL;
+
+	if (LibGetSystemConfigurationTable(&SMBIOS3TableGuid, &ep) != EFI_SUCCESS &&
+	    LibGetSystemConfigurationTable(&SMBIOSTableGuid, &ep) != EFI_SUCCESS)
+		ep = NULL;
+	bi->smbios_pa = (uint64_t)(uintptr_t)ep;
+}
+
+/* The wall-clock time for the run id (UEFI 2.9, 8.3 GetTime), taken while
+ * boot services still run; a failed call leaves it invalid (the hv checks
+ * the fields' ranges itself, hv/provenance.h). */
+static void read_time(struct bootinfo *bi)
+{
+	EFI_TIME t;
+
+	if (uefi_call_wrapper(RT->GetTime, 2, &t, NULL) != EFI_SUCCESS)
+		return;
+	bi->time = (struct bootinfo_time){ .year = t.Year, .month = t.Month, .day = t.Day,
+					   .hour = t.Hour, .minute = t.Minute,
+					   .second = t.Second, .valid = 1 };
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
@@ -40,6 +66,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (EFI_ERROR(st))
 		return fail(L"reading options", st);
 	find_rsdp(bi);
+	find_smbios(bi);
+	read_time(bi);
 	st = boot_alloc_memory(bi);
 	if (EFI_ERROR(st))
 		return fail(L"allocating memory", st);

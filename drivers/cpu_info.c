@@ -24,6 +24,35 @@ static void probe_ucode(void)
 	ci.ucode = cpu_ucode_from_msr(ci.vendor, cpu_rdmsr(MSR_BIOS_SIGN_ID));
 }
 
+/* The brand string (SDM vol 2A, CPUID 80000002H-80000004H); Intel pads it
+ * with leading blanks. */
+static void probe_brand(void)
+{
+	char raw[49];
+	unsigned i;
+
+	memset(raw, 0, sizeof(raw));
+	if (ci.max_ext_leaf >= 0x80000004)
+		for (i = 0; i < 3; i++)
+			cpu_cpuid(0x80000002 + i, 0, (struct cpuid_regs *)(raw + 16 * i));
+	memcpy(ci.brand, raw + strspn(raw, " "), sizeof(raw) - strspn(raw, " "));
+}
+
+/* The hypervisor leaf's vendor signature (EBX, ECX, EDX), present when
+ * leaf 1 ECX bit 31 says a hypervisor runs us. */
+static void probe_hv_sig(void)
+{
+	struct cpuid_regs r;
+
+	if (!ci.hypervisor)
+		return;
+	cpu_cpuid(0x40000000, 0, &r);
+	memcpy(ci.hv_sig, &r.ebx, 4);
+	memcpy(ci.hv_sig + 4, &r.ecx, 4);
+	memcpy(ci.hv_sig + 8, &r.edx, 4);
+	ci.hv_sig[12] = 0;
+}
+
 static void probe(void)
 {
 	struct cpuid_regs r;
@@ -45,6 +74,8 @@ static void probe(void)
 		cpu_cpuid(0x80000007, 0, &r);
 		ci.invariant_tsc = r.edx & CPUIDX7_EDX_INVARIANT_TSC;
 	}
+	probe_brand();
+	probe_hv_sig();
 	probe_ucode();
 	ci.smi_why = cpu_smi_count_unavailable(ci.vendor, ci.sig, ci.hypervisor);
 }

@@ -11,6 +11,8 @@
 struct cpu_info {
 	enum cpu_vendor vendor;
 	char vendor_id[13];
+	char brand[49];			/* CPUID 0x80000002..4, leading blanks dropped; "" if none */
+	char hv_sig[13];		/* CPUID 0x40000000 when hypervisor, else "" */
 	uint32_t signature;		/* CPUID leaf 1 EAX */
 	struct cpu_sig sig;
 	uint32_t max_leaf, max_ext_leaf;

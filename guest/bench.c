@@ -29,8 +29,8 @@ static void op_io(void)
 	cpu_outb(GUEST_IO_PROBE_PORT, 0);
 }
 
-static void measure(const char *name, bench_op op, uint64_t *s,
-		    unsigned long iters, unsigned long warmup)
+static void measure(const char *name, bench_op op, uint64_t *s, unsigned long iters,
+		    unsigned long warmup, struct bench_progress *prog)
 {
 	unsigned long i;
 	long r;
@@ -43,24 +43,28 @@ static void measure(const char *name, bench_op op, uint64_t *s,
 
 		op();
 		s[i] = cpu_rdtsc() - t0;
+		bench_progress_poll(prog, name, warmup + i + 1, warmup + iters);
 	}
 	r = hc(HC_SAMPLES, (long)name, (long)s, (long)iters, UNIT_TSC_TICKS);
 	if (r)
 		report(HC_FAIL, name, "the hv refused the samples (%ld)", r);
 }
 
+/* One progress clock for the four: the run is the whole benchmark. */
 static void bench_vmexit(unsigned long iters, unsigned long warmup)
 {
 	uint64_t *s = malloc(iters * sizeof(*s));
+	struct bench_progress prog;
 
 	if (!s) {
 		report(HC_FAIL, "vmexit", "no memory for %lu samples", iters);
 		return;
 	}
-	measure("vmexit.baseline", op_none, s, iters, warmup);
-	measure("vmexit.hypercall", op_hypercall, s, iters, warmup);
-	measure("vmexit.cpuid", op_cpuid, s, iters, warmup);
-	measure("vmexit.io", op_io, s, iters, warmup);
+	bench_progress_begin(&prog);
+	measure("vmexit.baseline", op_none, s, iters, warmup, &prog);
+	measure("vmexit.hypercall", op_hypercall, s, iters, warmup, &prog);
+	measure("vmexit.cpuid", op_cpuid, s, iters, warmup, &prog);
+	measure("vmexit.io", op_io, s, iters, warmup, &prog);
 	free(s);
 }
 

@@ -30,6 +30,27 @@ void report(enum hc_verdict v, const char *name, const char *fmt, ...)
 void selftest_run(unsigned long id);
 void bench_run(unsigned long id, unsigned long iters, unsigned long warmup);
 
+/* A benchmark's progress reports (HC_PROGRESS), timed by the TSC. */
+struct bench_progress {
+	uint64_t last, period;
+};
+/* Start the clock: the first report comes a period from now. */
+void bench_progress_begin(struct bench_progress *p);
+/* Between samples: when a period has passed, report done of total to the
+ * hv. Returns the ticks the report took (0 when none was due), for
+ * benchmarks whose samples span the gap between iterations. */
+uint64_t bench_progress(struct bench_progress *p, const char *name, unsigned long done,
+			unsigned long total);
+/* Every BENCH_PROGRESS_POLL-th sample only: a loop of exitless iterations
+ * (vmexit.baseline) stays a few instructions longer, not a call and a
+ * TSC read longer, and within the watchdog's period. */
+#define BENCH_PROGRESS_POLL	256
+static inline uint64_t bench_progress_poll(struct bench_progress *p, const char *name,
+					   unsigned long done, unsigned long total)
+{
+	return done % BENCH_PROGRESS_POLL ? 0 : bench_progress(p, name, done, total);
+}
+
 extern struct hc_guest_info guest_info;
 
 #endif

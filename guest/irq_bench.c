@@ -76,6 +76,7 @@ void irq_bench_latency(unsigned long iters, unsigned long warmup)
 {
 	const char *name = "irq-latency";
 	static struct irqsrc src;
+	struct bench_progress prog;
 	uint64_t *s, dummy;
 	unsigned long k;
 	int err = 0;
@@ -84,12 +85,14 @@ void irq_bench_latency(unsigned long iters, unsigned long warmup)
 		return;
 	if (!(s = irq_b_alloc(name, iters)))
 		return irqsrc_close(&src);
+	bench_progress_begin(&prog);
 	cpu_sti();
 	for (k = 0; !err && k < warmup + iters; k++) {
 		if (k == warmup)
 			hc(HC_BENCH_MARK, 0, 0, 0, 0);
 		err = irq_b_latency_one(&src, k % src.src.nvec,
 					k < warmup ? &dummy : &s[k - warmup]);
+		bench_progress_poll(&prog, name, k + 1, warmup + iters);
 	}
 	cpu_cli();
 	if (err)
@@ -132,6 +135,7 @@ void irq_bench_rate(unsigned long iters, unsigned long warmup)
 {
 	const char *name = "irq-rate";
 	static struct irqsrc src;
+	struct bench_progress prog;
 	uint64_t *s, dummy, prev;
 	unsigned long k;
 	int err = 0;
@@ -140,6 +144,7 @@ void irq_bench_rate(unsigned long iters, unsigned long warmup)
 		return;
 	if (!(s = irq_b_alloc(name, iters)))
 		return irqsrc_close(&src);
+	bench_progress_begin(&prog);
 	cpu_sti();
 	prev = cpu_rdtsc();
 	for (k = 0; !err && k < warmup + iters; k++) {
@@ -150,6 +155,7 @@ void irq_bench_rate(unsigned long iters, unsigned long warmup)
 			prev += cpu_rdtsc() - t;
 		}
 		err = irq_b_rate_one(&src, &prev, k < warmup ? &dummy : &s[k - warmup]);
+		prev += bench_progress_poll(&prog, name, k + 1, warmup + iters);	/* nor a report's */
 	}
 	cpu_cli();
 	if (err)
@@ -204,8 +210,9 @@ static void msix_b_map_rewrite(volatile uint32_t *e, uint8_t vector)
 }
 
 static void msix_b_measure(volatile uint32_t *e, bool rewrite, uint64_t *s,
-			   unsigned long iters, unsigned long warmup)
+			   unsigned long iters, unsigned long warmup, struct bench_progress *prog)
 {
+	const char *name = rewrite ? "msix-update.rewrite" : "msix-update.mask-unmask";
 	uint64_t addr, t0, dummy;
 	uint32_t data[2];
 	unsigned long k;
@@ -224,17 +231,21 @@ static void msix_b_measure(volatile uint32_t *e, bool rewrite, uint64_t *s,
 		else
 			msix_b_mask_unmask(e);
 		*(k < warmup ? &dummy : &s[k - warmup]) = cpu_rdtsc() - t0;
+		bench_progress_poll(prog, name, k + 1, warmup + iters);
 	}
 }
 
 static void msix_b_run(struct msix *m, volatile uint32_t *e, uint64_t addr, uint32_t data,
 		       uint64_t *s, unsigned long iters, unsigned long warmup)
 {
+	struct bench_progress prog;
+
 	msix_entry_write(m, MSIX_B_ENTRY, addr, data);	/* valid before any unmask */
+	bench_progress_begin(&prog);
 	cpu_sti();
-	msix_b_measure(e, false, s, iters, warmup);
+	msix_b_measure(e, false, s, iters, warmup, &prog);
 	irq_b_send("msix-update.mask-unmask", s, iters);
-	msix_b_measure(e, true, s, iters, warmup);
+	msix_b_measure(e, true, s, iters, warmup, &prog);
 	irq_b_send("msix-update.rewrite", s, iters);
 }
 

@@ -1,19 +1,22 @@
 /* Benchmark orchestration and RESULT lines (see bench.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hv/bench.h"
 #include "hv/guest.h"
+#include "hv/hist.h"
 #include "hv/hv.h"
 #include "hv/native_dev.h"
+#include "hv/platform.h"
+#include "hv/progress.h"
 #include "hv/ratelimit.h"
 #include "hv/report.h"
 #include "hv/safe_text.h"
 #include "hv/smi_run.h"
 #include "hv/stats.h"
+#include "drivers/cpu.h"
 #include "drivers/cpu_info.h"
-
-#define JSON_MAX	768
 
 static const struct {
 	const char *name;
@@ -34,6 +37,18 @@ static const struct {
 
 static uint64_t exits_mark[EXIT_REASONS];
 static struct smi_run smi_mark;
+
+/* The benchmark command running: its options for the RESULT lines
+ * ("opts"), whether HIST lines follow them, its progress clock, and the
+ * guest's progress hypercalls since the mark (not part of any sample). */
+static struct {
+	bool running;
+	struct result_opts opts;
+	struct opt_bdf dev;
+	bool hist;
+	struct progress prog;
+	uint64_t progress_calls;
+} run;
 
 const char *bench_names(void)
 {
@@ -62,21 +77,24 @@ static void bench_smi_end(struct result_desc *d)
 void bench_mark(struct guest *g)
 {
 	memcpy(exits_mark, g->vcpu.exits, sizeof(exits_mark));
+	run.progress_calls = 0;
 	bench_smi_mark();
 }
 
 /* Exits per sample by reason (those that occurred); the HC_SAMPLES call
- * that delivers the samples is not part of the measurement. */
+ * that delivers the samples and the progress reports are not part of the
+ * measurement. */
 static size_t exits_rates(struct guest *g, size_t n, struct result_rate *out)
 {
-	uint64_t delta[EXIT_REASONS];
+	uint64_t delta[EXIT_REASONS], uncounted;
 	size_t k = 0;
 	unsigned r;
 
 	for (r = 0; r < EXIT_REASONS; r++)
 		delta[r] = g->vcpu.exits[r] - exits_mark[r];
-	if (delta[EXIT_HYPERCALL])
-		delta[EXIT_HYPERCALL]--;
+	uncounted = run.progress_calls + 1;
+	delta[EXIT_HYPERCALL] = delta[EXIT_HYPERCALL] > uncounted ?
+				delta[EXIT_HYPERCALL] - uncounted : 0;
 	for (r = 0; r < EXIT_REASONS; r++) {
 		if (!delta[r])
 			continue;
@@ -161,10 +179,24 @@ static void exits_text(const struct result_desc *d, char *buf, size_t len)
 	}
 }
 
+/* "HIST {json}" of samples already sorted by stats_compute. */
+static void hist_emit(const char *bench, const uint64_t *sorted, size_t n)
+{
+	char *json = malloc(HIST_JSON_MAX);
+	int err = json ? hist_json(json, HIST_JSON_MAX, bench, platform_run(), sorted, n) :
+		  -ENOMEM;
+
+	if (err)
+		printf("hv: histogram of \"%s\" not printed (error %d)\n", bench, err);
+	else
+		printf("HIST %s\n", json);
+	free(json);
+}
+
 int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 {
 	static struct ratelimit rl = RATELIMIT_INIT("refused-result");
-	char json[JSON_MAX], mean[32], exits[JSON_MAX], shown[RESULT_NAME_MAX + 1];
+	char json[RESULT_JSON_MAX], mean[32], exits[RESULT_JSON_MAX], shown[RESULT_NAME_MAX + 1];
 	struct stats st;
 	int err;
 
@@ -172,17 +204,22 @@ int bench_emit(struct result_desc *d, uint64_t *samples, size_t n)
 	if (stats_compute(samples, n, &st))
 		return -EINVAL;
 	d->st = &st;
+	d->build = platform_build();
+	d->run = platform_run();
+	d->opts = run.running ? &run.opts : NULL;
 	err = result_json(json, sizeof(json), d);
 	if (err) {
 		safe_name_copy(shown, sizeof(shown), d->bench);
 		if (ratelimit_allow(&rl))
 			printf("hv: result \"%s\" refused (error %d): %s%d%s\n", shown, err,
 			       err == -EINVAL ? "names are 1.." : "its line passes ",
-			       err == -EINVAL ? RESULT_NAME_MAX : JSON_MAX,
+			       err == -EINVAL ? RESULT_NAME_MAX : RESULT_JSON_MAX,
 			       err == -EINVAL ? " of A-Z a-z 0-9 . _ -" : " bytes");
 		return err;
 	}
 	report_result_line(json);
+	if (run.hist)
+		hist_emit(d->bench, samples, n);
 	if (smi_run_disturbed(d->smi_known, d->smi))
 		printf("bench: WARNING: %u SMIs during %s: figures disturbed\n", d->smi, d->bench);
 	stats_format_milli(st.mean_milli, mean, sizeof(mean));
@@ -244,7 +281,42 @@ static bool rate_throttled(const char *name)
 	return true;
 }
 
-static int bench_one(struct guest *g, unsigned i, uint32_t iters, uint32_t warmup)
+/* What shaped this run, from the options now: source= and dev= when set. */
+static void run_begin(uint32_t iters, uint32_t warmup)
+{
+	static const char *const sources[] = {
+		[OPT_SOURCE_DEVICE] = "device", [OPT_SOURCE_TIMER] = "timer",
+	};
+
+	run.running = true;
+	run.opts = (struct result_opts){ .iters = iters, .warmup = warmup };
+	if (hv.opts.source != OPT_SOURCE_AUTO)
+		run.opts.source = sources[hv.opts.source];
+	if (strcmp(hv.opts.dev, "auto") && !options_parse_bdf(hv.opts.dev, &run.dev))
+		run.opts.dev = &run.dev;
+	run.hist = hv.opts.hist == OPT_ON;
+	progress_begin(&run.prog, cpu_rdtsc(), hv.tsc.hz * PROGRESS_PERIOD_S);
+}
+
+void bench_progress(const char *name, uint64_t done, uint64_t total)
+{
+	uint64_t now = cpu_rdtsc();
+
+	if (run.running && progress_due(&run.prog, now))
+		printf("progress: %s %lu/%lu after %lu s\n", name, done, total,
+		       (now - run.prog.start) / hv.tsc.hz);
+}
+
+int bench_progress_guest(const char *name, uint64_t done, uint64_t total)
+{
+	run.progress_calls++;
+	if (!safe_name_valid(name, RESULT_NAME_MAX) || !total || done > total)
+		return -EINVAL;
+	bench_progress(name, done, total);
+	return 0;
+}
+
+static int bench_one_run(struct guest *g, unsigned i, uint32_t iters, uint32_t warmup)
 {
 	struct hc_work w = { .kind = WORK_BENCH, .arg = benches[i].id,
 			     .iters = iters, .warmup = warmup };
@@ -274,6 +346,16 @@ static int bench_one(struct guest *g, unsigned i, uint32_t iters, uint32_t warmu
 	if (benches[i].id == BENCH_IRQ_LATENCY)
 		latency_ratio();
 	return 0;
+}
+
+static int bench_one(struct guest *g, unsigned i, uint32_t iters, uint32_t warmup)
+{
+	int err;
+
+	run_begin(iters, warmup);
+	err = bench_one_run(g, i, iters, warmup);
+	run.running = false;
+	return err;
 }
 
 int bench_named(struct guest *g, const char *name, uint32_t iters, uint32_t warmup)

@@ -41,6 +41,12 @@ struct bench_summary {
 const struct bench_summary *bench_recall(const char *name);
 /* Forget name's summary, so a failed run is not shown with old figures. */
 void bench_forget(const char *name);
+/* Where a long benchmark is (hv/progress.h): prints a "progress:" line
+ * when a period has passed; call between samples. */
+void bench_progress(const char *name, uint64_t done, uint64_t total);
+/* The guest's HC_PROGRESS: the same after checking its arguments (name in
+ * the name set, done <= total, total > 0): 0 or -EINVAL. */
+int bench_progress_guest(const char *name, uint64_t done, uint64_t total);
 /* Names for `help`. */
 const char *bench_names(void);
 

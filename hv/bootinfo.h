@@ -37,6 +37,14 @@ struct image_header {
 };
 #define IMAGE_MAGIC		0x56515249	/* "IRQV" */
 
+/* The firmware's wall-clock time at boot (UEFI GetTime), valid when its
+ * call succeeded and the fields are in range. */
+struct bootinfo_time {
+	uint16_t year;
+	uint8_t month, day, hour, minute, second;
+	uint8_t valid;
+};
+
 struct bootinfo {
 	uint64_t magic;
 	uint64_t rsdp_pa;
@@ -46,7 +54,9 @@ struct bootinfo {
 	uint64_t guest_size;		/* anywhere (hv/guest_ram.h lays it out) */
 	uint64_t guest_image_pa;	/* guest image bytes, copied in by the hv */
 	uint64_t guest_image_size;
+	uint64_t smbios_pa;		/* SMBIOS 3.x or 2.x entry point, 0: none */
 	uint64_t tsc_handoff;		/* TSC just before the jump to the hv */
+	struct bootinfo_time time;
 	uint32_t ebs_tries;		/* ExitBootServices attempts */
 	uint32_t nmem;
 	struct hv_options opts;

@@ -97,6 +97,16 @@ static long hc_samples(struct guest *g, struct vcpu_regs *r)
 	return ret;
 }
 
+static long hc_progress(struct guest *g, struct vcpu_regs *r)
+{
+	char name[NAME_MAX_LEN];
+
+	if (guest_read_string(g, r->rdi, name, sizeof(name)))
+		return -HC_EFAULT;
+	vuart_flush();
+	return bench_progress_guest(name, r->rsi, r->rdx) ? -HC_EINVAL : 0;
+}
+
 static long hc_inject_self(struct guest *g, struct vcpu_regs *r)
 {
 	if (r->rdi < 32 || r->rdi > 255 || r->rsi > HV_INJECT_MAX)
@@ -149,6 +159,7 @@ static const hc_fn hc_table[HC_COUNT] = {
 	[HC_HV_IRQ] = hc_hv_irq,
 	[HC_MSI_MAP] = delivery_hc_msi_map,
 	[HC_PV_EOI] = delivery_hc_pv_eoi,
+	[HC_PROGRESS] = hc_progress,
 };
 
 /* Not a number the table knows: -ENOSYS, reported (rate-limited). */

@@ -36,10 +36,15 @@ enum hc_number {
 				   a call for a live entry retargets it (no rewrite needed) */
 	HC_PV_EOI = 14,		/* (uint64_t *flag, 8-byte aligned in guest RAM; 0: off)
 				   -> 0: eoi=pv only; see HC_PV_EOI_PENDING */
+	HC_PROGRESS = 15,	/* (const char *name, done, total) -> 0: a benchmark's
+				   progress, sent between samples about every
+				   HC_PROGRESS_PERIOD_S seconds of TSC time; the hv
+				   prints it at most that often */
 	HC_COUNT
 };
 
-#define HC_ABI_VERSION	3
+#define HC_ABI_VERSION	4
+#define HC_PROGRESS_PERIOD_S	5
 #define HC_INSN_LEN	3	/* bytes of the hypercall instruction */
 
 /* Linux errno values, as the ABI returns them. */

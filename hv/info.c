@@ -43,18 +43,10 @@ static void info_cpu_id(void)
 
 static void info_cpu(void)
 {
-	struct cpuid_regs r;
 	const struct vcpu_ops *const *b;
-	char brand[49];
-	unsigned i;
 
-	memset(brand, 0, sizeof(brand));
-	cpu_cpuid(0x80000000, 0, &r);
-	if (r.eax >= 0x80000004)
-		for (i = 0; i < 3; i++)
-			cpu_cpuid(0x80000002 + i, 0, (struct cpuid_regs *)(brand + 16 * i));
 	printf("cpu: %s \"%s\", %u CPU(s) in the MADT, hv on APIC id %u (%s)\n",
-	       cpu_info()->vendor_id, brand, hv.acpi.ncpus, lapic_id(),
+	       cpu_info()->vendor_id, cpu_info()->brand, hv.acpi.ncpus, lapic_id(),
 	       lapic_x2apic() ? "x2APIC" : "xAPIC");
 	info_cpu_id();
 	for (b = vcpu_backends; *b; b++)

@@ -14,6 +14,7 @@
 #include "hv/guest_ram.h"
 #include "hv/iommu.h"
 #include "hv/pci_cfg.h"
+#include "hv/platform.h"
 #include "hv/ratelimit.h"
 #include "hv/report.h"
 #include "hv/trap.h"
@@ -271,5 +272,6 @@ void hv_main(struct bootinfo *bi)
 	printf("hv: ready: %lu us from hand-off to prompt (%lu TSC ticks), backend %s\n",
 	       tsc_to_us(hv.tsc_ready - bi->tsc_handoff, hv.tsc.hz),
 	       hv.tsc_ready - bi->tsc_handoff, hv.backend ? hv.backend->name : "none");
+	platform_report(bi);
 	console_run(hv.opts.autorun);
 }

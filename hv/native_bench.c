@@ -117,6 +117,7 @@ void bench_native_irq(uint32_t iters, uint32_t warmup)
 		}
 		if (i >= warmup)
 			s[i - warmup] = ticks;
+		bench_progress("native-irq", i + 1, warmup + iters);
 	}
 	native_emit("native-irq", n, s, iters);
 	bench_done("native-irq", n, s);
@@ -139,6 +140,7 @@ void bench_irte_update(uint32_t iters, uint32_t warmup)
 		err = native_route(n, 0, (uint8_t)(n->host_vec + 1 - (i & 1)), NULL);
 		if (i >= warmup)
 			s[i - warmup] = cpu_rdtsc() - t0;
+		bench_progress("irte-update", i + 1, warmup + iters);
 	}
 	if (!err)
 		err = native_route(n, 0, n->host_vec, NULL) ?: one_irq(n, 0, &ticks);

@@ -85,6 +85,11 @@ _Static_assert(OPT_NO == 0 && OPT_YES == 1, "no_yes_names[] is indexed by enum o
 
 static const char *const no_yes_names[] = { "no", "yes", NULL };
 
+_Static_assert(sizeof(enum opt_onoff) == sizeof(uint32_t), "enum opt_onoff size");
+_Static_assert(OPT_OFF == 0 && OPT_ON == 1, "off_on_names[] is indexed by enum opt_onoff");
+
+static const char *const off_on_names[] = { "off", "on", NULL };
+
 int options_parse_bdf(const char *s, struct opt_bdf *out)
 {
 	unsigned seg = 0, bus, dev, fn;
@@ -175,6 +180,10 @@ static const struct opt_desc opt_table[] = {
 		  "format) the hv cannot filter; only for a disk whose data may be lost, "
 		  "such as the QEMU runner's scratch image. no: the hv drives it alone "
 		  "(read-only commands) and the guest's interrupt tests use the timer" },
+	{ .key = "hist", .kind = OPT_KIND_ENUM, OPT_FIELD(hist),
+	  .def = OPT_OFF, .names = off_on_names,
+	  .help = "after each RESULT with samples, a HIST line: their log-scale "
+		  "histogram (README, Result format)" },
 	{ .key = "autorun", .kind = OPT_KIND_STRING, OPT_FIELD(autorun),
 	  .def_str = "",
 	  .help = "console commands run at start, separated by ';'" },

@@ -20,6 +20,7 @@ enum opt_eoi { OPT_EOI_TRAP, OPT_EOI_PV, OPT_EOI_HW };
 /* source=: what the interrupt tests and benchmarks raise. */
 enum opt_source { OPT_SOURCE_AUTO, OPT_SOURCE_DEVICE, OPT_SOURCE_TIMER };
 enum opt_yesno { OPT_NO, OPT_YES };
+enum opt_onoff { OPT_OFF, OPT_ON };
 
 #define OPT_AUTORUN_MAX 512
 /* Enough for any message options_set() writes; longer ones are truncated. */
@@ -50,6 +51,7 @@ struct hv_options {
 	char dev[OPT_DEV_MAX];	/* dev=auto|[SSSS:]BB:DD.F, default auto */
 	enum opt_source source;	/* source=auto|device|timer, default auto */
 	enum opt_yesno guest_nvme;	/* guestnvme=no|yes, default no */
+	enum opt_onoff hist;	/* hist=off|on: HIST lines after RESULT lines, default off */
 	char autorun[OPT_AUTORUN_MAX];	/* autorun="cmd; cmd", default "" */
 };
 

@@ -1,107 +1,78 @@
-/* RESULT JSON from validated fields (see result_json.h). The writer never
- * moves past the end of its buffer: a full buffer is an error, not a
- * truncated or overrun line. */
-#include <errno.h>
-#include <stdbool.h>
+/* RESULT JSON from validated fields (see result_json.h), through the
+ * bounded writer of hv/jsonw.h. */
 #include <stdio.h>
+#include "hv/jsonw.h"
+#include "hv/provenance.h"
 #include "hv/result_json.h"
-#include "hv/safe_text.h"
 
-struct jw {
-	char *buf;
-	size_t len, off;
-	int err;
-};
-
-static void jw_raw(struct jw *w, const char *s)
+/* dev= is formatted here from its parsed numbers, so it needs no name check. */
+static void opts_write(struct jsonw *w, const struct result_opts *o)
 {
-	for (; *s && !w->err; s++) {
-		if (w->off + 1 >= w->len) {
-			w->err = -ENOSPC;
-			return;
+	char bdf[16];
+
+	jsonw_raw(w, "{");
+	if (o) {
+		jsonw_u64(w, true, "iters", o->iters);
+		jsonw_u64(w, false, "warmup", o->warmup);
+		if (o->source) {
+			jsonw_key(w, false, "source");
+			jsonw_name(w, o->source);
 		}
-		w->buf[w->off++] = *s;
+		if (o->dev) {
+			snprintf(bdf, sizeof(bdf), "\"%04x:%02x:%02x.%x\"", o->dev->seg,
+				 o->dev->bus, o->dev->dev, o->dev->fn);
+			jsonw_key(w, false, "dev");
+			jsonw_raw(w, bdf);
+		}
 	}
-}
-
-static void jw_name(struct jw *w, const char *s)
-{
-	if (!s || !safe_name_valid(s, RESULT_NAME_MAX)) {
-		if (!w->err)
-			w->err = -EINVAL;
-		return;
-	}
-	jw_raw(w, "\"");
-	jw_raw(w, s);
-	jw_raw(w, "\"");
-}
-
-static void jw_key(struct jw *w, bool first, const char *key)
-{
-	if (!first)
-		jw_raw(w, ",");
-	jw_name(w, key);
-	jw_raw(w, ":");
-}
-
-static void jw_u64(struct jw *w, bool first, const char *key, uint64_t v)
-{
-	char num[24];
-
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	jw_key(w, first, key);
-	jw_raw(w, num);
-}
-
-static void jw_milli(struct jw *w, bool first, const char *key, uint64_t milli)
-{
-	char num[32];
-
-	stats_format_milli(milli, num, sizeof(num));
-	jw_key(w, first, key);
-	jw_raw(w, num);
+	jsonw_raw(w, "}");
 }
 
 int result_json(char *buf, size_t len, const struct result_desc *d)
 {
-	struct jw w = { .buf = buf, .len = len };
 	const struct stats *st = d->st;
+	struct jsonw w;
 	size_t i;
 
-	if (!len)
-		return -ENOSPC;
-	jw_raw(&w, "{");
-	jw_key(&w, true, "bench");
-	jw_name(&w, d->bench);
-	jw_key(&w, false, "mode");
-	jw_raw(&w, "{");
+	jsonw_init(&w, buf, len, RESULT_NAME_MAX);
+	jsonw_raw(&w, "{");
+	jsonw_key(&w, true, "bench");
+	jsonw_name(&w, d->bench);
+	jsonw_key(&w, false, "mode");
+	jsonw_raw(&w, "{");
 	for (i = 0; i < d->nmode; i++) {
-		jw_key(&w, !i, d->mode[i].key);
-		jw_name(&w, d->mode[i].val);
+		jsonw_key(&w, !i, d->mode[i].key);
+		jsonw_name(&w, d->mode[i].val);
 	}
-	jw_raw(&w, "}");
-	jw_key(&w, false, "source");
-	jw_name(&w, d->source ? d->source : "none");
-	jw_key(&w, false, "unit");
-	jw_name(&w, "tsc_ticks");
-	jw_u64(&w, false, "count", st->count);
-	jw_u64(&w, false, "min", st->min);
-	jw_u64(&w, false, "p50", st->p50);
-	jw_u64(&w, false, "p90", st->p90);
-	jw_u64(&w, false, "p99", st->p99);
-	jw_u64(&w, false, "max", st->max);
-	jw_milli(&w, false, "mean", st->mean_milli);
+	jsonw_raw(&w, "}");
+	jsonw_key(&w, false, "source");
+	jsonw_name(&w, d->source ? d->source : "none");
+	jsonw_key(&w, false, "unit");
+	jsonw_name(&w, "tsc_ticks");
+	jsonw_u64(&w, false, "count", st->count);
+	jsonw_u64(&w, false, "min", st->min);
+	jsonw_u64(&w, false, "p50", st->p50);
+	jsonw_u64(&w, false, "p90", st->p90);
+	jsonw_u64(&w, false, "p99", st->p99);
+	jsonw_u64(&w, false, "max", st->max);
+	jsonw_milli(&w, false, "mean", st->mean_milli);
 	if (d->smi_known) {
-		jw_u64(&w, false, "smi", d->smi);
+		jsonw_u64(&w, false, "smi", d->smi);
 	} else {
-		jw_key(&w, false, "smi");
-		jw_raw(&w, "null");
+		jsonw_key(&w, false, "smi");
+		jsonw_raw(&w, "null");
 	}
-	jw_key(&w, false, "exits_per_iter");
-	jw_raw(&w, "{");
+	jsonw_key(&w, false, "exits_per_iter");
+	jsonw_raw(&w, "{");
 	for (i = 0; i < d->nexits; i++)
-		jw_milli(&w, !i, d->exits[i].key, d->exits[i].milli);
-	jw_raw(&w, "}}");
-	buf[w.err ? 0 : w.off] = 0;
-	return w.err;
+		jsonw_milli(&w, !i, d->exits[i].key, d->exits[i].milli);
+	jsonw_raw(&w, "}");
+	jsonw_key(&w, false, "build");
+	jsonw_name_max(&w, d->build, PROV_BUILD_MAX);
+	jsonw_key(&w, false, "run");
+	jsonw_name_max(&w, d->run, PROV_RUN_MAX);
+	jsonw_key(&w, false, "opts");
+	opts_write(&w, d->opts);
+	jsonw_raw(&w, "}");
+	return jsonw_finish(&w);
 }

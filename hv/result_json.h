@@ -9,9 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/options.h"
 #include "hv/stats.h"
 
 #define RESULT_NAME_MAX		48	/* longest bench name, key or value */
+/* The buffer of a RESULT line's JSON (hv/bench.c): the longest line the hv
+ * forms fits (tests/unit/test_result_json.c); a longer one is refused. */
+#define RESULT_JSON_MAX		768
 
 struct result_str {
 	const char *key, *val;
@@ -20,6 +24,14 @@ struct result_str {
 struct result_rate {
 	const char *key;
 	uint64_t milli;			/* value * 1000, printed as "1.000" */
+};
+
+/* "opts": the options that shaped the run; source and dev only when set
+ * (not auto). */
+struct result_opts {
+	uint32_t iters, warmup;
+	const char *source;		/* a name, or NULL */
+	const struct opt_bdf *dev;	/* or NULL */
 };
 
 struct result_desc {
@@ -32,11 +44,16 @@ struct result_desc {
 	size_t nexits;
 	bool smi_known;			/* "smi": SMIs during the run, or null */
 	uint32_t smi;
+	const char *build;		/* "build": hv/provenance.h */
+	const char *run;		/* "run": the run id */
+	const struct result_opts *opts;	/* NULL: "opts":{} */
 };
 
 /* {"bench":..,"mode":{..},"source":..,"unit":"tsc_ticks","count":..,"min":..,"p50":..,
- * "p90":..,"p99":..,"max":..,"mean":..,"smi":N|null,"exits_per_iter":{..}}
- * into buf ("smi" is null where the SMI count cannot be read).
+ * "p90":..,"p99":..,"max":..,"mean":..,"smi":N|null,"exits_per_iter":{..},
+ * "build":..,"run":..,"opts":{"iters":N,"warmup":N[,"source":..][,"dev":"SSSS:BB:DD.F"]}}
+ * into buf ("smi" is null where the SMI count cannot be read; build and run
+ * are names of up to PROV_BUILD_MAX and PROV_RUN_MAX characters).
  * 0; -EINVAL when a name is empty, longer than RESULT_NAME_MAX or has a
  * character outside the set; -ENOSPC when len is too small. buf holds ""
  * on error (len > 0). */

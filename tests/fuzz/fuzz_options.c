@@ -47,6 +47,7 @@ static void check_valid(const struct hv_options *o)
 		   "hvmem %llu", (unsigned long long)o->hv_mem);
 	FUZZ_CHECK(o->iters >= 1 && o->iters <= 1000000, "iters %u", o->iters);
 	FUZZ_CHECK(o->warmup <= 100000, "warmup %u", o->warmup);
+	FUZZ_CHECK(o->hist == OPT_OFF || o->hist == OPT_ON, "hist %u", o->hist);
 	FUZZ_CHECK(o->irt_entries >= 2 && o->irt_entries <= 65536 &&
 		   !(o->irt_entries & (o->irt_entries - 1)), "irt %u", o->irt_entries);
 	FUZZ_CHECK(str_ok(o->dev, sizeof(o->dev)) &&
@@ -60,7 +61,7 @@ static bool same(const struct hv_options *a, const struct hv_options *b)
 {
 	return a->cpu == b->cpu && a->guest_mem == b->guest_mem && a->hv_mem == b->hv_mem &&
 	       a->iters == b->iters && a->warmup == b->warmup &&
-	       a->irt_entries == b->irt_entries && !strcmp(a->dev, b->dev) &&
+	       a->irt_entries == b->irt_entries && a->hist == b->hist && !strcmp(a->dev, b->dev) &&
 	       !strcmp(a->autorun, b->autorun);
 }
 

@@ -154,7 +154,7 @@ static void test_unknown_key(void **state)
 	options_init(&o);
 	assert_int_equal(options_set(&o, "foo", "1", err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, "option foo: unknown key (allowed: cpu, guestmem, "
-			    "hvmem, iters, warmup, irt, watchdog, apic, msix, delivery, eoi, dev, source, guestnvme, autorun)");
+			    "hvmem, iters, warmup, irt, watchdog, apic, msix, delivery, eoi, dev, source, guestnvme, hist, autorun)");
 	set_expect("CPU", "svm", -ENOENT);
 	set_expect("cpu ", "svm", -ENOENT);
 	set_expect("", "svm", -ENOENT);
@@ -422,7 +422,7 @@ static void test_cmdline_program_name(void **state)
 	assert_int_equal(cmdline(&o, "cpu=svm irqvisor.efi", &c), 1);
 	assert_string_equal(c.msg[0], "option token \"irqvisor.efi\": no '=' "
 			    "(expected key=value, keys: cpu, guestmem, hvmem, iters, "
-			    "warmup, irt, watchdog, apic, msix, delivery, eoi, dev, source, guestnvme, autorun)");
+			    "warmup, irt, watchdog, apic, msix, delivery, eoi, dev, source, guestnvme, hist, autorun)");
 	assert_int_equal(cmdline(&o, "irqvisor.efi other.efi", &c), 1);
 	/* not ending in .efi, or holding '=' */
 	assert_int_equal(cmdline(&o, "irqvisor cpu=vmx", &c), 1);
@@ -472,7 +472,7 @@ static void test_cmdline_bad_tokens(void **state)
 	assert_string_equal(c.msg[1], "option guestmem: bad value \"12X\" (allowed: "
 			    "size 16M..64G, multiple of 2M, e.g. 64M)");
 	assert_string_equal(c.msg[2], "option foo: unknown key (allowed: cpu, guestmem, "
-			    "hvmem, iters, warmup, irt, watchdog, apic, msix, delivery, eoi, dev, source, guestnvme, autorun)");
+			    "hvmem, iters, warmup, irt, watchdog, apic, msix, delivery, eoi, dev, source, guestnvme, hist, autorun)");
 	assert_non_null(strstr(c.msg[3], "\"bare\": no '='"));
 	assert_int_equal(o.iters, 5);
 	assert_int_equal(o.warmup, 7);
@@ -648,7 +648,7 @@ static void test_config_errors(void **state)
 	assert_string_equal(c.msg[1], "irqvisor.cfg line 3: option cpu: bad value "
 			    "\"arm\" (allowed: auto|svm|vmx)");
 	assert_string_equal(c.msg[2], "irqvisor.cfg line 4: option bogus: unknown key "
-			    "(allowed: cpu, guestmem, hvmem, iters, warmup, irt, watchdog, apic, msix, delivery, eoi, dev, source, guestnvme, autorun)");
+			    "(allowed: cpu, guestmem, hvmem, iters, warmup, irt, watchdog, apic, msix, delivery, eoi, dev, source, guestnvme, hist, autorun)");
 	assert_non_null(strstr(c.msg[3], "irqvisor.cfg line 5: option token \"novalue\": no '='"));
 	assert_non_null(strstr(c.msg[4], "irqvisor.cfg line 6: option token \"=5\": empty key"));
 	assert_string_equal(c.msg[5], "irqvisor.cfg line 7: option autorun: unterminated "
@@ -831,14 +831,14 @@ static void test_format(void **state)
 	options_init(&o);
 	n = options_format(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "cpu=auto\nguestmem=64M\nhvmem=16M\niters=10000\n"
-			    "warmup=100\nirt=256\nwatchdog=1000\napic=auto\nmsix=trap\ndelivery=inject\neoi=trap\ndev=\"auto\"\nsource=auto\nguestnvme=no\nautorun=\"\"\n");
+			    "warmup=100\nirt=256\nwatchdog=1000\napic=auto\nmsix=trap\ndelivery=inject\neoi=trap\ndev=\"auto\"\nsource=auto\nguestnvme=no\nhist=off\nautorun=\"\"\n");
 	assert_int_equal(n, strlen(buf));
 
 	assert_int_equal(cmdline(&o, "cpu=svm guestmem=0x1000000 hvmem=1G iters=1 "
 				 "warmup=0 irt=2 watchdog=0 autorun=\"bench all; poweroff\"", &c), 0);
 	n = options_format(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "cpu=svm\nguestmem=16M\nhvmem=1G\niters=1\n"
-			    "warmup=0\nirt=2\nwatchdog=0\napic=auto\nmsix=trap\ndelivery=inject\neoi=trap\ndev=\"auto\"\nsource=auto\nguestnvme=no\nautorun=\"bench all; poweroff\"\n");
+			    "warmup=0\nirt=2\nwatchdog=0\napic=auto\nmsix=trap\ndelivery=inject\neoi=trap\ndev=\"auto\"\nsource=auto\nguestnvme=no\nhist=off\nautorun=\"bench all; poweroff\"\n");
 
 	/* show output parses back, as a config file, to the same options */
 	options_init(&back);
@@ -912,8 +912,9 @@ static void test_describe(void **state)
 	assert_int_equal(options_describe(NULL, 0), n);
 	for (p = buf; (p = strchr(p, '\n')); p++)
 		lines++;
-	assert_int_equal(lines, 15);
+	assert_int_equal(lines, 16);
 	assert_int_equal(buf[n - 1], '\n');
+	assert_non_null(strstr(buf, "\nhist      off|on (default off): after each RESULT"));
 	assert_non_null(strstr(buf, "cpu       auto|svm|vmx (default auto): "));
 	assert_non_null(strstr(buf, "\nguestmem  size 16M..64G, multiple of 2M (default 64M): "));
 	assert_non_null(strstr(buf, "\nhvmem     size 4M..1G, multiple of 2M (default 16M): "));
@@ -970,6 +971,29 @@ static void test_source(void **state)
 	assert_int_equal(options_set(&o, "guestnvme", "1", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "option guestnvme: bad value \"1\" (allowed: no|yes)");
 	assert_int_equal(o.source, OPT_SOURCE_DEVICE);
+}
+
+/* hist= is off by default; a bad value names what is allowed and keeps
+ * the value, in every input path. */
+static void test_hist(void **state)
+{
+	struct hv_options o;
+	char err[OPT_ERR_MAX];
+	struct capture c;
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(o.hist, OPT_OFF);
+	assert_int_equal(options_set(&o, "hist", "on", err, sizeof(err)), 0);
+	assert_int_equal(o.hist, OPT_ON);
+	assert_int_equal(options_set(&o, "hist", "yes", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "option hist: bad value \"yes\" (allowed: off|on)");
+	assert_int_equal(o.hist, OPT_ON);
+	assert_int_equal(cmdline(&o, "hist=off", &c), 0);
+	assert_int_equal(o.hist, OPT_OFF);
+	assert_int_equal(config(&o, "hist=on\nhist=1\n", &c), 1);
+	assert_int_equal(o.hist, OPT_ON);
+	assert_string_equal(c.msg[0], "irqvisor.cfg line 2: option hist: bad value \"1\" (allowed: off|on)");
 }
 
 static void test_dev_bdf(void **state)
@@ -1037,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_format_truncation),
 		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_hist),
 		cmocka_unit_test(test_dev_bdf),
 		cmocka_unit_test(test_apic),
 		cmocka_unit_test(test_source),
