@@ -6,10 +6,13 @@
 # The Bochs scenarios need bochs (its rfb display is built in; it pulls in a
 # BIOS package, unused since the ROM is OVMF.fd) and vgabios for
 # /usr/share/vgabios/vgabios.bin.
+# The report's pictures (tools/report.py, make report) are drawn by
+# gnuplot-nox: 4 packages, about 3 MB, where python3-matplotlib pulls in
+# about 50 (numpy, scipy, fonttools, Tk, ...).
 set -euo pipefail
 pkgs=(build-essential nasm gnu-efi newlib-source qemu-system-x86 ovmf
       libcmocka-dev mtools dosfstools gdisk python3 xz-utils
-      clang libclang-rt-14-dev libcapstone-dev bochs vgabios)
+      clang libclang-rt-14-dev libcapstone-dev bochs vgabios gnuplot-nox)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
