@@ -146,9 +146,14 @@ def check_hist(obj):
 
 
 def parse_json_line(text, prefix):
+    """(object, None), or (None, why) where why starts with "truncated" when
+    the text ends inside its JSON value (cut off, not garbled)."""
+    body = text[len(prefix):]
     try:
-        return json.loads(text[len(prefix):]), None
+        return json.loads(body), None
     except json.JSONDecodeError as e:
+        if e.pos >= len(body.rstrip()):
+            return None, "truncated: it ends inside its JSON object"
         return None, f"not valid JSON ({e.msg} at column {e.colno + len(prefix)})"
 
 
@@ -232,7 +237,9 @@ def _skipped_summary(log):
 
 def _skip_reason(kind, why, unterminated):
     if unterminated:
-        return f"truncated {kind} line (the log ends inside it): {why}"
+        return f"truncated {kind} line (the log ends inside it)"
+    if why.startswith("truncated"):
+        return f"truncated {kind} line ({why[len('truncated: '):]})"
     return f"bad {kind} line: {why}"
 
 
@@ -518,15 +525,16 @@ def mode_rows(log):
 
 
 def draw(script, out_dir):
+    """Run gnuplot on the script; why it could not draw, or None."""
     gnuplot = shutil.which("gnuplot")
     if gnuplot is None:
-        raise InputError("gnuplot is not installed: the pictures need it (Debian package "
-                         "gnuplot-nox; `make deps` installs it). report.md and results.csv "
-                         f"are in {out_dir}")
+        return ("gnuplot is not installed: the pictures need it (Debian package gnuplot-nox; "
+                f"`make deps` installs it). report.md and results.csv are in {out_dir}")
     p = subprocess.run([gnuplot], input="\n".join(script) + "\n", text=True,
                        capture_output=True, check=False)
     if p.returncode != 0:
-        raise InputError(f"gnuplot failed (status {p.returncode}): {p.stderr.strip()}")
+        return f"gnuplot failed (status {p.returncode}): {p.stderr.strip()}"
+    return None
 
 
 def pictures(log, out_dir):
@@ -543,7 +551,11 @@ def pictures(log, out_dir):
         native = next((r["p50"] for r in log.results if r["bench"] == "native-irq"), None)
         script += ["set terminal pngcairo noenhanced size %d,%d" % MODES_SIZE]
         script += modes_script(rows, native, os.path.join(out_dir, "modes.png"))
-    draw(script, out_dir)
+    why = draw(script, out_dir)
+    if why:
+        for r in with_hist:
+            r.picture = None
+        raise InputError(why)
     return len(rows)
 
 
