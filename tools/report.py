@@ -206,8 +206,8 @@ def parse_log(path):
                 i += n
                 continue
         if text.startswith("RESULT "):
-            _parse_result(log, text, number, unterminated)
-            boot_results.append(text)
+            if _parse_result(log, text, number, unterminated):
+                boot_results.append(text)
         elif text.startswith("HIST "):
             _parse_hist(log, text, number, unterminated)
         elif text.startswith("PLATFORM "):
@@ -244,13 +244,15 @@ def _skip_reason(kind, why, unterminated):
 
 
 def _parse_result(log, text, number, unterminated):
+    """Add the RESULT line to log.results (True) or log.skipped (False)."""
     obj, why = parse_json_line(text, "RESULT ")
     if why is None:
         why = check_result(obj)
     if why:
         log.skipped.append((number, _skip_reason("RESULT", why, unterminated)))
-    else:
-        log.results.append(Result(number, obj))
+        return False
+    log.results.append(Result(number, obj))
+    return True
 
 
 def _parse_hist(log, text, number, unterminated):
