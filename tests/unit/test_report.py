@@ -232,7 +232,7 @@ class Pictures(TempDir):
         status, out, err = run_tool("--out", os.path.join(self.tmp, "out"), self.hist_log())
         self.assertEqual(status, 0, err)
         path = os.path.join(self.tmp, "out", "hist-vmexit.hypercall.png")
-        self.assertEqual(png_size(path), R.HIST_SIZE)
+        self.assertEqual(png_size(path), (800, 500))
         self.assertIn("hist-vmexit.hypercall.png", out)
         self.assertIn("- hist-vmexit.hypercall.png: vmexit.hypercall", self.read("out/report.md"))
         with open(os.path.join(self.tmp, "out", "results.csv"), newline="") as f:
@@ -247,7 +247,7 @@ class Pictures(TempDir):
 
     def test_modes_png_for_two_irq_latency_modes(self):
         run_tool("--out", self.tmp, data("modes.log"))
-        self.assertEqual(png_size(os.path.join(self.tmp, "modes.png")), R.MODES_SIZE)
+        self.assertEqual(png_size(os.path.join(self.tmp, "modes.png")), (900, 500))
         self.assertIn("modes.png: irq-latency p50 per mode combination (2 combinations",
                       self.read("report.md"))
         rows = R.mode_rows(R.parse_log(data("modes.log")))
