@@ -493,7 +493,7 @@ def modes_script(rows, native, path):
     are mode values (A-Z a-z 0-9 . _ -, spaces), safe in double quotes."""
     data = [f'{i} "{label}" {mn} {p50} {p90} {p99}'
             for i, (label, mn, p50, p90, p99) in enumerate(rows)]
-    low = max(min(r[1] for r in rows) / 2, 0.5)
+    low = max(min([r[1] for r in rows] + ([native] if native is not None else [])) / 2, 0.5)
     high = max(r[4] for r in rows) * 2
     out = [f"set output {gp_str(path)}",
            "$modes << EOD", *data, "EOD",
@@ -522,8 +522,8 @@ def mode_rows(log):
     keys = varying_keys(lat)
     if not keys:
         return []
-    return [(" ".join(str(r["mode"].get(k, "-")) for k in keys), r["min"], r["p50"], r["p90"],
-             r["p99"]) for r in lat]
+    return [(" ".join(f"{k}={r['mode'].get(k, '-')}" for k in keys), r["min"], r["p50"],
+             r["p90"], r["p99"]) for r in lat]
 
 
 def draw(script, out_dir):

@@ -251,7 +251,7 @@ class Pictures(TempDir):
         self.assertIn("modes.png: irq-latency p50 per mode combination (2 combinations",
                       self.read("report.md"))
         rows = R.mode_rows(R.parse_log(data("modes.log")))
-        self.assertEqual([r[0] for r in rows], ["trap", "pv"])
+        self.assertEqual([r[0] for r in rows], ["eoi=trap", "eoi=pv"])
 
     def test_no_modes_png_for_one_mode(self):
         run_tool("--out", self.tmp, data("old-build.log"))
