@@ -41,7 +41,7 @@ EFI_APP    := $(BUILD)/irqvisor.efi
 USB_IMG    := $(BUILD)/irqvisor-usb.img
 
 .SECONDARY:
-.PHONY: FORCE all help deps run shell bench profile soak test unit scenarios usb clean distclean headers \
+.PHONY: FORCE all help deps run shell bench report profile soak test unit scenarios usb clean distclean headers \
 	fuzz fuzz-ci
 all: $(EFI_APP)
 
@@ -49,7 +49,10 @@ help:
 	@echo "make            build $(EFI_APP) (hv core + guest embedded)"
 	@echo "make run        install what is missing, build, boot in QEMU, run info; selftest; bench all; poweroff"
 	@echo "make shell      boot in QEMU with the interactive console on this terminal"
-	@echo "make bench      the benchmark suite under QEMU with -icount shift=0"
+	@echo "make bench      the benchmark suite under QEMU with -icount shift=0; its report in"
+	@echo "                build/report/ (ITERS=N BENCH_AUTORUN='bench vmexit' for a short run)"
+	@echo "make report     LOG=FILE [BASE=FILE] [OUT=DIR] [FORCE=1]: Markdown, CSV and PNG"
+	@echo "                pictures of a console log; with BASE a comparison (tools/report.py)"
 	@echo "make profile    BENCH=vmexit|irq-latency|vmexit.hypercall|...: instructions per"
 	@echo "                function and category of one warm iteration (tools/profile.py)"
 	@echo "make soak       N (default 10) plain-QEMU boots of selftest, each must pass"
@@ -167,8 +170,20 @@ shell: all
 # `make bench` runs the whole mode matrix: delivery=direct needs the
 # watchdog off (its tick would land in the guest) and, for eoi=hw, the
 # physical xAPIC page given to the guest (README, Delivery modes).
+# BENCH_AUTORUN (default `bench all`) and ITERS make a shorter run; the log
+# goes to BENCH_LOG (default build/bench.log), the report to OUT.
 bench: all
-	RUN_OPTIONS="$(RUN_OPTIONS) watchdog=0 apic=passthrough" tests/bench.sh
+	RUN_OPTIONS="$(RUN_OPTIONS) watchdog=0 apic=passthrough" BENCH_AUTORUN='$(BENCH_AUTORUN)' \
+		ITERS='$(ITERS)' BENCH_LOG='$(BENCH_LOG)' OUT='$(OUT)' tests/bench.sh
+
+# A report of a console log (tools/report.py): report.md, results.csv and
+# PNG pictures in OUT; with BASE, compare.md too (FORCE=1: even when the
+# two runs' provenance differs).
+OUT ?= build/report
+report:
+	@test -n "$(LOG)" || { echo "report: name the console log: make report LOG=build/bench.log [BASE=OTHER.log] [OUT=DIR] [FORCE=1]" >&2; exit 1; }
+	python3 tools/report.py --out '$(OUT)' $(if $(BASE),--base '$(BASE)') \
+		$(if $(filter 1,$(FORCE)),--force) '$(LOG)'
 
 # One warm iteration single-stepped through QEMU's gdb stub under icount:
 # every instruction symbolized, checked against the benchmark's own ticks.

@@ -7,10 +7,13 @@
 # BIOS package, unused since the ROM is OVMF.fd) and vgabios for
 # /usr/share/vgabios/vgabios.bin. swtpm gives icount boots a TPM, so OVMF's
 # probe for one does not wait out its timeouts (tests/qemu.py start_tpm).
+# The report's pictures (tools/report.py, make report) are drawn by
+# gnuplot-nox: 4 packages, about 3 MB, where python3-matplotlib pulls in
+# about 50 (numpy, scipy, fonttools, Tk, ...).
 set -euo pipefail
 pkgs=(build-essential nasm gnu-efi newlib-source qemu-system-x86 ovmf
       libcmocka-dev mtools dosfstools gdisk python3 xz-utils
-      clang libclang-rt-14-dev libcapstone-dev bochs vgabios swtpm)
+      clang libclang-rt-14-dev libcapstone-dev bochs vgabios swtpm gnuplot-nox)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
