@@ -23,10 +23,24 @@
  * by arming again when it ends. Keeps the count's product in 64 bits. */
 #define TIMER_MAX_DELTA		(1ULL << 32)
 
+/* What the world switch (svm_run.asm) reads, through one pointer: the
+ * guest's registers, the guest's and the host's VMCB and the guest's
+ * FXSAVE area (512 bytes, 16-aligned). */
+struct svm_world {
+	struct vcpu_regs *regs;
+	uint64_t vmcb_pa, host_vmcb_pa;
+	uint8_t *fx;
+};
+/* The offsets svm_run.asm defines. */
+_Static_assert(offsetof(struct svm_world, regs) == 0, "SVM_WORLD_REGS");
+_Static_assert(offsetof(struct svm_world, vmcb_pa) == 8, "SVM_WORLD_VMCB");
+_Static_assert(offsetof(struct svm_world, host_vmcb_pa) == 16, "SVM_WORLD_HOST_VMCB");
+_Static_assert(offsetof(struct svm_world, fx) == 24, "SVM_WORLD_FX");
+
 struct svm_vcpu {
 	struct vmcb *vmcb;
-	uint64_t vmcb_pa, host_vmcb_pa, hsave_pa, iopm_pa, msrpm_pa;
-	uint8_t *fx;		/* guest FXSAVE area, 512 bytes, 16-aligned */
+	struct svm_world world;
+	uint64_t hsave_pa, iopm_pa, msrpm_pa;
 	/* An interrupted event that an exception reflected on top of it
 	 * displaced from EVENTINJ; injected again once that one is in. */
 	uint64_t held_event;
@@ -45,8 +59,7 @@ struct svm_vcpu {
 	uint64_t guest_cr8;
 };
 
-void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_vmcb_pa,
-	       void *guest_fx);
+void svm_vmrun(const struct svm_world *w);
 void svm_vmsave(uint64_t vmcb_pa);
 
 static struct svm_vcpu svm_bsp;
@@ -104,15 +117,15 @@ static int svm_alloc(struct svm_vcpu *s)
 	uint64_t fx_pa;
 	int err;
 
-	if ((err = mem_alloc_pages(1, &s->vmcb_pa)) ||
-	    (err = mem_alloc_pages(1, &s->host_vmcb_pa)) ||
+	if ((err = mem_alloc_pages(1, &s->world.vmcb_pa)) ||
+	    (err = mem_alloc_pages(1, &s->world.host_vmcb_pa)) ||
 	    (err = mem_alloc_pages(1, &s->hsave_pa)) ||
 	    (err = mem_alloc_pages(SVM_IOPM_SIZE / 4096, &s->iopm_pa)) ||
 	    (err = mem_alloc_pages(SVM_MSRPM_SIZE / 4096, &s->msrpm_pa)) ||
 	    (err = mem_alloc_pages(1, &fx_pa)))
 		return err;
-	s->vmcb = (struct vmcb *)(uintptr_t)s->vmcb_pa;
-	s->fx = (uint8_t *)(uintptr_t)fx_pa;
+	s->vmcb = (struct vmcb *)(uintptr_t)s->world.vmcb_pa;
+	s->world.fx = (uint8_t *)(uintptr_t)fx_pa;
 	memset((void *)(uintptr_t)s->iopm_pa, 0xff, SVM_IOPM_SIZE);
 	memset((void *)(uintptr_t)s->msrpm_pa, 0xff, SVM_MSRPM_SIZE);
 	return 0;
@@ -148,7 +161,8 @@ static int svm_init(struct vcpu *v)
 		return err;
 	cpu_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_SVME);
 	cpu_wrmsr(MSR_VM_HSAVE_PA, s->hsave_pa);
-	svm_vmsave(s->host_vmcb_pa);
+	svm_vmsave(s->world.host_vmcb_pa);
+	s->world.regs = &v->regs;
 	v->arch = s;
 	return 0;
 }
@@ -247,7 +261,7 @@ static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	v->rip_moved = false;
 	st->rsp = bs->rsp;
 	st->g_pat = VCPU_BOOT_PAT;
-	vcpu_regs_reset(v, s->fx);
+	vcpu_regs_reset(v, s->world.fx);
 }
 
 /* 15.10.2: EXITINFO1 describes the access, EXITINFO2 is the next RIP
@@ -298,22 +312,17 @@ static void svm_decode_exc(const struct vmcb_control *c, struct vcpu_exit *e)
 	e->exc.error = e->exc.has_error ? (uint32_t)c->exitinfo1 : 0;
 }
 
-/* Only what the reason's handler reads (vcpu_exit_has_where): the exits
- * on the hot paths (hypercall, I/O, interrupts) skip the rest. */
-static void svm_decode(const struct vmcb *vm, uint64_t rip, struct vcpu_exit *e)
+/* The exits whose handlers may fetch the instruction, and those no
+ * generic handler knows: the raw code and qualifiers (for exit_unexpected's
+ * message) and where the instruction is (vcpu_exit_has_where). */
+static void svm_decode_slow(const struct vmcb *vm, struct vcpu_exit *e)
 {
 	const struct vmcb_control *c = &vm->control;
 
-	e->rip = rip;
 	e->code = c->exitcode;
 	e->info1 = c->exitinfo1;
 	e->info2 = c->exitinfo2;
 	switch (c->exitcode) {
-	case SVM_EXIT_VMMCALL:	e->reason = EXIT_HYPERCALL; return;
-	case SVM_EXIT_IOIO:	svm_decode_io(c, e); return;
-	case SVM_EXIT_INTR:	e->reason = EXIT_INTR; return;
-	case SVM_EXIT_NMI:	e->reason = EXIT_NMI; return;
-	case SVM_EXIT_VINTR:	e->reason = EXIT_IRQ_WINDOW; return;
 	case SVM_EXIT_CPUID:	e->reason = EXIT_CPUID; break;
 	case SVM_EXIT_HLT:	e->reason = EXIT_HLT; break;
 	case SVM_EXIT_SHUTDOWN:	e->reason = EXIT_SHUTDOWN; break;
@@ -336,6 +345,24 @@ static void svm_decode(const struct vmcb *vm, uint64_t rip, struct vcpu_exit *e)
 			e->reason = EXIT_UNKNOWN;
 	}
 	svm_decode_where(vm, e);
+}
+
+/* Only what the reason's handler reads: the exits that run no
+ * instruction again and fetch none (hypercall, I/O, interrupts, the
+ * window) fill in the reason and RIP (I/O also its port and next RIP). */
+static void svm_decode(const struct vmcb *vm, uint64_t rip, struct vcpu_exit *e)
+{
+	const struct vmcb_control *c = &vm->control;
+
+	e->rip = rip;
+	switch (c->exitcode) {
+	case SVM_EXIT_VMMCALL:	e->reason = EXIT_HYPERCALL; return;
+	case SVM_EXIT_IOIO:	svm_decode_io(c, e); return;
+	case SVM_EXIT_INTR:	e->reason = EXIT_INTR; return;
+	case SVM_EXIT_NMI:	e->reason = EXIT_NMI; return;
+	case SVM_EXIT_VINTR:	e->reason = EXIT_IRQ_WINDOW; return;
+	default:		svm_decode_slow(vm, e);
+	}
 }
 
 /* 15.21.4: a V_IRQ with V_IGN_TPR plus the VINTR intercept makes the CPU
@@ -423,7 +450,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 	}
 	if (s->direct)
 		svm_cr8_write(s->guest_cr8);
-	svm_vmrun(s->vmcb_pa, &v->regs, s->host_vmcb_pa, s->fx);
+	svm_vmrun(&s->world);
 	if (s->direct) {
 		s->guest_cr8 = svm_cr8_read();
 		svm_cr8_write(0);
