@@ -348,21 +348,28 @@ static void svm_decode_slow(const struct vmcb *vm, struct vcpu_exit *e)
 }
 
 /* Only what the reason's handler reads: the exits that run no
- * instruction again and fetch none (hypercall, I/O, interrupts, the
- * window) fill in the reason and RIP (I/O also its port and next RIP). */
+ * instruction again and fetch none (host interrupts, hypercalls, I/O, the
+ * window, NMIs) fill in the reason and RIP (I/O also its port and next
+ * RIP), tested in that order, most frequent first; the rest go to
+ * svm_decode_slow. */
 static void svm_decode(const struct vmcb *vm, uint64_t rip, struct vcpu_exit *e)
 {
 	const struct vmcb_control *c = &vm->control;
+	uint64_t code = c->exitcode;
 
 	e->rip = rip;
-	switch (c->exitcode) {
-	case SVM_EXIT_VMMCALL:	e->reason = EXIT_HYPERCALL; return;
-	case SVM_EXIT_IOIO:	svm_decode_io(c, e); return;
-	case SVM_EXIT_INTR:	e->reason = EXIT_INTR; return;
-	case SVM_EXIT_NMI:	e->reason = EXIT_NMI; return;
-	case SVM_EXIT_VINTR:	e->reason = EXIT_IRQ_WINDOW; return;
-	default:		svm_decode_slow(vm, e);
-	}
+	if (code == SVM_EXIT_INTR)
+		e->reason = EXIT_INTR;
+	else if (code == SVM_EXIT_VMMCALL)
+		e->reason = EXIT_HYPERCALL;
+	else if (code == SVM_EXIT_IOIO)
+		svm_decode_io(c, e);
+	else if (code == SVM_EXIT_VINTR)
+		e->reason = EXIT_IRQ_WINDOW;
+	else if (code == SVM_EXIT_NMI)
+		e->reason = EXIT_NMI;
+	else
+		svm_decode_slow(vm, e);
 }
 
 /* 15.21.4: a V_IRQ with V_IGN_TPR plus the VINTR intercept makes the CPU
@@ -397,19 +404,36 @@ static void svm_release_held(struct svm_vcpu *s)
 	svm_window(c, false);	/* the generic code asks again if it must */
 }
 
-/* Count the one-shot to the nearer of the next watchdog tick and the
- * guest's deadline; nothing is written while that target stays the same
- * (most entries). Rounded up, plus one tick for the partial first one
- * (the count steps on the timer clock's edges, SDM vol 3, 11.5.4): it
- * does not end before the target (up to the rate's measurement error). */
-static void svm_timer_arm(struct vcpu *v, struct svm_vcpu *s)
+/* The exit timer's target before an entry: the nearer of the next
+ * watchdog tick and the guest's deadline, 0 when neither counts. In
+ * direct mode the timer's interrupt would land in the guest: the guest's
+ * APIC timer is then seen at its exits (and while it halts) only, and
+ * svm_exit_timer refuses a watchdog. */
+static inline uint64_t svm_timer_target(const struct vcpu *v, const struct svm_vcpu *s)
 {
-	uint64_t target = s->wd_period ? s->wd_next : v->guest_deadline, now, delta, count;
+	uint64_t target = s->wd_period ? s->wd_next : v->guest_deadline;
 
+	if (s->direct)
+		return 0;
 	if (v->guest_deadline && v->guest_deadline < target)
 		target = v->guest_deadline;
-	if (target == s->timer_armed || !s->timer_rate)
+	return target;
+}
+
+/* Count the one-shot to target, or stop it (0). Rounded up, plus one tick
+ * for the partial first one (the count steps on the timer clock's edges,
+ * SDM vol 3, 11.5.4): it does not end before the target (up to the rate's
+ * measurement error). Out of line: most entries keep the target armed. */
+static __attribute__((noinline)) void svm_timer_arm(struct svm_vcpu *s, uint64_t target)
+{
+	uint64_t now, delta, count;
+
+	if (!target || !s->timer_rate) {
+		if (s->timer_armed)
+			lapic_timer_start(0);
+		s->timer_armed = 0;
 		return;
+	}
 	if (!s->timer_on) {
 		lapic_timer_oneshot(s->timer_vector);
 		s->timer_on = true;
@@ -428,20 +452,11 @@ static void svm_timer_arm(struct vcpu *v, struct svm_vcpu *s)
 	s->timer_armed = target;
 }
 
-static void svm_run(struct vcpu *v, struct vcpu_exit *e)
+/* The guest's state the hv keeps outside the VMCB goes in before VMRUN. */
+static inline void svm_load_guest(struct vcpu *v, struct svm_vcpu *s)
 {
-	struct svm_vcpu *s = v->arch;
 	struct vmcb *vm = s->vmcb;
 
-	/* In direct mode the timer's interrupt would land in the guest: the
-	 * guest's APIC timer is then seen at its exits (and while it halts)
-	 * only, and svm_exit_timer refuses a watchdog. */
-	if (!s->direct && (s->wd_period || v->guest_deadline))
-		svm_timer_arm(v, s);
-	else if (s->timer_armed) {
-		lapic_timer_start(0);
-		s->timer_armed = 0;
-	}
 	vm->save.rax = v->regs.rax;
 	vm->save.rip = v->rip;
 	if (v->rip_moved) {
@@ -450,7 +465,14 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 	}
 	if (s->direct)
 		svm_cr8_write(s->guest_cr8);
-	svm_vmrun(&s->world);
+}
+
+/* After the #VMEXIT: the guest's RAX and RIP out of the VMCB, the event
+ * the exit interrupted queued again, the exit decoded. */
+static void svm_exit(struct vcpu *v, struct svm_vcpu *s, struct vcpu_exit *e)
+{
+	struct vmcb *vm = s->vmcb;
+
 	if (s->direct) {
 		s->guest_cr8 = svm_cr8_read();
 		svm_cr8_write(0);
@@ -473,6 +495,18 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 		if (v->timer_fired)
 			e->reason = EXIT_TIMER;
 	}
+}
+
+static void svm_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct svm_vcpu *s = v->arch;
+	uint64_t target = svm_timer_target(v, s);
+
+	if (target != s->timer_armed)
+		svm_timer_arm(s, target);
+	svm_load_guest(v, s);
+	svm_vmrun(&s->world);
+	svm_exit(v, v->arch, e);
 }
 
 #define SAVE_OFF(f) (uint16_t)offsetof(struct vmcb, save.f)
