@@ -51,7 +51,7 @@ struct svm_vcpu {
 	bool timer_on;		/* LVT programmed one-shot on timer_vector */
 	uint64_t timer_armed;	/* TSC the count runs to, 0: not counting */
 	uint64_t wd_period;	/* watchdog tick period (TSC), 0: off */
-	uint64_t wd_next;	/* TSC of the next watchdog tick */
+	uint64_t wd_next;	/* TSC of the next watchdog tick, 0: off */
 	/* delivery=direct: physical interrupts not intercepted (svm_direct),
 	 * and the guest's CR8 (the physical TPR's class, which the guest
 	 * writes itself in that mode) while the hv runs. */
@@ -405,19 +405,18 @@ static void svm_release_held(struct svm_vcpu *s)
 }
 
 /* The exit timer's target before an entry: the nearer of the next
- * watchdog tick and the guest's deadline, 0 when neither counts. In
- * direct mode the timer's interrupt would land in the guest: the guest's
- * APIC timer is then seen at its exits (and while it halts) only, and
- * svm_exit_timer refuses a watchdog. */
+ * watchdog tick and the guest's deadline, 0 when neither counts (each is
+ * 0 when off: minus one, it is past every other). In direct mode the
+ * timer's interrupt would land in the guest: the guest's APIC timer is
+ * then seen at its exits (and while it halts) only, and svm_exit_timer
+ * refuses a watchdog. */
 static inline uint64_t svm_timer_target(const struct vcpu *v, const struct svm_vcpu *s)
 {
-	uint64_t target = s->wd_period ? s->wd_next : v->guest_deadline;
+	uint64_t wd = s->wd_next - 1, guest = v->guest_deadline - 1;
 
 	if (s->direct)
 		return 0;
-	if (v->guest_deadline && v->guest_deadline < target)
-		target = v->guest_deadline;
-	return target;
+	return (wd < guest ? wd : guest) + 1;
 }
 
 /* Count the one-shot to target, or stop it (0). Rounded up, plus one tick
@@ -643,6 +642,7 @@ static int svm_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsign
 	s->timer_on = false;
 	s->timer_armed = 0;
 	s->wd_period = 0;
+	s->wd_next = 0;
 	if (period_tsc && s->direct) {
 		snprintf(why, len, "delivery=direct: SVM has no preemption timer, and the local "
 			 "APIC timer's interrupt would reach the guest's IDT, not the hv");
