@@ -264,6 +264,10 @@ static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	vcpu_regs_reset(v, s->world.fx);
 }
 
+/* The access size of EXITINFO1's SZ8/SZ16/SZ32 bits (one of them is set:
+ * 1, 2 or 4 bytes; any other value reads as a byte). */
+static const uint8_t svm_io_size[8] = { 1, 1, 2, 1, 4, 1, 1, 1 };
+
 /* 15.10.2: EXITINFO1 describes the access, EXITINFO2 is the next RIP
  * (always saved for IOIO, NRIP save or not). */
 static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)
@@ -272,8 +276,7 @@ static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)
 
 	e->reason = EXIT_IO;
 	e->io.port = FIELD_GET(IOIO_PORT, info);
-	e->io.size = FIELD_GET(IOIO_SIZE, info);	/* 1, 2 or 4 */
-	e->io.size = e->io.size == 4 ? 4 : e->io.size == 2 ? 2 : 1;
+	e->io.size = svm_io_size[FIELD_GET(IOIO_SIZE, info)];
 	e->io.in = info & IOIO_IN;
 	e->io.string = info & IOIO_STR;
 	e->io.rep = info & IOIO_REP;
