@@ -508,7 +508,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 		svm_timer_arm(s, target);
 	svm_load_guest(v, s);
 	svm_vmrun(&s->world);
-	svm_exit(v, v->arch, e);
+	svm_exit(v, v->arch, e);	/* s again: one register less kept across */
 }
 
 #define SAVE_OFF(f) (uint16_t)offsetof(struct vmcb, save.f)
