@@ -24,18 +24,18 @@
 #define TIMER_MAX_DELTA		(1ULL << 32)
 
 /* What the world switch (svm_run.asm) reads, through one pointer: the
- * guest's registers, the guest's and the host's VMCB and the guest's
- * FXSAVE area (512 bytes, 16-aligned). */
+ * guest's registers, the guest's and the host's VMCB and, in place, the
+ * guest's FXSAVE area (512 bytes, 16-aligned). */
 struct svm_world {
 	struct vcpu_regs *regs;
 	uint64_t vmcb_pa, host_vmcb_pa;
-	uint8_t *fx;
+	uint8_t fx[512] __attribute__((aligned(16)));
 };
 /* The offsets svm_run.asm defines. */
 _Static_assert(offsetof(struct svm_world, regs) == 0, "SVM_WORLD_REGS");
 _Static_assert(offsetof(struct svm_world, vmcb_pa) == 8, "SVM_WORLD_VMCB");
 _Static_assert(offsetof(struct svm_world, host_vmcb_pa) == 16, "SVM_WORLD_HOST_VMCB");
-_Static_assert(offsetof(struct svm_world, fx) == 24, "SVM_WORLD_FX");
+_Static_assert(offsetof(struct svm_world, fx) == 32, "SVM_WORLD_FX");
 
 struct svm_vcpu {
 	struct vmcb *vmcb;
@@ -114,18 +114,15 @@ static void svm_info(void)
  * set means every access exits. */
 static int svm_alloc(struct svm_vcpu *s)
 {
-	uint64_t fx_pa;
 	int err;
 
 	if ((err = mem_alloc_pages(1, &s->world.vmcb_pa)) ||
 	    (err = mem_alloc_pages(1, &s->world.host_vmcb_pa)) ||
 	    (err = mem_alloc_pages(1, &s->hsave_pa)) ||
 	    (err = mem_alloc_pages(SVM_IOPM_SIZE / 4096, &s->iopm_pa)) ||
-	    (err = mem_alloc_pages(SVM_MSRPM_SIZE / 4096, &s->msrpm_pa)) ||
-	    (err = mem_alloc_pages(1, &fx_pa)))
+	    (err = mem_alloc_pages(SVM_MSRPM_SIZE / 4096, &s->msrpm_pa)))
 		return err;
 	s->vmcb = (struct vmcb *)(uintptr_t)s->world.vmcb_pa;
-	s->world.fx = (uint8_t *)(uintptr_t)fx_pa;
 	memset((void *)(uintptr_t)s->iopm_pa, 0xff, SVM_IOPM_SIZE);
 	memset((void *)(uintptr_t)s->msrpm_pa, 0xff, SVM_MSRPM_SIZE);
 	return 0;

@@ -1,8 +1,9 @@
 ; SVM world switch: run the guest once (APM vol 2, 15.5).
 ; void svm_vmrun(const struct svm_world *w)
 ; struct svm_world (hv/svm/svm.c, whose static asserts pin these offsets)
-; names the guest's registers, both VMCBs and the guest's FPU area, so the
-; caller passes one pointer and this file keeps one on the stack.
+; names the guest's registers and both VMCBs and holds the guest's FXSAVE
+; area, so the caller passes one pointer and this file keeps one on the
+; stack.
 ; RAX of the guest lives in the VMCB; the others in struct vcpu_regs.
 ; VMRUN swaps only part of the state: VMLOAD/VMSAVE move FS, GS, TR, LDTR,
 ; KernelGsBase and the SYSCALL/SYSENTER MSRs (15.5.2), so the guest's are
@@ -26,7 +27,7 @@ section .text
 %define SVM_WORLD_REGS          0
 %define SVM_WORLD_VMCB          8
 %define SVM_WORLD_HOST_VMCB     16
-%define SVM_WORLD_FX            24
+%define SVM_WORLD_FX            32
 
 global svm_vmrun
 svm_vmrun:
@@ -37,8 +38,7 @@ svm_vmrun:
         push    r14
         push    r15
         push    rdi                     ; [rsp] struct svm_world
-        mov     rax, [rdi + SVM_WORLD_FX]
-        fxrstor64 [rax]
+        fxrstor64 [rdi + SVM_WORLD_FX]
         ; Interrupts were drained by the caller before it decided what to
         ; inject (hv/guest.c guest_loop); IF has been clear since, so what
         ; arrives now stays pending and exits the guest at once.
@@ -62,8 +62,7 @@ svm_vmrun:
         vmload
         cli
         stgi
-        mov     rax, [rdi + SVM_WORLD_FX]
-        fxsave64 [rax]
+        fxsave64 [rdi + SVM_WORLD_FX]
         pop     r15
         pop     r14
         pop     r13
