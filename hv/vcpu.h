@@ -33,7 +33,8 @@ enum exit_reason {
 struct vcpu_exit {
 	enum exit_reason reason;
 	/* The backend's raw exit code and qualifiers, for exit_unexpected's
-	 * message: at least for the reasons vcpu_exit_has_where names. */
+	 * message: at least for the reasons it reports (EXIT_EXCEPTION,
+	 * EXIT_INVALID, EXIT_UNKNOWN). */
 	uint64_t code;
 	uint64_t info1, info2;
 	uint64_t rip;			/* RIP of the exiting instruction */

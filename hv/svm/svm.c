@@ -312,21 +312,25 @@ static void svm_decode_exc(const struct vmcb_control *c, struct vcpu_exit *e)
 	e->exc.error = e->exc.has_error ? (uint32_t)c->exitinfo1 : 0;
 }
 
-/* The exits whose handlers may fetch the instruction, and those no
- * generic handler knows: the raw code and qualifiers (for exit_unexpected's
- * message) and where the instruction is (vcpu_exit_has_where). */
+/* The raw exit code and qualifiers, for exit_unexpected's message. */
+static void svm_decode_raw(const struct vmcb_control *c, struct vcpu_exit *e)
+{
+	e->code = c->exitcode;
+	e->info1 = c->exitinfo1;
+	e->info2 = c->exitinfo2;
+}
+
+/* The exits whose handlers may fetch the instruction (where it is:
+ * vcpu_exit_has_where), and those no generic handler knows (their raw
+ * code and qualifiers). */
 static void svm_decode_slow(const struct vmcb *vm, struct vcpu_exit *e)
 {
 	const struct vmcb_control *c = &vm->control;
 
-	e->code = c->exitcode;
-	e->info1 = c->exitinfo1;
-	e->info2 = c->exitinfo2;
 	switch (c->exitcode) {
 	case SVM_EXIT_CPUID:	e->reason = EXIT_CPUID; break;
 	case SVM_EXIT_HLT:	e->reason = EXIT_HLT; break;
 	case SVM_EXIT_SHUTDOWN:	e->reason = EXIT_SHUTDOWN; break;
-	case SVM_EXIT_INVALID:	e->reason = EXIT_INVALID; break;
 	case SVM_EXIT_MSR:
 		e->reason = EXIT_MSR;
 		e->msr.write = c->exitinfo1 == 1;
@@ -339,7 +343,11 @@ static void svm_decode_slow(const struct vmcb *vm, struct vcpu_exit *e)
 		e->npf.fetch = c->exitinfo1 & NPF_FETCH;
 		break;
 	default:
-		if (c->exitcode >= SVM_EXIT_EXCP_BASE && c->exitcode < SVM_EXIT_EXCP_BASE + 32)
+		svm_decode_raw(c, e);
+		if (c->exitcode == SVM_EXIT_INVALID)
+			e->reason = EXIT_INVALID;
+		else if (c->exitcode >= SVM_EXIT_EXCP_BASE &&
+			 c->exitcode < SVM_EXIT_EXCP_BASE + 32)
 			svm_decode_exc(c, e);
 		else
 			e->reason = EXIT_UNKNOWN;
