@@ -227,10 +227,13 @@ static NOINLINE int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
 	return -EIO;
 }
 
+/* RIP first: the exit's decoding is not needed after it. */
 static NOINLINE int exit_cpuid(struct guest *g, const struct vcpu_exit *e)
 {
+	if (exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)))
+		return -EIO;
 	cpuid_emulate(&g->vcpu);
-	return exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)) ? -EIO : 0;
+	return 0;
 }
 
 static NOINLINE int exit_msr(struct guest *g, const struct vcpu_exit *e)
