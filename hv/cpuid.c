@@ -12,9 +12,10 @@
 #define CPUID1_ECX_MONITOR	BIT(3)
 #define HV_SIGNATURE	"irqvisor\0\0\0\0"
 
-void cpuid_emulate(struct vcpu *v)
+/* The irqvisor leaves: the signature and the highest leaf, the ABI
+ * version, zeros for the rest of the range. */
+static __attribute__((noinline)) struct cpuid_regs cpuid_hv_leaf(uint32_t leaf)
 {
-	uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
 	struct cpuid_regs r = { 0, 0, 0, 0 };
 
 	if (leaf == LEAF_HV_BASE) {
@@ -24,9 +25,19 @@ void cpuid_emulate(struct vcpu *v)
 		memcpy(&r.edx, HV_SIGNATURE + 8, 4);
 	} else if (leaf == LEAF_HV_ABI) {
 		r.eax = HC_ABI_VERSION;
-	} else if (leaf < LEAF_HV_BASE || leaf > LEAF_HV_LAST) {
-		cpu_cpuid(leaf, sub, &r);
 	}
+	return r;
+}
+
+/* The host's leaf with the virtualization features hidden. CPUID runs
+ * inline: this is the exit path, and the values stay in registers. */
+static struct cpuid_regs cpuid_host_leaf(uint32_t leaf, uint32_t sub)
+{
+	struct cpuid_regs r;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(sub));
 	switch (leaf) {
 	case 1:
 		/* No nested virtualization, no x2APIC, no MONITOR/MWAIT. The
@@ -39,9 +50,21 @@ void cpuid_emulate(struct vcpu *v)
 		r.ecx &= ~CPUIDX1_ECX_SVM;
 		break;
 	case 0x8000000a:
-		memset(&r, 0, sizeof(r));
+		r = (struct cpuid_regs){ 0, 0, 0, 0 };
 		break;
 	}
+	return r;
+}
+
+void cpuid_emulate(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->regs.rax;
+	struct cpuid_regs r;
+
+	if (leaf >= LEAF_HV_BASE && leaf <= LEAF_HV_LAST)
+		r = cpuid_hv_leaf(leaf);
+	else
+		r = cpuid_host_leaf(leaf, (uint32_t)v->regs.rcx);
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;

@@ -31,9 +31,9 @@ const char *exit_reason_name(enum exit_reason r)
 
 /* The slow path of exit_skip_insn: the bytes at RIP cross a page, are
  * not in the code TLB, or differ from the expected encoding (prefixes):
- * fetched and fully decoded. */
-static NOINLINE int exit_decode_len(struct guest *g, const struct vcpu_exit *e,
-				    const uint8_t *expect, size_t expect_len)
+ * fetched and fully decoded, and RIP moved past them. */
+static NOINLINE int exit_skip_decoded(struct guest *g, const struct vcpu_exit *e,
+				      const uint8_t *expect, size_t expect_len)
 {
 	uint8_t buf[INSN_MAX_LEN];
 	const uint8_t *bytes;
@@ -42,39 +42,39 @@ static NOINLINE int exit_decode_len(struct guest *g, const struct vcpu_exit *e,
 	int len;
 
 	avail = guest_fetch_insn(g, e->cr3, exit_insn_linear(e), buf, &bytes);
-	if (insn_bytes_are(bytes, avail, expect, expect_len))
-		return (int)expect_len;
-	len = insn_decode(bytes, avail, e->mode, &in);
-	if (len < 0)
-		guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx (error %d)",
-			   e->rip, len);
-	return len;
+	if (insn_bytes_are(bytes, avail, expect, expect_len)) {
+		len = (int)expect_len;
+	} else {
+		len = insn_decode(bytes, avail, e->mode, &in);
+		if (len < 0) {
+			guest_stop(g, STOP_BAD_INSN, "cannot decode the instruction at RIP 0x%lx "
+				   "(error %d)", e->rip, len);
+			return -EIO;
+		}
+	}
+	vcpu_set_rip(&g->vcpu, e->rip + (uint64_t)len);
+	return 0;
 }
 
 /* Advance RIP past the exiting instruction. Without a next RIP from the
  * backend (QEMU's SVM has no NRIP save) the bytes at RIP are checked
  * against the encoding the exit reason implies, straight from the code
  * TLB's page when it holds them, and fully decoded only when they differ
- * (prefixes). */
-int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
-		   const uint8_t *expect, size_t expect_len)
+ * (prefixes). Inline in each handler: its encoding is a constant there,
+ * so the check is a compare or two. */
+static inline int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
+				 const uint8_t *expect, size_t expect_len)
 {
 	const uint8_t *bytes;
-	int len;
 
 	if (e->next_rip) {
 		vcpu_set_rip(&g->vcpu, e->next_rip);
 		return 0;
 	}
 	bytes = guest_code_peek(g, e->cr3, exit_insn_linear(e), expect_len);
-	if (bytes && insn_bytes_are(bytes, expect_len, expect, expect_len)) {
-		len = (int)expect_len;
-	} else {
-		len = exit_decode_len(g, e, expect, expect_len);
-		if (len < 0)
-			return -EIO;
-	}
-	vcpu_set_rip(&g->vcpu, e->rip + (uint64_t)len);
+	if (!bytes || !insn_bytes_are(bytes, expect_len, expect, expect_len))
+		return exit_skip_decoded(g, e, expect, expect_len);
+	vcpu_set_rip(&g->vcpu, e->rip + expect_len);
 	return 0;
 }
 
@@ -108,31 +108,52 @@ static void io_unclaimed(const struct vcpu_exit *e)
 	       e->io.in ? "reads as all ones" : "ignored");
 }
 
+static NOINLINE int exit_io_string(struct guest *g, const struct vcpu_exit *e)
+{
+	guest_stop(g, STOP_BAD_IO, "string I/O (INS/OUTS) on port 0x%x is not emulated",
+		   e->io.port);
+	return -EIO;
+}
+
+/* The emulated device behind the exit's port moves *val (a write's value,
+ * masked here to its size); false when no device has the port. */
+static bool io_device(struct guest *g, const struct vcpu_exit *e, uint32_t *val)
+{
+	uint16_t port = e->io.port;
+
+	if (!vuart_port(port) && !passthru_cfg_port(port))
+		return false;
+	*val = (uint32_t)(g->vcpu.regs.rax & io_mask(e->io.size));
+	if (vuart_port(port))
+		return vuart_io(port, e->io.in, e->io.size, val);
+	return passthru_cfg_io(&g->pt, port, e->io.in, e->io.size, val);
+}
+
+/* An IN's result into RAX. SDM vol 1, 3.4.1.1: a 32-bit result
+ * zero-extends into RAX; 8- and 16-bit ones leave the upper bits alone. */
+static void io_in_result(struct vcpu *v, uint8_t size, uint32_t val)
+{
+	uint64_t mask = io_mask(size);
+
+	if (size == 4)
+		v->regs.rax = val;
+	else
+		v->regs.rax = (v->regs.rax & ~mask) | (val & mask);
+}
+
 static NOINLINE int exit_io(struct guest *g, const struct vcpu_exit *e)
 {
 	struct vcpu *v = &g->vcpu;
-	uint64_t mask = io_mask(e->io.size);
-	uint32_t val = (uint32_t)(v->regs.rax & mask);
+	uint32_t val;
 
-	if (e->io.string) {
-		guest_stop(g, STOP_BAD_IO, "string I/O (INS/OUTS) on port 0x%x is not emulated",
-			   e->io.port);
-		return -EIO;
-	}
-	if (!vuart_io(e->io.port, e->io.in, e->io.size, &val) &&
-	    !passthru_cfg_io(&g->pt, e->io.port, e->io.in, e->io.size, &val)) {
-		if (e->io.in)
-			val = (uint32_t)mask;
+	if (e->io.string)
+		return exit_io_string(g, e);
+	if (!io_device(g, e, &val)) {
+		val = UINT32_MAX;
 		io_unclaimed(e);
 	}
-	if (e->io.in) {
-		/* SDM vol 1, 3.4.1.1: a 32-bit result zero-extends into RAX;
-		 * 8- and 16-bit ones leave the upper bits alone. */
-		if (e->io.size == 4)
-			v->regs.rax = val;
-		else
-			v->regs.rax = (v->regs.rax & ~mask) | (val & mask);
-	}
+	if (e->io.in)
+		io_in_result(v, e->io.size, val);
 	/* Both backends give the next RIP of every I/O exit (vcpu.h). */
 	vcpu_set_rip(v, e->next_rip);
 	return 0;
@@ -206,10 +227,13 @@ static NOINLINE int exit_unexpected(struct guest *g, const struct vcpu_exit *e)
 	return -EIO;
 }
 
+/* RIP first: the exit's decoding is not needed after it. */
 static NOINLINE int exit_cpuid(struct guest *g, const struct vcpu_exit *e)
 {
+	if (exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)))
+		return -EIO;
 	cpuid_emulate(&g->vcpu);
-	return exit_skip_insn(g, e, insn_cpuid, sizeof(insn_cpuid)) ? -EIO : 0;
+	return 0;
 }
 
 static NOINLINE int exit_msr(struct guest *g, const struct vcpu_exit *e)

@@ -105,10 +105,6 @@ int guest_read_string(struct guest *g, uint64_t gva, char *dst, uint64_t max);
 /* Exit handling (hv/exit.c): 0 to resume the guest, 1 when it parked,
  * -EIO when it was stopped. */
 int exit_handle(struct guest *g, const struct vcpu_exit *e);
-/* Advance RIP past the instruction that caused exit e, whose encoding
- * (without prefixes) is expected to be expect[0..expect_len). */
-int exit_skip_insn(struct guest *g, const struct vcpu_exit *e,
-		   const uint8_t *expect, size_t expect_len);
 /* Emulate a trapped MMIO access (APIC page, MSI-X pages) at e->npf.gpa
  * (hv/mmio_exit.c): 0 done, -ENOENT not an emulated region, -EIO stopped. */
 int mmio_exit(struct guest *g, const struct vcpu_exit *e);

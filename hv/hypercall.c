@@ -172,20 +172,30 @@ static __attribute__((noinline)) long hc_unknown(uint64_t nr)
 	return -HC_ENOSYS;
 }
 
-/* The guest resumes HC_INSN_LEN bytes on (the ABI's instruction length:
- * no fetch). HC_GET_WORK with nothing to do parks the guest on its
- * VMMCALL: RIP is not advanced, so the next resume asks again. */
+/* The result in RAX; the guest resumes past its VMMCALL. */
+static int hc_finish(struct vcpu *v, long ret)
+{
+	v->regs.rax = (uint64_t)ret;
+	vcpu_set_rip(v, v->rip + HC_INSN_LEN);
+	return 0;
+}
+
+/* The guest resumes HC_INSN_LEN bytes past the exit's RIP (the ABI's
+ * instruction length: no fetch). HC_GET_WORK with nothing to do parks the
+ * guest on its VMMCALL: RIP is not advanced, so the next resume asks
+ * again. */
 int hypercall_handle(struct guest *g, const struct vcpu_exit *e)
 {
-	struct vcpu_regs *r = &g->vcpu.regs;
-	uint64_t nr = r->rax;
+	struct vcpu *v = &g->vcpu;
+	uint64_t nr = v->regs.rax;
 	hc_fn fn = nr < HC_COUNT ? hc_table[nr] : NULL;
 
+	(void)e;	/* v->rip: the exit's RIP (no handler sets it) */
+	if (!fn)
+		return hc_finish(v, hc_unknown(nr));
 	if (nr == HC_GET_WORK && !g->work_pending) {
 		vuart_flush();
 		return 1;
 	}
-	r->rax = fn ? (uint64_t)fn(g, r) : (uint64_t)hc_unknown(nr);
-	vcpu_set_rip(&g->vcpu, e->rip + HC_INSN_LEN);
-	return 0;
+	return hc_finish(v, fn(g, &v->regs));
 }

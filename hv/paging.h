@@ -141,13 +141,29 @@ struct pt_walk_trace {
 int pt_walk_traced(const struct pt_ctx *c, uint64_t va, uint64_t *pa,
 		   uint64_t *flags_out, int *fault_level, struct pt_walk_trace *t);
 /* True when every entry recorded in t still holds the value it had, i.e.
- * a new walk would give the same result. Inline: it is on the exit path. */
+ * a new walk would give the same result. Inline and unrolled (the
+ * differences of all levels ORed, one test): it is on the exit path. */
 static inline bool pt_trace_current(const struct pt_walk_trace *t)
 {
-	for (unsigned i = 0; i < t->n; i++)
-		if (t->entry[i]->raw != t->value[i])
-			return false;
-	return t->n > 0;
+	uint64_t diff = 0;
+
+	_Static_assert(PT_LEVELS == 4, "one case per level");
+	switch (t->n) {
+	case 4:
+		diff |= t->entry[3]->raw ^ t->value[3];
+		/* fall through */
+	case 3:
+		diff |= t->entry[2]->raw ^ t->value[2];
+		/* fall through */
+	case 2:
+		diff |= t->entry[1]->raw ^ t->value[1];
+		/* fall through */
+	case 1:
+		diff |= t->entry[0]->raw ^ t->value[0];
+		return !diff;
+	default:
+		return false;	/* nothing recorded: no translation */
+	}
 }
 /* Table pages allocated so far, the PML4 included. */
 size_t pt_pages_used(const struct pt_ctx *c);

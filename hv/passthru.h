@@ -17,6 +17,7 @@
 #include "drivers/pci.h"
 #include "drivers/vtd.h"
 #include "drivers/vtd_sid.h"
+#include "hv/hypercall_abi.h"
 #include "hv/ptemu.h"
 #include "hv/vmsix.h"
 
@@ -51,6 +52,12 @@ int passthru_assign(struct passthru *p, struct guest *g, const struct pci_dev *d
  * page, whose page it shares with whatever the firmware put beside it),
  * written into buf; NULL when they can. Sizes the BARs. */
 const char *passthru_bar_refusal(const struct pci_dev *dev, char *buf, size_t len);
+/* Whether port is one of configuration mechanism #1's (0xCF8..0xCFF),
+ * for the exit path's port dispatch. */
+static inline bool passthru_cfg_port(uint16_t port)
+{
+	return port >= GUEST_PCI_ADDR_PORT && port <= GUEST_PCI_DATA_PORT + 3;
+}
 /* Guest port I/O to 0xCF8/0xCFC..0xCFF; false when port is not ours. */
 bool passthru_cfg_io(struct passthru *p, uint16_t port, bool in, uint8_t size,
 		     uint32_t *val);

@@ -73,7 +73,7 @@ bool passthru_cfg_io(struct passthru *p, uint16_t port, bool in, uint8_t size,
 
 	/* Mechanism #1 has these ports only: any other (a UART, POST codes)
 	 * goes back to the caller at once. */
-	if (port < GUEST_PCI_ADDR_PORT || port > GUEST_PCI_DATA_PORT + 3)
+	if (!passthru_cfg_port(port))
 		return false;
 	if (!p->active || !ptemu_cfg_io(&p->emu, port, in, size, val, &moved))
 		return false;

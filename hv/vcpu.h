@@ -32,8 +32,11 @@ enum exit_reason {
  * filled in (see vcpu_exit_has_where). */
 struct vcpu_exit {
 	enum exit_reason reason;
-	uint64_t code;			/* the backend's raw exit code */
-	uint64_t info1, info2;		/* raw qualifiers, for dumps */
+	/* The backend's raw exit code and qualifiers, for exit_unexpected's
+	 * message: at least for the reasons it reports (EXIT_EXCEPTION,
+	 * EXIT_INVALID, EXIT_UNKNOWN). */
+	uint64_t code;
+	uint64_t info1, info2;
 	uint64_t rip;			/* RIP of the exiting instruction */
 	/* RIP after the instruction; 0 when the backend does not know it.
 	 * EXIT_IO always has it (APM vol 2, 15.10.2: EXITINFO2; SDM vol 3,

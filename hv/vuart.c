@@ -5,7 +5,6 @@
 #include "hv/hypercall_abi.h"
 #include "hv/safe_text.h"
 
-#define VUART_PORTS	8
 #define REG_THR		0
 #define REG_LSR		5
 #define  LSR_THRE_TEMT	0x60
@@ -41,7 +40,7 @@ bool vuart_io(uint16_t port, bool in, uint8_t size, uint32_t *val)
 {
 	unsigned reg;
 
-	if (port < GUEST_COM1 || port >= GUEST_COM1 + VUART_PORTS)
+	if (!vuart_port(port))
 		return false;
 	reg = port - GUEST_COM1;
 	if (in) {

@@ -60,7 +60,7 @@ CATEGORIES = [
     ("host interrupt entry", r"isr_\d+$|trap_common$|trap_external$|hv_trap$|lapic_eoi$"),
     ("fetch", r"guest_fetch_insn$|guest_code_page$|guest_copy_gva$|guest_read_gva$|"
               r"guest_gpa_ptr$|pt_walk|gpt_|guest_ram_find$|code_tlb"),
-    ("insn decode", r"exit_skip_insn$|insn_|mmio_decode$"),
+    ("insn decode", r"exit_skip_|insn_|mmio_decode$"),
     ("vLAPIC", r"vlapic_(?!timer_poll)|vec_highest"),
     ("device irq chain", r"irq_handle$|on_device_irq$|vmsix_|irq_source|on_notify$|"
                          r"delivery_msix"),

@@ -23,10 +23,24 @@
  * by arming again when it ends. Keeps the count's product in 64 bits. */
 #define TIMER_MAX_DELTA		(1ULL << 32)
 
+/* What the world switch (svm_run.asm) reads, through one pointer: the
+ * guest's registers, the guest's and the host's VMCB and, in place, the
+ * guest's FXSAVE area (512 bytes, 16-aligned). */
+struct svm_world {
+	struct vcpu_regs *regs;
+	uint64_t vmcb_pa, host_vmcb_pa;
+	uint8_t fx[512] __attribute__((aligned(16)));
+};
+/* The offsets svm_run.asm defines. */
+_Static_assert(offsetof(struct svm_world, regs) == 0, "SVM_WORLD_REGS");
+_Static_assert(offsetof(struct svm_world, vmcb_pa) == 8, "SVM_WORLD_VMCB");
+_Static_assert(offsetof(struct svm_world, host_vmcb_pa) == 16, "SVM_WORLD_HOST_VMCB");
+_Static_assert(offsetof(struct svm_world, fx) == 32, "SVM_WORLD_FX");
+
 struct svm_vcpu {
 	struct vmcb *vmcb;
-	uint64_t vmcb_pa, host_vmcb_pa, hsave_pa, iopm_pa, msrpm_pa;
-	uint8_t *fx;		/* guest FXSAVE area, 512 bytes, 16-aligned */
+	struct svm_world world;
+	uint64_t hsave_pa, iopm_pa, msrpm_pa;
 	/* An interrupted event that an exception reflected on top of it
 	 * displaced from EVENTINJ; injected again once that one is in. */
 	uint64_t held_event;
@@ -37,7 +51,7 @@ struct svm_vcpu {
 	bool timer_on;		/* LVT programmed one-shot on timer_vector */
 	uint64_t timer_armed;	/* TSC the count runs to, 0: not counting */
 	uint64_t wd_period;	/* watchdog tick period (TSC), 0: off */
-	uint64_t wd_next;	/* TSC of the next watchdog tick */
+	uint64_t wd_next;	/* TSC of the next watchdog tick, 0: off */
 	/* delivery=direct: physical interrupts not intercepted (svm_direct),
 	 * and the guest's CR8 (the physical TPR's class, which the guest
 	 * writes itself in that mode) while the hv runs. */
@@ -45,8 +59,7 @@ struct svm_vcpu {
 	uint64_t guest_cr8;
 };
 
-void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_vmcb_pa,
-	       void *guest_fx);
+void svm_vmrun(const struct svm_world *w);
 void svm_vmsave(uint64_t vmcb_pa);
 
 static struct svm_vcpu svm_bsp;
@@ -101,18 +114,15 @@ static void svm_info(void)
  * set means every access exits. */
 static int svm_alloc(struct svm_vcpu *s)
 {
-	uint64_t fx_pa;
 	int err;
 
-	if ((err = mem_alloc_pages(1, &s->vmcb_pa)) ||
-	    (err = mem_alloc_pages(1, &s->host_vmcb_pa)) ||
+	if ((err = mem_alloc_pages(1, &s->world.vmcb_pa)) ||
+	    (err = mem_alloc_pages(1, &s->world.host_vmcb_pa)) ||
 	    (err = mem_alloc_pages(1, &s->hsave_pa)) ||
 	    (err = mem_alloc_pages(SVM_IOPM_SIZE / 4096, &s->iopm_pa)) ||
-	    (err = mem_alloc_pages(SVM_MSRPM_SIZE / 4096, &s->msrpm_pa)) ||
-	    (err = mem_alloc_pages(1, &fx_pa)))
+	    (err = mem_alloc_pages(SVM_MSRPM_SIZE / 4096, &s->msrpm_pa)))
 		return err;
-	s->vmcb = (struct vmcb *)(uintptr_t)s->vmcb_pa;
-	s->fx = (uint8_t *)(uintptr_t)fx_pa;
+	s->vmcb = (struct vmcb *)(uintptr_t)s->world.vmcb_pa;
 	memset((void *)(uintptr_t)s->iopm_pa, 0xff, SVM_IOPM_SIZE);
 	memset((void *)(uintptr_t)s->msrpm_pa, 0xff, SVM_MSRPM_SIZE);
 	return 0;
@@ -148,7 +158,8 @@ static int svm_init(struct vcpu *v)
 		return err;
 	cpu_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_SVME);
 	cpu_wrmsr(MSR_VM_HSAVE_PA, s->hsave_pa);
-	svm_vmsave(s->host_vmcb_pa);
+	svm_vmsave(s->world.host_vmcb_pa);
+	s->world.regs = &v->regs;
 	v->arch = s;
 	return 0;
 }
@@ -247,8 +258,12 @@ static void svm_reset(struct vcpu *v, const struct vcpu_boot_state *bs)
 	v->rip_moved = false;
 	st->rsp = bs->rsp;
 	st->g_pat = VCPU_BOOT_PAT;
-	vcpu_regs_reset(v, s->fx);
+	vcpu_regs_reset(v, s->world.fx);
 }
+
+/* The access size of EXITINFO1's SZ8/SZ16/SZ32 bits (one of them is set:
+ * 1, 2 or 4 bytes; any other value reads as a byte). */
+static const uint8_t svm_io_size[8] = { 1, 1, 2, 1, 4, 1, 1, 1 };
 
 /* 15.10.2: EXITINFO1 describes the access, EXITINFO2 is the next RIP
  * (always saved for IOIO, NRIP save or not). */
@@ -258,8 +273,7 @@ static void svm_decode_io(const struct vmcb_control *c, struct vcpu_exit *e)
 
 	e->reason = EXIT_IO;
 	e->io.port = FIELD_GET(IOIO_PORT, info);
-	e->io.size = FIELD_GET(IOIO_SIZE, info);	/* 1, 2 or 4 */
-	e->io.size = e->io.size == 4 ? 4 : e->io.size == 2 ? 2 : 1;
+	e->io.size = svm_io_size[FIELD_GET(IOIO_SIZE, info)];
 	e->io.in = info & IOIO_IN;
 	e->io.string = info & IOIO_STR;
 	e->io.rep = info & IOIO_REP;
@@ -298,26 +312,25 @@ static void svm_decode_exc(const struct vmcb_control *c, struct vcpu_exit *e)
 	e->exc.error = e->exc.has_error ? (uint32_t)c->exitinfo1 : 0;
 }
 
-/* Only what the reason's handler reads (vcpu_exit_has_where): the exits
- * on the hot paths (hypercall, I/O, interrupts) skip the rest. */
-static void svm_decode(const struct vmcb *vm, uint64_t rip, struct vcpu_exit *e)
+/* The raw exit code and qualifiers, for exit_unexpected's message. */
+static void svm_decode_raw(const struct vmcb_control *c, struct vcpu_exit *e)
 {
-	const struct vmcb_control *c = &vm->control;
-
-	e->rip = rip;
 	e->code = c->exitcode;
 	e->info1 = c->exitinfo1;
 	e->info2 = c->exitinfo2;
+}
+
+/* The exits whose handlers may fetch the instruction (where it is:
+ * vcpu_exit_has_where), and those no generic handler knows (their raw
+ * code and qualifiers). */
+static void svm_decode_slow(const struct vmcb *vm, struct vcpu_exit *e)
+{
+	const struct vmcb_control *c = &vm->control;
+
 	switch (c->exitcode) {
-	case SVM_EXIT_VMMCALL:	e->reason = EXIT_HYPERCALL; return;
-	case SVM_EXIT_IOIO:	svm_decode_io(c, e); return;
-	case SVM_EXIT_INTR:	e->reason = EXIT_INTR; return;
-	case SVM_EXIT_NMI:	e->reason = EXIT_NMI; return;
-	case SVM_EXIT_VINTR:	e->reason = EXIT_IRQ_WINDOW; return;
 	case SVM_EXIT_CPUID:	e->reason = EXIT_CPUID; break;
 	case SVM_EXIT_HLT:	e->reason = EXIT_HLT; break;
 	case SVM_EXIT_SHUTDOWN:	e->reason = EXIT_SHUTDOWN; break;
-	case SVM_EXIT_INVALID:	e->reason = EXIT_INVALID; break;
 	case SVM_EXIT_MSR:
 		e->reason = EXIT_MSR;
 		e->msr.write = c->exitinfo1 == 1;
@@ -330,12 +343,41 @@ static void svm_decode(const struct vmcb *vm, uint64_t rip, struct vcpu_exit *e)
 		e->npf.fetch = c->exitinfo1 & NPF_FETCH;
 		break;
 	default:
-		if (c->exitcode >= SVM_EXIT_EXCP_BASE && c->exitcode < SVM_EXIT_EXCP_BASE + 32)
+		svm_decode_raw(c, e);
+		if (c->exitcode == SVM_EXIT_INVALID)
+			e->reason = EXIT_INVALID;
+		else if (c->exitcode >= SVM_EXIT_EXCP_BASE &&
+			 c->exitcode < SVM_EXIT_EXCP_BASE + 32)
 			svm_decode_exc(c, e);
 		else
 			e->reason = EXIT_UNKNOWN;
 	}
 	svm_decode_where(vm, e);
+}
+
+/* Only what the reason's handler reads: the exits that run no
+ * instruction again and fetch none (host interrupts, hypercalls, I/O, the
+ * window, NMIs) fill in the reason and RIP (I/O also its port and next
+ * RIP), tested in that order, most frequent first; the rest go to
+ * svm_decode_slow. */
+static void svm_decode(const struct vmcb *vm, uint64_t rip, struct vcpu_exit *e)
+{
+	const struct vmcb_control *c = &vm->control;
+	uint64_t code = c->exitcode;
+
+	e->rip = rip;
+	if (code == SVM_EXIT_INTR)
+		e->reason = EXIT_INTR;
+	else if (code == SVM_EXIT_VMMCALL)
+		e->reason = EXIT_HYPERCALL;
+	else if (code == SVM_EXIT_IOIO)
+		svm_decode_io(c, e);
+	else if (code == SVM_EXIT_VINTR)
+		e->reason = EXIT_IRQ_WINDOW;
+	else if (code == SVM_EXIT_NMI)
+		e->reason = EXIT_NMI;
+	else
+		svm_decode_slow(vm, e);
 }
 
 /* 15.21.4: a V_IRQ with V_IGN_TPR plus the VINTR intercept makes the CPU
@@ -370,19 +412,35 @@ static void svm_release_held(struct svm_vcpu *s)
 	svm_window(c, false);	/* the generic code asks again if it must */
 }
 
-/* Count the one-shot to the nearer of the next watchdog tick and the
- * guest's deadline; nothing is written while that target stays the same
- * (most entries). Rounded up, plus one tick for the partial first one
- * (the count steps on the timer clock's edges, SDM vol 3, 11.5.4): it
- * does not end before the target (up to the rate's measurement error). */
-static void svm_timer_arm(struct vcpu *v, struct svm_vcpu *s)
+/* The exit timer's target before an entry: the nearer of the next
+ * watchdog tick and the guest's deadline, 0 when neither counts (each is
+ * 0 when off: minus one, it is past every other). In direct mode the
+ * timer's interrupt would land in the guest: the guest's APIC timer is
+ * then seen at its exits (and while it halts) only, and svm_exit_timer
+ * refuses a watchdog. */
+static inline uint64_t svm_timer_target(const struct vcpu *v, const struct svm_vcpu *s)
 {
-	uint64_t target = s->wd_period ? s->wd_next : v->guest_deadline, now, delta, count;
+	uint64_t wd = s->wd_next - 1, guest = v->guest_deadline - 1;
 
-	if (v->guest_deadline && v->guest_deadline < target)
-		target = v->guest_deadline;
-	if (target == s->timer_armed || !s->timer_rate)
+	if (s->direct)
+		return 0;
+	return (wd < guest ? wd : guest) + 1;
+}
+
+/* Count the one-shot to target, or stop it (0). Rounded up, plus one tick
+ * for the partial first one (the count steps on the timer clock's edges,
+ * SDM vol 3, 11.5.4): it does not end before the target (up to the rate's
+ * measurement error). Out of line: most entries keep the target armed. */
+static __attribute__((noinline)) void svm_timer_arm(struct svm_vcpu *s, uint64_t target)
+{
+	uint64_t now, delta, count;
+
+	if (!target || !s->timer_rate) {
+		if (s->timer_armed)
+			lapic_timer_start(0);
+		s->timer_armed = 0;
 		return;
+	}
 	if (!s->timer_on) {
 		lapic_timer_oneshot(s->timer_vector);
 		s->timer_on = true;
@@ -401,20 +459,11 @@ static void svm_timer_arm(struct vcpu *v, struct svm_vcpu *s)
 	s->timer_armed = target;
 }
 
-static void svm_run(struct vcpu *v, struct vcpu_exit *e)
+/* The guest's state the hv keeps outside the VMCB goes in before VMRUN. */
+static inline void svm_load_guest(struct vcpu *v, struct svm_vcpu *s)
 {
-	struct svm_vcpu *s = v->arch;
 	struct vmcb *vm = s->vmcb;
 
-	/* In direct mode the timer's interrupt would land in the guest: the
-	 * guest's APIC timer is then seen at its exits (and while it halts)
-	 * only, and svm_exit_timer refuses a watchdog. */
-	if (!s->direct && (s->wd_period || v->guest_deadline))
-		svm_timer_arm(v, s);
-	else if (s->timer_armed) {
-		lapic_timer_start(0);
-		s->timer_armed = 0;
-	}
 	vm->save.rax = v->regs.rax;
 	vm->save.rip = v->rip;
 	if (v->rip_moved) {
@@ -423,7 +472,14 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 	}
 	if (s->direct)
 		svm_cr8_write(s->guest_cr8);
-	svm_vmrun(s->vmcb_pa, &v->regs, s->host_vmcb_pa, s->fx);
+}
+
+/* After the #VMEXIT: the guest's RAX and RIP out of the VMCB, the event
+ * the exit interrupted queued again, the exit decoded. */
+static void svm_exit(struct vcpu *v, struct svm_vcpu *s, struct vcpu_exit *e)
+{
+	struct vmcb *vm = s->vmcb;
+
 	if (s->direct) {
 		s->guest_cr8 = svm_cr8_read();
 		svm_cr8_write(0);
@@ -446,6 +502,18 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *e)
 		if (v->timer_fired)
 			e->reason = EXIT_TIMER;
 	}
+}
+
+static void svm_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct svm_vcpu *s = v->arch;
+	uint64_t target = svm_timer_target(v, s);
+
+	if (target != s->timer_armed)
+		svm_timer_arm(s, target);
+	svm_load_guest(v, s);
+	svm_vmrun(&s->world);
+	svm_exit(v, v->arch, e);	/* s again: one register less kept across */
 }
 
 #define SAVE_OFF(f) (uint16_t)offsetof(struct vmcb, save.f)
@@ -582,6 +650,7 @@ static int svm_exit_timer(struct vcpu *v, uint64_t period_tsc, char *why, unsign
 	s->timer_on = false;
 	s->timer_armed = 0;
 	s->wd_period = 0;
+	s->wd_next = 0;
 	if (period_tsc && s->direct) {
 		snprintf(why, len, "delivery=direct: SVM has no preemption timer, and the local "
 			 "APIC timer's interrupt would reach the guest's IDT, not the hv");

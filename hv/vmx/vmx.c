@@ -33,7 +33,8 @@ static struct vmx_vcpu vmx_bsp;
 
 /* Returns VMX_OK when the guest ran and exited, else how the VMLAUNCH or
  * VMRESUME failed (hv/vmx/vmx_run.asm). */
-enum vmx_status vmx_enter(struct vcpu_regs *regs, void *guest_fx, bool launched);
+enum vmx_status vmx_enter(struct vcpu_regs *regs, void *guest_fx, bool launched,
+			  uint64_t *host_rsp);
 
 /* 24.6.4 and 24.6.9: all-ones bitmaps make every port and MSR exit. */
 static int vmx_alloc(struct vmx_vcpu *s)
@@ -383,7 +384,7 @@ static void vmx_run_once(struct vcpu *v, struct vmx_vcpu *s, struct vcpu_exit *e
 	if (v->rip_moved)
 		vmx_rip_store(s, v);
 	if (!s->failed)
-		st = vmx_enter(&v->regs, s->fx, s->launched);
+		st = vmx_enter(&v->regs, s->fx, s->launched, &s->host_rsp);
 	if (vmx_enter_failed(s, st, e))
 		return;
 	s->launched = true;

@@ -30,6 +30,7 @@ struct vmx_vcpu {
 	uint64_t vapic_pa;	/* virtual-APIC page: the guest's CR8 (VTPR) */
 	uint8_t *fx;		/* guest FXSAVE area, 512 bytes, 16-aligned */
 	bool launched;		/* VMRESUME from now on */
+	uint64_t host_rsp;	/* HOST_RSP as last written, 0: not yet */
 	uint32_t pin, proc;	/* current values, with run-time bits */
 	uint64_t cr0_mask, cr4_mask;
 	struct vmx_event event;	/* injected at the next entry */
@@ -64,6 +65,9 @@ struct vmx_vcpu {
 };
 
 extern struct vmx_caps vmx_caps;
+
+/* Where a VM exit resumes the hv (HOST_RIP): hv/vmx/vmx_run.asm. */
+extern const char vmx_exit_rip[];
 
 /* vmx_ops.probe: CPUID, IA32_FEATURE_CONTROL and the capability MSRs;
  * fills vmx_caps. */

@@ -1,12 +1,15 @@
 ; VMX world switch: run the guest once (SDM vol 3, chapters 26 and 27).
 ; enum vmx_status vmx_enter(struct vcpu_regs *regs, void *guest_fx,
-;                           bool launched)
-; The host's RSP and RIP go into the VMCS at every entry, so a VM exit
-; resumes at .exit on this very stack frame; everything else the exit
-; loads was set up once (hv/vmx/vmx_vmcs.c). VMLAUNCH the first time after
-; VMCLEAR, VMRESUME after. The hv's own C code uses no SSE/x87
-; (-mgeneral-regs-only) but newlib may: the guest's FPU state is restored
-; before and saved after every run, as hv/svm/svm_run.asm does.
+;                           bool launched, uint64_t *host_rsp)
+; A VM exit resumes at vmx_exit_rip (HOST_RIP, written once with the rest
+; of the host state, hv/vmx/vmx_vmcs.c) on this very stack frame: HOST_RSP
+; is written when RSP here differs from *host_rsp, the value last written
+; (0 after a VMCLEAR: none yet), which then follows. Entries from the same
+; caller find it equal and write nothing (KVM keeps HOST_RSP likewise).
+; VMLAUNCH the first time after VMCLEAR, VMRESUME after. The hv's own C
+; code uses no SSE/x87 (-mgeneral-regs-only) but newlib may: the guest's
+; FPU state is restored before and saved after every run, as
+; hv/svm/svm_run.asm does.
 ; Interrupts: IF has been clear since the caller drained them (hv/guest.c
 ; guest_loop) and stays clear: with external-interrupt exiting, one that
 ; arrives now exits the guest at once (SDM 25.2), and a VM exit clears
@@ -20,9 +23,9 @@ section .text
 %include "hv/vcpu_gprs.mac"
 
 %define VMCS_HOST_RSP   0x6c14
-%define VMCS_HOST_RIP   0x6c16
 
 global vmx_enter
+global vmx_exit_rip
 vmx_enter:
         push    rbx
         push    rbp
@@ -33,13 +36,13 @@ vmx_enter:
         push    rsi                     ; [rsp+8] guest fx area
         push    rdi                     ; [rsp]   regs
         fxrstor64 [rsi]
+        cmp     rsp, [rcx]
+        je      .rsp_written
         mov     eax, VMCS_HOST_RSP
         vmwrite rax, rsp
         jbe     .fail
-        lea     rbx, [rel .exit]
-        mov     eax, VMCS_HOST_RIP
-        vmwrite rax, rbx
-        jbe     .fail
+        mov     [rcx], rsp
+.rsp_written:
         test    dl, dl                  ; launched? (MOVs keep the flags)
         mov     rax, [rdi + VCPU_REGS_RAX]
         mov     rsi, [rdi + VCPU_REGS_RSI]
@@ -52,10 +55,10 @@ vmx_enter:
         vmresume
 .fail:
         mov     eax, 1                  ; VMfailInvalid: CF=1
-        jc      .out
+        jc      vmx_enter_out
         mov     eax, 2                  ; VMfailValid: ZF=1
-        jmp     .out
-.exit:
+        jmp     vmx_enter_out
+vmx_exit_rip:
         push    rdi
         mov     rdi, [rsp + 8]          ; regs
         mov     [rdi + VCPU_REGS_RAX], rax
@@ -64,7 +67,7 @@ vmx_enter:
         pop     rax
         mov     [rdi + VCPU_REGS_RDI], rax
         xor     eax, eax
-.out:
+vmx_enter_out:
         mov     rsi, [rsp + 8]
         fxsave64 [rsi]
         add     rsp, 16

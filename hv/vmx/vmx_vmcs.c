@@ -120,8 +120,9 @@ static uint64_t vmx_tss_base(uint64_t gdt_base, uint16_t sel)
 	       (d[1] & GENMASK(31, 0)) << 32;
 }
 
-/* 24.5 and 26.2.2-26.2.4: the state a VM exit loads; HOST_RSP and
- * HOST_RIP are written by vmx_run.asm at every entry. */
+/* 24.5 and 26.2.2-26.2.4: the state a VM exit loads. HOST_RIP is
+ * vmx_run.asm's exit path; HOST_RSP is written there, when it changes
+ * (none yet after the VMCLEAR). */
 static void vmx_setup_host(struct vmx_vcpu *s)
 {
 	struct desc_ptr gdtr, idtr;
@@ -148,6 +149,8 @@ static void vmx_setup_host(struct vmx_vcpu *s)
 	vmx_write(s, VMCS_HOST_SYSENTER_EIP, cpu_rdmsr(MSR_SYSENTER_EIP));
 	vmx_write(s, VMCS_HOST_EFER, cpu_rdmsr(MSR_EFER));
 	vmx_write(s, VMCS_HOST_PAT, cpu_rdmsr(MSR_PAT));
+	vmx_write(s, VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_rip);
+	s->host_rsp = 0;
 }
 
 /* The boot state of svm_reset in VMCS form (26.3.1): 64-bit code, flat

@@ -440,9 +440,24 @@ static void test_walk_trace(void **state)
 		e->raw = saved;
 		assert_true(pt_trace_current(&t));
 	}
+	/* a 4 KiB page: four levels, each one checked */
+	assert_int_equal(pt_map(c, 0x600000, 0x50000000, 0x1000, PT_RW, false), 0);
+	assert_int_equal(pt_walk_traced(c, 0x600010, &pa, NULL, NULL, &t), 0);
+	assert_int_equal(t.n, 4);
+	for (level = 0; level < t.n; level++) {
+		union pte *e = (union pte *)t.entry[level];
+		uint64_t saved = e->raw;
+
+		e->raw ^= BIT(63);
+		assert_false(pt_trace_current(&t));
+		e->raw = saved;
+		assert_true(pt_trace_current(&t));
+	}
 	/* a failed walk records only the entries above the hole */
 	assert_int_equal(pt_walk_traced(c, 0x40000000, &pa, NULL, NULL, &t), -EFAULT);
 	assert_int_equal(t.n, 1);
+	t.n = 0;
+	assert_false(pt_trace_current(&t));	/* nothing recorded */
 }
 
 /* EPT format (SDM vol 3, 29.3.2): the long-mode flags become R/W/X, a
