@@ -37,6 +37,9 @@ STATUS = {1: 0, 3: 1}
 # What the hv prints just before it writes isa-debug-exit (hv/commands.c
 # with drivers/power.c power_method()).
 POWEROFF_LINE = "via isa-debug-exit (QEMU)"
+# The UEFI shell's "Press ESC in 5 seconds to skip startup.nsh or any
+# other key to continue."
+SHELL_COUNTDOWN = "seconds to skip"
 
 
 class Machine(boot.Boot):
@@ -65,6 +68,7 @@ class Machine(boot.Boot):
             args += ["-acpitable", f"file={acpitable}"]
         args += self.with_scratch(devices).split()
         args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        self.shell_countdown = False
         if usb:
             img = os.path.join(self.work, "usb.img")
             shutil.copy(usb, img)
@@ -81,6 +85,7 @@ class Machine(boot.Boot):
             else:
                 # No removable-media loader: OVMF falls back to its UEFI
                 # shell, whose startup.nsh types the command line.
+                self.shell_countdown = True
                 shutil.copy(self.efi, os.path.join(esp, "irqvisor.efi"))
                 with open(os.path.join(esp, "startup.nsh"), "w") as f:
                     f.write(f"fs0:\r\nirqvisor.efi {cmdline}\r\n")
@@ -146,6 +151,11 @@ class Machine(boot.Boot):
         srv.settimeout(30)
         log = bytearray()
         pending = list(inputs)
+        if self.shell_countdown:
+            # The shell counts 5 s down before startup.nsh, polling the
+            # console; a key ends it. Under icount those 5 virtual seconds
+            # cost minutes of wall time.
+            pending.insert(0, (SHELL_COUNTDOWN, "\r"))
         search_from = 0
         deadline = time.monotonic() + timeout
         try:
