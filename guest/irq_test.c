@@ -235,15 +235,23 @@ static void irq_stress_release(const struct irqsrc *s, struct irq_stress *st, un
 	st->expect[s->vector[i] - IRQSRC_VEC_BASE]++;
 }
 
-static void irq_stress_raise(struct irqsrc *s, struct irq_stress *st, unsigned i)
+/* 0; -ETIMEDOUT when an unmasked entry's last message did not land within
+ * irq_timeout (lost); -EPROTO when the entry has more deliveries than raises
+ * (one message delivered twice). Either would otherwise skip the entry's
+ * raises for good, and irq.storm, which runs until every raise is made,
+ * would never end. */
+static int irq_stress_raise(struct irqsrc *s, struct irq_stress *st, unsigned i)
 {
-	if (irqsrc_delivered(s, i) != s->fired[i] && !irq_eff_masked(s, st, i)) {
-		irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s));
+	if (irqsrc_delivered(s, i) < s->fired[i] && !irq_eff_masked(s, st, i)) {
+		if (!irqsrc_wait_entry(s, i, s->fired[i], irq_timeout(s)))
+			return -ETIMEDOUT;
 		st->waits++;
 	}
+	if (irqsrc_delivered(s, i) > s->fired[i])
+		return -EPROTO;
 	if (irqsrc_delivered(s, i) != s->fired[i] || st->held[i]) {
 		st->skipped++;
-		return;
+		return 0;
 	}
 	irqsrc_trigger(s, i);
 	if (irq_eff_masked(s, st, i)) {
@@ -251,6 +259,17 @@ static void irq_stress_raise(struct irqsrc *s, struct irq_stress *st, unsigned i
 		st->held_raises++;
 	} else
 		st->expect[s->vector[i] - IRQSRC_VEC_BASE]++;
+	return 0;
+}
+
+static void irq_raise_report(const struct irqsrc *s, const char *name, unsigned i, int err)
+{
+	if (err == -ETIMEDOUT)
+		return report(HC_FAIL, name, "entry %u: raise %u not delivered within %u ms "
+			      "(%u delivered)", i, s->fired[i], IRQ_TIMEOUT_MS,
+			      irqsrc_delivered(s, i));
+	report(HC_FAIL, name, "entry %u: %u deliveries for %u raises (one message taken "
+	       "twice)", i, irqsrc_delivered(s, i), s->fired[i]);
 }
 
 static void irq_stress_fmask(struct irqsrc *s, struct irq_stress *st, bool set)
@@ -269,14 +288,13 @@ static void irq_stress_fmask(struct irqsrc *s, struct irq_stress *st, bool set)
  * once its previous message has landed: unmasked, it waits (halts) for
  * that; masked, the raise is skipped, since a second message would merge
  * into the one PBA bit. */
-static void irq_stress_step(struct irqsrc *s, uint64_t r, struct irq_stress *st)
+static int irq_stress_step(struct irqsrc *s, uint64_t r, struct irq_stress *st)
 {
 	unsigned i = (unsigned)(r % s->src.nvec);
 
 	switch ((r >> 8) % 8) {
 	case 0: case 1: case 2: case 3:
-		irq_stress_raise(s, st, i);
-		break;
+		return irq_stress_raise(s, st, i);
 	case 4:
 		irqsrc_mask(s, i, true);
 		st->masks++;
@@ -295,6 +313,7 @@ static void irq_stress_step(struct irqsrc *s, uint64_t r, struct irq_stress *st)
 			irq_stress_fmask(s, st, (r >> 20) & 1);
 		break;
 	}
+	return 0;
 }
 
 /* The end of a random run: every entry unmasked (its held messages go out
@@ -323,13 +342,19 @@ static void irq_stress(struct irqsrc *s)
 {
 	const char *name = "irq.stress";
 	struct irq_stress st = { 0 };
-	uint64_t x = IRQ_STRESS_SEED;
+	uint64_t x = IRQ_STRESS_SEED, r;
 	unsigned step, i, v, raised = 0, delivered = 0;
-	int p;
+	int p, err;
 
 	cpu_sti();
-	for (step = 0; step < IRQ_STRESS_STEPS; step++)
-		irq_stress_step(s, xorshift64(&x), &st);
+	for (step = 0; step < IRQ_STRESS_STEPS; step++) {
+		r = xorshift64(&x);
+		err = irq_stress_step(s, r, &st);
+		if (err) {
+			cpu_cli();
+			return irq_raise_report(s, name, (unsigned)(r % s->src.nvec), err);
+		}
+	}
 	irq_stress_fmask(s, &st, false);
 	irq_stress_finish(s, &st);
 	for (i = 0; i < s->src.nvec; i++) {
@@ -362,14 +387,18 @@ static void irq_storm(struct irqsrc *s)
 	struct irq_stress st = { 0 };
 	uint64_t x = IRQ_STRESS_SEED, r;
 	unsigned n, i, v, raised = 0;
-	int p;
+	int p, err;
 
 	cpu_sti();
 	for (n = 0; raised < IRQ_STORM_RAISES * s->src.nvec; n++) {
 		i = n % s->src.nvec;
 		if (s->fired[i] < IRQ_STORM_RAISES &&
 		    cpu_rdtsc() - s->last_fire[i] >= s->spacing) {
-			irq_stress_raise(s, &st, i);
+			err = irq_stress_raise(s, &st, i);
+			if (err) {
+				cpu_cli();
+				return irq_raise_report(s, name, i, err);
+			}
 			raised = 0;
 			for (v = 0; v < s->src.nvec; v++)
 				raised += s->fired[v];

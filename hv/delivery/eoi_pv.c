@@ -57,9 +57,19 @@ static void pv_before_entry(struct guest *g)
 	pv_eoi_sync(&pv, &g->vlapic);
 }
 
+/* Two EOIs for one injection are reported: the guest's own count of the
+ * vector is then one too high (see pv_eoi_apic_eoi). */
 static void pv_apic_eoi(struct guest *g)
 {
+	static struct ratelimit rl = RATELIMIT_INIT("pv-eoi-doubled");
+	uint64_t doubled = pv.stats.doubled;
+	int vector = pv.vector;
+
 	pv_eoi_apic_eoi(&pv, &g->vlapic);
+	if (pv.stats.doubled != doubled && ratelimit_allow(&rl))
+		printf("hv: eoi=pv: vector 0x%x ended twice (its flag, then the APIC EOI register) "
+		       "for one injection at RIP 0x%lx: delivered twice by the CPU, or a second "
+		       "EOI\n", vector, g->vcpu.rip);
 }
 
 const struct eoi_ops eoi_pv_ops = {

@@ -106,12 +106,20 @@ void pv_eoi_sync(struct pv_eoi_state *s, struct vlapic *v)
 		withdraw(s);
 }
 
+/* With the flag still set the write is the flagged vector's one EOI. With
+ * it clear the guest has already ended that vector through the flag, and
+ * the write is one EOI more (spurious: the flagged vector was the only one
+ * in service): a guest that EOIs twice, or a vector the CPU delivered twice
+ * (QEMU 7.2's TCG SVM can, after an EVENTINJ injection). */
 void pv_eoi_apic_eoi(struct pv_eoi_state *s, struct vlapic *v)
 {
-	if (s->vector >= 0) {
+	if (s->vector >= 0 && flag_set(s)) {
 		flag_clear(s);
 		s->vector = -1;
 		s->stats.trapped++;
+	} else if (s->vector >= 0) {
+		retire(s, v);
+		s->stats.doubled++;
 	}
 	vlapic_eoi(v);
 }

@@ -19,6 +19,8 @@ struct pv_eoi_stats {
 	uint64_t flagged;	/* vectors whose EOI was handed to the flag */
 	uint64_t pv_eoi;	/* retired because the guest cleared the flag */
 	uint64_t trapped;	/* flagged, yet the guest wrote the APIC EOI */
+	uint64_t doubled;	/* the write after the guest cleared the flag:
+				   two EOIs for one injection */
 	uint64_t withdrawn;	/* flag taken back: nested vector, a vector
 				   waiting in IRR, re-registration, off */
 };
@@ -60,7 +62,9 @@ void pv_eoi_injected(struct pv_eoi_state *s, struct vlapic *v, uint8_t vector);
 void pv_eoi_sync(struct pv_eoi_state *s, struct vlapic *v);
 
 /* The guest wrote the APIC EOI register (a trapped write): one EOI. If a
- * vector was flagged, the flag is cleared and that vector retired, once. */
+ * vector is flagged and its flag still set, the flag is cleared and that
+ * vector retired, once; if the guest cleared the flag already, that was an
+ * EOI of its own: the vector is retired and the write counts as one more. */
 void pv_eoi_apic_eoi(struct pv_eoi_state *s, struct vlapic *v);
 
 #endif
