@@ -154,22 +154,41 @@ static int table_walk(struct smbios_info *out, const struct smbios_mem *mem, uin
 	return smbios_walk(out, t, (size_t)len, nstructs);
 }
 
-static int ep3_parse(struct smbios_info *out, uint64_t ep_pa, const struct smbios_mem *mem)
+/* The entry point of SMBIOS `version` at ep_pa, mapped for the length it
+ * states (at least min, its length byte at len_at) with its checksum
+ * checked; NULL after fail() said why. */
+static const uint8_t *ep_map(struct smbios_info *out, const struct smbios_mem *mem,
+			     uint64_t ep_pa, unsigned version, uint8_t min, unsigned len_at)
 {
-	const uint8_t *ep = map(mem, ep_pa, SMBIOS3_EP_MIN);
+	const uint8_t *ep = map(mem, ep_pa, min);
 	uint8_t len;
 
-	if (!ep)
-		return fail(out, "SMBIOS 3 entry point at 0x%llx is not in memory",
-			    (unsigned long long)ep_pa);
-	len = ep[SMBIOS3_EP_LENGTH];
-	if (len < SMBIOS3_EP_MIN)
-		return fail(out, "SMBIOS 3 entry point at 0x%llx: length 0x%x is below 0x%x",
-			    (unsigned long long)ep_pa, len, SMBIOS3_EP_MIN);
+	if (!ep) {
+		fail(out, "SMBIOS %u entry point at 0x%llx is not in memory", version,
+		     (unsigned long long)ep_pa);
+		return NULL;
+	}
+	len = ep[len_at];
+	if (len < min) {
+		fail(out, "SMBIOS %u entry point at 0x%llx: length 0x%x is below 0x%x", version,
+		     (unsigned long long)ep_pa, len, min);
+		return NULL;
+	}
 	ep = map(mem, ep_pa, len);
-	if (!ep || sum8(ep, len))
-		return fail(out, "SMBIOS 3 entry point at 0x%llx: %s", (unsigned long long)ep_pa,
-			    ep ? "bad checksum" : "not in memory for its length");
+	if (!ep || sum8(ep, len)) {
+		fail(out, "SMBIOS %u entry point at 0x%llx: %s", version, (unsigned long long)ep_pa,
+		     ep ? "bad checksum" : "not in memory for its length");
+		return NULL;
+	}
+	return ep;
+}
+
+static int ep3_parse(struct smbios_info *out, uint64_t ep_pa, const struct smbios_mem *mem)
+{
+	const uint8_t *ep = ep_map(out, mem, ep_pa, 3, SMBIOS3_EP_MIN, SMBIOS3_EP_LENGTH);
+
+	if (!ep)
+		return -EINVAL;
 	out->found = true;
 	out->major = ep[SMBIOS3_EP_MAJOR];
 	out->minor = ep[SMBIOS3_EP_MINOR];
@@ -179,22 +198,13 @@ static int ep3_parse(struct smbios_info *out, uint64_t ep_pa, const struct smbio
 
 static int ep2_parse(struct smbios_info *out, uint64_t ep_pa, const struct smbios_mem *mem)
 {
-	const uint8_t *ep = map(mem, ep_pa, SMBIOS2_EP_MIN);
-	uint8_t len;
+	const uint8_t *ep = ep_map(out, mem, ep_pa, 2, SMBIOS2_EP_MIN, SMBIOS2_EP_LENGTH);
 
 	if (!ep)
-		return fail(out, "SMBIOS 2 entry point at 0x%llx is not in memory",
-			    (unsigned long long)ep_pa);
-	len = ep[SMBIOS2_EP_LENGTH];
-	if (len < SMBIOS2_EP_MIN)
-		return fail(out, "SMBIOS 2 entry point at 0x%llx: length 0x%x is below 0x%x",
-			    (unsigned long long)ep_pa, len, SMBIOS2_EP_MIN);
-	ep = map(mem, ep_pa, len);
-	if (!ep || sum8(ep, len) || memcmp(ep + SMBIOS2_EP_DMI, "_DMI_", 5) ||
-	    sum8(ep + SMBIOS2_EP_DMI, SMBIOS2_EP_DMI_LEN))
+		return -EINVAL;
+	if (memcmp(ep + SMBIOS2_EP_DMI, "_DMI_", 5) || sum8(ep + SMBIOS2_EP_DMI, SMBIOS2_EP_DMI_LEN))
 		return fail(out, "SMBIOS 2 entry point at 0x%llx: %s", (unsigned long long)ep_pa,
-			    !ep ? "not in memory for its length" : sum8(ep, len) ?
-			    "bad checksum" : "bad intermediate (_DMI_) anchor or checksum");
+			    "bad intermediate (_DMI_) anchor or checksum");
 	out->found = true;
 	out->major = ep[SMBIOS2_EP_MAJOR];
 	out->minor = ep[SMBIOS2_EP_MINOR];
