@@ -151,11 +151,11 @@ class Machine(boot.Boot):
         srv.settimeout(30)
         log = bytearray()
         pending = list(inputs)
-        if self.shell_countdown:
-            # The shell counts 5 s down before startup.nsh, polling the
-            # console; a key ends it. Under icount those 5 virtual seconds
-            # cost minutes of wall time.
-            pending.insert(0, (SHELL_COUNTDOWN, "\r"))
+        # The shell counts 5 s down before startup.nsh, polling the
+        # console; a key ends it. Under icount those 5 virtual seconds
+        # cost minutes of wall time. Watched apart from the inputs: a
+        # firmware that shows no countdown must not hold them back.
+        countdown = self.shell_countdown
         search_from = 0
         deadline = time.monotonic() + timeout
         try:
@@ -178,6 +178,10 @@ class Machine(boot.Boot):
                     if follow:
                         follow.write(chunk.decode(errors="replace"))
                         follow.flush()
+                if countdown and SHELL_COUNTDOWN.encode() in log:
+                    countdown = False
+                    search_from = len(log)
+                    conn.sendall(b"\r")
                 while pending and pending[0][0].encode() in log[search_from:]:
                     _, text = pending.pop(0)
                     # The next wait looks only at what comes after this.
