@@ -33,15 +33,35 @@ static bool irq_in_range(unsigned v)
 	return v >= IRQ_VECTOR_FIRST && v <= IRQ_VECTOR_LAST;
 }
 
+/* A vector without a hook: the hv waits for it itself and may ask when it
+ * came (irq_last_tsc: native-irq's end stamp). */
 static void irq_handle(uint8_t vector, void *ctx)
 {
 	struct irq_vec *iv = ctx;
 
+	(void)vector;
 	iv->last_tsc = cpu_rdtsc();
 	iv->count++;
-	if (iv->hook)
-		iv->hook(vector, iv->ctx);
 	lapic_eoi();
+}
+
+/* A vector with a hook (a guest's device, the exit timer, a claim): the
+ * hook is its consumer, no time stamp is taken. */
+static void irq_handle_hooked(uint8_t vector, void *ctx)
+{
+	struct irq_vec *iv = ctx;
+
+	iv->count++;
+	iv->hook(vector, iv->ctx);
+	lapic_eoi();
+}
+
+/* The IDT's handler for a used vector, after its hook changed. */
+static void irq_install(uint8_t vector)
+{
+	struct irq_vec *iv = &irq_vecs[vector];
+
+	trap_set_irq_handler(vector, iv->hook ? irq_handle_hooked : irq_handle, iv);
 }
 
 static bool irq_range_free(unsigned first, unsigned count)
@@ -65,7 +85,7 @@ int irq_vector_alloc(unsigned count, uint8_t *first)
 			continue;
 		for (i = v; i < v + count; i++) {
 			irq_vecs[i] = (struct irq_vec){ .used = true, .allocated = true };
-			trap_set_irq_handler((uint8_t)i, irq_handle, &irq_vecs[i]);
+			irq_install((uint8_t)i);
 		}
 		*first = (uint8_t)v;
 		return 0;
@@ -86,6 +106,7 @@ void irq_vector_free(uint8_t first, unsigned count)
 		if (iv->claimed) {
 			iv->hook = iv->claim_fn;
 			iv->ctx = iv->claim_ctx;
+			irq_install((uint8_t)v);
 			continue;
 		}
 		trap_set_irq_handler((uint8_t)v, NULL, NULL);
@@ -101,7 +122,7 @@ int irq_vector_claim(uint8_t vector, irq_hook_fn fn, void *ctx)
 		return -EBUSY;
 	irq_vecs[vector] = (struct irq_vec){ .used = true, .claimed = true, .hook = fn,
 					     .ctx = ctx, .claim_fn = fn, .claim_ctx = ctx };
-	trap_set_irq_handler(vector, irq_handle, &irq_vecs[vector]);
+	irq_install(vector);
 	return 0;
 }
 
@@ -147,6 +168,7 @@ int irq_set_hook(uint8_t vector, irq_hook_fn fn, void *ctx)
 		return -EINVAL;
 	irq_vecs[vector].hook = fn;
 	irq_vecs[vector].ctx = ctx;
+	irq_install(vector);
 	return 0;
 }
 

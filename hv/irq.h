@@ -42,7 +42,9 @@ int irq_set_hook(uint8_t vector, irq_hook_fn fn, void *ctx);
 
 /* Interrupts taken on vector since allocation or the last reset. */
 uint64_t irq_count(uint8_t vector);
-/* TSC read at the handler's entry for the last arrival (0: none yet). */
+/* TSC read at the handler's entry for the last arrival (0: none yet), on
+ * a vector without a hook; a hooked one is not stamped (its hook is the
+ * consumer: a guest's device interrupt, the exit timer, a claim). */
 uint64_t irq_last_tsc(uint8_t vector);
 void irq_reset(uint8_t vector);
 

@@ -161,7 +161,5 @@ void hv_trap(struct trap_frame *f)
 		host_nmis++;
 		return;
 	}
-	if (vec < NUM_EXCEPTIONS)
-		trap_fatal(f);
-	trap_external(vec);
+	trap_fatal(f);
 }

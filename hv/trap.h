@@ -18,16 +18,17 @@ struct trap_frame {
 
 /* Load the hv's GDT (with a TSS and IST stacks) and IDT. */
 void trap_init(void);
-/* Called from isr.asm for every vector. Exceptions are fatal: the state
- * is printed and the machine stops with a failure status. */
+/* Called from isr.asm for exceptions (vectors 0..31). They are fatal: the
+ * state is printed and the machine stops with a failure status; a host
+ * NMI is counted and ignored. External interrupts enter trap_external(). */
 void hv_trap(struct trap_frame *f);
 
 typedef void (*irq_handler_fn)(uint8_t vector, void *ctx);
 /* Route an external interrupt vector (32..255) to a handler. */
 void trap_set_irq_handler(uint8_t vector, irq_handler_fn fn, void *ctx);
-/* Run the hv's handler of an external interrupt the CPU has already
- * acknowledged (VMX acknowledge-interrupt-on-exit hands over the vector
- * instead of leaving it pending). */
+/* Run the hv's handler of an external interrupt: from isr.asm, and for
+ * one the CPU has already acknowledged (VMX acknowledge-interrupt-on-exit
+ * hands over the vector instead of leaving it pending). */
 void trap_external(uint8_t vector);
 /* Host NMIs taken (counted, otherwise ignored). */
 uint64_t trap_nmi_count(void);

@@ -32,33 +32,56 @@ static bool vec_test(const uint32_t *bank, unsigned int vec)
 	return bank[vec / 32] & (1u << (vec % 32));
 }
 
-static void vec_set(uint32_t *bank, unsigned int vec)
-{
-	bank[vec / 32] |= 1u << (vec % 32);
-}
-
+/* TMR: a bank without summary. */
 static void vec_clear(uint32_t *bank, unsigned int vec)
 {
 	bank[vec / 32] &= ~(1u << (vec % 32));
 }
 
-/* Highest set vector in a bank, or -1. */
-static int vec_highest(const uint32_t *bank)
+/* IRR and ISR: the bank and its summary (struct vlapic's irr_sum). */
+static void sum_set(uint32_t *bank, uint8_t *sum, unsigned int vec)
 {
-	for (int i = 7; i >= 0; i--)
+	bank[vec / 32] |= 1u << (vec % 32);
+	*sum |= (uint8_t)(1u << (vec / 32));
+}
+
+static void sum_clear(uint32_t *bank, uint8_t *sum, unsigned int vec)
+{
+	bank[vec / 32] &= ~(1u << (vec % 32));
+	if (!bank[vec / 32])
+		*sum &= (uint8_t)~(1u << (vec / 32));
+}
+
+/* The summary of a bank written whole (the virtual-APIC page's). */
+static uint8_t bank_summary(const uint32_t *bank)
+{
+	uint8_t sum = 0;
+
+	for (unsigned int i = 0; i < 8; i++)
 		if (bank[i])
-			return i * 32 + 31 - __builtin_clz(bank[i]);
-	return -1;
+			sum |= (uint8_t)(1u << i);
+	return sum;
+}
+
+/* Highest set vector in a bank with its summary, or -1. */
+static int sum_highest(const uint32_t *bank, uint8_t sum)
+{
+	int i;
+
+	if (!sum)
+		return -1;
+	i = 31 - __builtin_clz(sum);
+	return i * 32 + 31 - __builtin_clz(bank[i]);
 }
 
 int vlapic_highest_irr(const struct vlapic *v)
 {
-	return vec_highest(v->irr);
+	return sum_highest(v->irr, v->irr_sum);
 }
 
 int vlapic_highest_isr(const struct vlapic *v)
 {
-	return vec_highest(v->isr);
+	return sum_highest(v->isr, v->isr_sum);
 }
 
 void vlapic_reset(struct vlapic *v, uint32_t apic_id, uint64_t (*clock)(void))
@@ -82,7 +105,7 @@ static void signal_error(struct vlapic *v, uint32_t esr_bit)
 	v->esr_pending |= esr_bit;
 	if (v->enabled && !(lvt & VLAPIC_LVT_MASKED) &&
 	    vec >= VLAPIC_FIRST_VECTOR) {
-		vec_set(v->irr, vec);
+		sum_set(v->irr, &v->irr_sum, vec);
 		vec_clear(v->tmr, vec);
 	}
 }
@@ -108,6 +131,9 @@ bool vlapic_nmi_take(struct vlapic *v)
 
 int vlapic_accept(struct vlapic *v, uint8_t vector, bool level)
 {
+	unsigned int w = vector / 32;
+	uint32_t bit = 1u << (vector % 32);
+
 	if (vector < VLAPIC_FIRST_VECTOR) {
 		v->stats.illegal++;
 		signal_error(v, VLAPIC_ESR_RECV_ILL);
@@ -120,24 +146,23 @@ int vlapic_accept(struct vlapic *v, uint8_t vector, bool level)
 		return -ENODEV;
 	}
 	/* SDM 11.8.4: TMR set for level, cleared for edge on acceptance. */
-	if (level != vec_test(v->tmr, vector))
+	if (level != ((v->tmr[w] & bit) != 0)) {
+		v->tmr[w] ^= bit;
 		v->gen++;
-	if (level)
-		vec_set(v->tmr, vector);
-	else
-		vec_clear(v->tmr, vector);
-	if (vec_test(v->irr, vector)) {
+	}
+	if (v->irr[w] & bit) {
 		v->stats.merged++;
 		return 0;
 	}
-	vec_set(v->irr, vector);
+	v->irr[w] |= bit;
+	v->irr_sum |= (uint8_t)(1u << w);
 	v->stats.accepted++;
 	return 1;
 }
 
 uint8_t vlapic_ppr(const struct vlapic *v)
 {
-	int isrv = vec_highest(v->isr);
+	int isrv = vlapic_highest_isr(v);
 
 	if (isrv < 0)
 		isrv = 0;
@@ -150,10 +175,11 @@ uint8_t vlapic_ppr(const struct vlapic *v)
  * priority class (SDM 11.8.3: class = vector[7:4]). */
 int vlapic_pending(const struct vlapic *v)
 {
-	int irrv = vec_highest(v->irr);
+	int irrv;
 
-	if (!v->enabled || irrv < 0)
+	if (!v->enabled || !v->irr_sum)
 		return -1;
+	irrv = vlapic_highest_irr(v);
 	return (irrv & 0xf0) > (vlapic_ppr(v) & 0xf0) ? irrv : -1;
 }
 
@@ -163,8 +189,8 @@ int vlapic_ack(struct vlapic *v)
 
 	if (vec < 0)
 		return -ENOENT;
-	vec_clear(v->irr, (unsigned int)vec);
-	vec_set(v->isr, (unsigned int)vec);
+	sum_clear(v->irr, &v->irr_sum, (unsigned int)vec);
+	sum_set(v->isr, &v->isr_sum, (unsigned int)vec);
 	v->stats.acked++;
 	v->gen++;
 	return vec;
@@ -172,13 +198,13 @@ int vlapic_ack(struct vlapic *v)
 
 int vlapic_eoi(struct vlapic *v)
 {
-	int vec = vec_highest(v->isr);
+	int vec = vlapic_highest_isr(v);
 
 	if (vec < 0) {
 		v->stats.spurious_eoi++;
 		return -1;
 	}
-	vec_clear(v->isr, (unsigned int)vec);
+	sum_clear(v->isr, &v->isr_sum, (unsigned int)vec);
 	v->stats.eoi++;
 	v->gen++;
 	return vec;
@@ -404,20 +430,20 @@ static uint32_t *page_bank(uint32_t *page, uint32_t base, unsigned int i)
 
 uint16_t vlapic_vapic_load(struct vlapic *v, uint32_t *page)
 {
-	uint32_t irr[8], isr[8];
+	uint32_t irr[8];
 	int rvi, svi;
 
 	for (unsigned int i = 0; i < 8; i++) {
 		/* OR: vectors the CPU has not delivered yet stay requested. */
 		irr[i] = *page_bank(page, VLAPIC_IRR, i) | v->irr[i];
-		isr[i] = v->isr[i];
 		*page_bank(page, VLAPIC_IRR, i) = irr[i];
-		*page_bank(page, VLAPIC_ISR, i) = isr[i];
+		*page_bank(page, VLAPIC_ISR, i) = v->isr[i];
 		v->irr[i] = 0;
 	}
+	v->irr_sum = 0;
 	page[VLAPIC_TPR / 4] = v->tpr;
-	rvi = vec_highest(irr);
-	svi = vec_highest(isr);
+	rvi = sum_highest(irr, bank_summary(irr));
+	svi = vlapic_highest_isr(v);
 	return (uint16_t)((rvi < 0 ? 0 : rvi) | (svi < 0 ? 0 : svi) << 8);
 }
 
@@ -427,6 +453,8 @@ void vlapic_vapic_store(struct vlapic *v, const uint32_t *page)
 		v->irr[i] = page[(VLAPIC_IRR + i * VLAPIC_REG_ALIGN) / 4];
 		v->isr[i] = page[(VLAPIC_ISR + i * VLAPIC_REG_ALIGN) / 4];
 	}
+	v->irr_sum = bank_summary(v->irr);
+	v->isr_sum = bank_summary(v->isr);
 	v->tpr = (uint8_t)page[VLAPIC_TPR / 4];
 }
 

@@ -73,6 +73,10 @@ struct vlapic_stats {
 
 struct vlapic {
 	uint32_t irr[8], isr[8], tmr[8];  /* vector v: word v/32, bit v%32 */
+	/* Bit i set exactly while irr[i] (isr[i]) is nonzero: the highest
+	 * vector is two BSRs, not a scan of eight words. Kept by every
+	 * change vlapic.c makes; code outside it only reads the banks. */
+	uint8_t irr_sum, isr_sum;
 	uint8_t tpr;
 	uint32_t id;
 	uint32_t svr;
@@ -95,8 +99,7 @@ struct vlapic {
  * before the priority logic of vlapic_pending(). */
 static inline bool vlapic_irr_any(const struct vlapic *v)
 {
-	return (v->irr[0] | v->irr[1] | v->irr[2] | v->irr[3] |
-		v->irr[4] | v->irr[5] | v->irr[6] | v->irr[7]) != 0;
+	return v->irr_sum != 0;
 }
 
 /* Power-on state (SDM vol 3, 11.4.7.1): TPR 0, SVR 0xFF (software

@@ -57,15 +57,17 @@ CATEGORIES = [
     ("guest", r"guest:"),
     ("world switch", r"svm_vmrun$|svm_vmsave$|vmx_vmrun|vmx_resume|vmx_launch"),
     ("exit decode", r"svm_run$|svm_decode|vmx_run$|vmx_decode"),
-    ("host interrupt entry", r"isr_\d+$|trap_common$|trap_external$|hv_trap$|lapic_eoi$"),
+    ("host interrupt entry", r"isr_\d+$|trap_common$|irq_common$|trap_external$|hv_trap$|"
+                             r"lapic_eoi$"),
     ("fetch", r"guest_fetch_insn$|guest_code_page$|guest_copy_gva$|guest_read_gva$|"
               r"guest_gpa_ptr$|pt_walk|gpt_|guest_ram_find$|code_tlb"),
-    ("insn decode", r"exit_skip_|insn_|mmio_decode$"),
+    ("insn decode", r"exit_skip_|insn_|mmio_decode|mmio_dcache_"),
     ("vLAPIC", r"vlapic_(?!timer_poll)|vec_highest"),
-    ("device irq chain", r"irq_handle$|on_device_irq$|vmsix_|irq_source|on_notify$|"
-                         r"delivery_msix"),
+    ("device irq chain", r"irq_handle$|irq_handle_hooked$|on_device_irq$|vmsix_|irq_source|"
+                         r"on_notify$|delivery_msix|ops_deliver$|inject_host_irq$"),
     ("inject", r"svm_interruptible$|svm_inject$|svm_irq_window$|delivery_inject_irqs$|"
-               r"vmx_interruptible|vmx_inject|vmx_irq_window|guest_deliver_irqs$"),
+               r"vmx_interruptible|vmx_inject|vmx_irq_window|guest_deliver_irqs$|"
+               r"inject_deliver$"),
     ("handler", r"hc_|hypercall_|cpuid_|mmio_exit$|mmio_complete|msr_|vuart_|pci_cfg|"
                 r"ptemu_|passthru_|delivery_hc_"),
     ("hv tick", r"guest_tick$|svm_timer_tick$|vmx_timer_tick|watchdog_tick$|"

@@ -46,21 +46,23 @@ static __attribute__((noinline)) void inject_deliver(struct guest *g)
 		v->ops->irq_window(v, !now);
 		return;
 	}
-	vec = vlapic_pending(&g->vlapic);
-	if (vec < 0 && !v->inject_pending)
-		return;
+	/* Interruptible first: then the priority logic runs once, in the
+	 * ack, on the path that injects. */
 	if (!v->ops->interruptible(v)) {
-		v->ops->irq_window(v, true);
+		if (v->inject_pending || vlapic_pending(&g->vlapic) >= 0)
+			v->ops->irq_window(v, true);
 		return;
 	}
+	vec = vlapic_ack(&g->vlapic);
 	if (vec >= 0) {
-		vlapic_ack(&g->vlapic);
 		v->ops->inject(v, EVENT_EXTINT, (uint8_t)vec, false, 0);
 		if (g->mode.eoi->injected)
 			g->mode.eoi->injected(g, (uint8_t)vec);
-	} else {
+	} else if (v->inject_pending) {
 		v->ops->inject(v, EVENT_EXTINT, v->inject_vector, false, 0);
 		v->inject_pending--;
+	} else {
+		return;
 	}
 	v->ops->irq_window(v, false);
 }

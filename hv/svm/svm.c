@@ -595,9 +595,14 @@ static void svm_inject(struct vcpu *v, enum event_type t, uint8_t vector,
 		(has_error ? EVTINJ_EV | FIELD_PREP(EVTINJ_ERROR, error) : 0);
 }
 
+/* svm_window sets and clears V_IRQ and the VINTR intercept together: with
+ * no intercept there is no window to close (most entries). */
 static void svm_irq_window(struct vcpu *v, bool want)
 {
-	svm_window(&((struct svm_vcpu *)v->arch)->vmcb->control, want);
+	struct vmcb_control *c = &((struct svm_vcpu *)v->arch)->vmcb->control;
+
+	if (want || (c->intercept_misc1 & INTERCEPT_VINTR))
+		svm_window(c, want);
 }
 
 static void svm_dump(struct vcpu *v)

@@ -147,6 +147,32 @@ static void test_unclaim_keeps_allocation(void **state)
 	assert_null(handlers[first]);
 }
 
+/* Only a vector without a hook is time-stamped (irq_last_tsc, for the
+ * hv's own waits); a hooked one is counted, hooked and EOIed. */
+static void test_stamp_unhooked_only(void **state)
+{
+	uint8_t first;
+	int ctx;
+
+	(void)state;
+	assert_int_equal(irq_vector_alloc(2, &first), 0);
+	assert_int_equal(irq_set_hook((uint8_t)(first + 1), hook, &ctx), 0);
+	arrive(first);
+	arrive((uint8_t)(first + 1));
+	assert_int_equal(irq_last_tsc(first), 1);
+	assert_int_equal(irq_last_tsc((uint8_t)(first + 1)), 0);
+	assert_int_equal(irq_count(first), 1);
+	assert_int_equal(irq_count((uint8_t)(first + 1)), 1);
+	assert_int_equal(hook_calls, 1);
+	assert_int_equal(eois, 2);
+	/* The hook taken away: stamped again. */
+	assert_int_equal(irq_set_hook((uint8_t)(first + 1), NULL, NULL), 0);
+	arrive((uint8_t)(first + 1));
+	assert_int_equal(irq_last_tsc((uint8_t)(first + 1)), 1);
+	assert_int_equal(hook_calls, 1);
+	irq_vector_free(first, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +180,7 @@ int main(void)
 		cmocka_unit_test_setup(test_alloc_skips_claim, setup),
 		cmocka_unit_test_setup(test_claim_over_allocation, setup),
 		cmocka_unit_test_setup(test_unclaim_keeps_allocation, setup),
+		cmocka_unit_test_setup(test_stamp_unhooked_only, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -462,6 +462,118 @@ static void test_vapic_gen(void **state)
 	assert_int_equal(v.gen, g + 5);
 }
 
+/* ---- The summaries against a scan of the banks ---- */
+
+/* Highest set vector by scanning all 256 bits, or -1. */
+static int scan_highest(const uint32_t *bank)
+{
+	for (int vec = 255; vec >= 0; vec--)
+		if (bank[vec / 32] & (1u << (vec % 32)))
+			return vec;
+	return -1;
+}
+
+/* vlapic_pending by the SDM's rules (11.8.3.1, 11.8.4) from the banks. */
+static int scan_pending(const struct vlapic *v)
+{
+	int irrv = scan_highest(v->irr), isrv = scan_highest(v->isr);
+	unsigned int ppr;
+
+	if (!v->enabled || irrv < 0)
+		return -1;
+	ppr = (v->tpr & 0xf0) >= ((isrv < 0 ? 0 : isrv) & 0xf0) ? v->tpr :
+	      ((unsigned int)isrv & 0xf0);
+	return ((unsigned int)irrv & 0xf0) > (ppr & 0xf0) ? irrv : -1;
+}
+
+static void check_summaries(const struct vlapic *v, unsigned int step)
+{
+	bool any = false;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		if (((v->irr_sum >> i) & 1) != (v->irr[i] != 0) ||
+		    ((v->isr_sum >> i) & 1) != (v->isr[i] != 0))
+			fail_msg("step %u: summaries irr 0x%02x isr 0x%02x disagree with word %u "
+				 "(irr 0x%08x isr 0x%08x)", step, v->irr_sum, v->isr_sum, i,
+				 v->irr[i], v->isr[i]);
+		any |= v->irr[i] != 0;
+	}
+	assert_int_equal(vlapic_irr_any(v), any);
+	assert_int_equal(vlapic_highest_irr(v), scan_highest(v->irr));
+	assert_int_equal(vlapic_highest_isr(v), scan_highest(v->isr));
+	assert_int_equal(vlapic_pending(v), scan_pending(v));
+}
+
+/* A random word for the virtual-APIC page: mostly empty, sometimes one
+ * vector, sometimes many (a CPU delivering and retiring on it). */
+static uint32_t random_word(void)
+{
+	switch (rand() % 4) {
+	case 0:
+		return 1u << (rand() % 32);
+	case 1:
+		return (uint32_t)rand() ^ ((uint32_t)rand() << 16);
+	default:
+		return 0;
+	}
+}
+
+/* One random operation of every kind that changes IRR or ISR. */
+static void random_op(struct vlapic *v)
+{
+	unsigned int i;
+
+	switch (rand() % 10) {
+	case 0: case 1: case 2:
+		vlapic_accept(v, (uint8_t)rand(), rand() % 2);
+		break;
+	case 3: case 4:
+		vlapic_ack(v);
+		break;
+	case 5: case 6:
+		vlapic_mmio_write(v, VLAPIC_EOI, 0);
+		break;
+	case 7:
+		vlapic_mmio_write(v, VLAPIC_TPR, (uint32_t)rand() & 0xff);
+		break;
+	case 8:
+		/* The error LVT: an illegal vector then sets its vector. */
+		vlapic_mmio_write(v, rand() % 2 ? VLAPIC_LVT_ERROR : VLAPIC_SVR,
+				  (uint32_t)rand() & 0x1ff);
+		break;
+	default:
+		/* eoi=hw: a load, the CPU's work on the page, a store. */
+		vlapic_vapic_load(v, page);
+		for (i = 0; i < 8; i++) {
+			if (rand() % 2)
+				page[(VLAPIC_IRR + i * 0x10) / 4] = random_word();
+			if (rand() % 2)
+				page[(VLAPIC_ISR + i * 0x10) / 4] = random_word();
+		}
+		vlapic_vapic_store(v, page);
+		break;
+	}
+}
+
+/* Random accepts, acks, EOIs, TPR/SVR/LVT writes and virtual-APIC page
+ * round trips: after each, the summaries, the highest vectors and the
+ * pending vector match a scan of the banks. */
+static void test_summaries_random(void **state)
+{
+	struct vlapic v;
+
+	(void)state;
+	srand(11);
+	for (unsigned int run = 0; run < 50; run++) {
+		memset(page, 0, sizeof(page));
+		setup(&v);
+		for (unsigned int step = 0; step < 2000; step++) {
+			random_op(&v);
+			check_summaries(&v, step);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_vapic_load_twice),
 		cmocka_unit_test(test_vapic_mirror),
 		cmocka_unit_test(test_vapic_gen),
+		cmocka_unit_test(test_summaries_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
