@@ -15,6 +15,7 @@ struct guest_code_tlb {
 	uint64_t cr3, page;	/* CR3's table address; page-aligned linear */
 	const uint8_t *host;	/* NULL: empty */
 	struct pt_walk_trace trace;
+	uint64_t misses;	/* walks done because the entry did not serve */
 };
 
 /* The host address of the len bytes at linear lin under cr3 when the TLB

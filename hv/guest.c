@@ -403,6 +403,7 @@ static const uint8_t *guest_code_page(struct guest *g, uint64_t cr3, uint64_t pa
 
 	if (code_tlb_peek(c, cr3, page, PT_PAGE_SIZE))
 		return c->host;
+	c->misses++;
 	c->host = NULL;
 	walk = g->gpt;
 	walk.root = cr3;

@@ -163,6 +163,17 @@ static void info_passthru(void)
 	}
 }
 
+/* The exit path's caches (hv/code_tlb.h, hv/mmio.h): a warm exit walks no
+ * page table and decodes nothing. */
+static void info_exit_caches(void)
+{
+	const struct guest *g = &hv.guest;
+
+	printf("exit caches: code TLB %lu miss(es) (page walks); MMIO decode cache %lu of %lu "
+	       "lookup(s) missed (decoded)\n", g->itlb.misses, g->mmio_cache.misses,
+	       g->mmio_cache.lookups);
+}
+
 static void info_source(void)
 {
 	char line[200];
@@ -181,6 +192,8 @@ void info_print(void)
 	info_pci();
 	info_passthru();
 	info_source();
-	if (hv.backend)
+	if (hv.backend) {
+		info_exit_caches();
 		delivery_info(&hv.guest, &hv.opts);
+	}
 }

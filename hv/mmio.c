@@ -219,6 +219,7 @@ int mmio_dcache_miss(struct mmio_dcache *c, const struct mmio_dcache_key *k,
 	struct mmio_op fresh;
 	int len = mmio_decode_op(bytes, avail, &fresh);
 
+	c->misses++;
 	if (len >= 0 && !(*op = mmio_dcache_fill(c, k, bytes, &fresh)))
 		return -EINVAL;	/* not a length mmio_decode_op returns */
 	return len;

@@ -251,7 +251,8 @@ static struct mmio_dcache *cache_new(void)
 }
 
 /* A second exit at the same place with the same bytes is served from the
- * cache: the kept entry, not a new decode (a marked entry shows it). */
+ * cache: the kept entry, not a new decode (a marked entry shows it), and
+ * counted as a lookup that did not miss. */
 static void test_cache_hit(void **state)
 {
 	struct mmio_dcache *c = cache_new();
@@ -268,6 +269,9 @@ static void test_cache_hit(void **state)
 	assert_int_equal(mmio_decode_cached(c, &key, w, sizeof(w), &again), 6);
 	assert_ptr_equal(again, op);
 	assert_int_equal(again->imm, 0xfeed);
+	/* What `info` shows: two lookups, the first of them decoded. */
+	assert_int_equal(c->lookups, 2);
+	assert_int_equal(c->misses, 1);
 	free(c);
 }
 
