@@ -211,12 +211,9 @@ def parse_log(path):
         elif text.startswith("HIST "):
             _parse_hist(log, text, number, unterminated)
         elif text.startswith("PLATFORM "):
-            obj, why = parse_json_line(text, "PLATFORM ")
-            if why is None and not isinstance(obj, dict):
-                why = "not a JSON object"
-            if why:
-                log.skipped.append((number, _skip_reason("PLATFORM", why, unterminated)))
-            else:
+            obj = _parse_checked(log, text, number, unterminated, "PLATFORM",
+                                 _check_platform)
+            if obj is not None:
                 log.platforms.append((number, obj))
                 boot_results = []
         elif text.startswith("FAIL:"):
@@ -243,25 +240,36 @@ def _skip_reason(kind, why, unterminated):
     return f"bad {kind} line: {why}"
 
 
+def _check_platform(obj):
+    return None if isinstance(obj, dict) else "not a JSON object"
+
+
+def _parse_checked(log, text, number, unterminated, kind, check):
+    """The object of a KIND line that parses and passes check, else None
+    with the line added to log.skipped."""
+    obj, why = parse_json_line(text, kind + " ")
+    if why is None:
+        why = check(obj)
+    if why:
+        log.skipped.append((number, _skip_reason(kind, why, unterminated)))
+        return None
+    return obj
+
+
 def _parse_result(log, text, number, unterminated):
     """Add the RESULT line to log.results (True) or log.skipped (False)."""
-    obj, why = parse_json_line(text, "RESULT ")
-    if why is None:
-        why = check_result(obj)
-    if why:
-        log.skipped.append((number, _skip_reason("RESULT", why, unterminated)))
+    obj = _parse_checked(log, text, number, unterminated, "RESULT", check_result)
+    if obj is None:
         return False
     log.results.append(Result(number, obj))
     return True
 
 
 def _parse_hist(log, text, number, unterminated):
-    obj, why = parse_json_line(text, "HIST ")
-    if why is None:
-        why = check_hist(obj)
-    if why:
-        log.skipped.append((number, _skip_reason("HIST", why, unterminated)))
+    obj = _parse_checked(log, text, number, unterminated, "HIST", check_hist)
+    if obj is None:
         return
+    why = None
     owner = next((r for r in reversed(log.results) if r["bench"] == obj["bench"]), None)
     if owner is None:
         why = f'no RESULT line of "{obj["bench"]}" before it'
