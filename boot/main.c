@@ -11,29 +11,32 @@ static EFI_STATUS fail(const CHAR16 *step, EFI_STATUS st)
 	return st;
 }
 
+/* The physical address of the configuration table under GUID first, else
+ * under fallback (its older form); 0 when the firmware has neither. */
+static uint64_t config_table_pa(EFI_GUID *first, EFI_GUID *fallback)
+{
+	void *table = NULL;
+
+	if (LibGetSystemConfigurationTable(first, &table) != EFI_SUCCESS &&
+	    LibGetSystemConfigurationTable(fallback, &table) != EFI_SUCCESS)
+		table = NULL;
+	return (uint64_t)(uintptr_t)table;
+}
+
 /* Firmware with no ACPI tables (OVMF under Bochs) leaves rsdp_pa 0: the
  * hv falls back to PC defaults. */
 static void find_rsdp(struct bootinfo *bi)
 {
 	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
-	void *rsdp = NULL;
 
-	if (LibGetSystemConfigurationTable(&acpi20, &rsdp) != EFI_SUCCESS &&
-	    LibGetSystemConfigurationTable(&AcpiTableGuid, &rsdp) != EFI_SUCCESS)
-		rsdp = NULL;
-	bi->rsdp_pa = (uint64_t)(uintptr_t)rsdp;
+	bi->rsdp_pa = config_table_pa(&acpi20, &AcpiTableGuid);
 }
 
 /* The SMBIOS entry point, the 64-bit one (3.x) first: the hv parses
  * whichever it is by its anchor (drivers/smbios.h). 0 when there is none. */
 static void find_smbios(struct bootinfo *bi)
 {
-	void *ep = NULL;
-
-	if (LibGetSystemConfigurationTable(&SMBIOS3TableGuid, &ep) != EFI_SUCCESS &&
-	    LibGetSystemConfigurationTable(&SMBIOSTableGuid, &ep) != EFI_SUCCESS)
-		ep = NULL;
-	bi->smbios_pa = (uint64_t)(uintptr_t)ep;
+	bi->smbios_pa = config_table_pa(&SMBIOS3TableGuid, &SMBIOSTableGuid);
 }
 
 /* The wall-clock time for the run id (UEFI 2.9, 8.3 GetTime), taken while
