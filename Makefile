@@ -224,7 +224,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 FUZZ_SECONDS ?= 60
 FUZZ_BINS := $(FUZZERS:%=$(BUILD)/fuzz/%)
 define fuzz_rule
-$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_SRCS) $$(wildcard hv/*.h hv/delivery/*.h drivers/*.h tests/fuzz/*.h)
+$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_SRCS) $$(wildcard hv/*.h hv/delivery/*.h drivers/*.h tests/fuzz/*.h tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC  $$@"
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$($(1)_FUZZ_SRCS) $$($(1)_FUZZ_LIBS) -o $$@

@@ -15,30 +15,12 @@
 #include <errno.h>
 
 #include "drivers/smbios.h"
+#include "tests/unit/smbios_mem.h"
 #include "tests/fuzz/fuzz.h"
 
-#define EP_PA		0xf0000ULL
 #define EP_LEN		32
-#define TABLE_PA	0x7f000000ULL
 
 enum { MODE_WALK, MODE_RAW, MODE_FIX3, MODE_FIX2, MODES };
-
-struct mem {
-	const uint8_t *ep, *table;
-	size_t ep_len, table_len;
-};
-
-static const void *mem_map(void *ctx, uint64_t pa, uint64_t len)
-{
-	const struct mem *m = ctx;
-
-	if (pa >= EP_PA && pa - EP_PA <= m->ep_len && len <= m->ep_len - (pa - EP_PA))
-		return m->ep + (pa - EP_PA);
-	if (pa >= TABLE_PA && pa - TABLE_PA <= m->table_len &&
-	    len <= m->table_len - (pa - TABLE_PA))
-		return m->table + (pa - TABLE_PA);
-	return NULL;
-}
 
 static void check_string(const char *s, const char *what)
 {
@@ -73,14 +55,14 @@ static uint8_t sum8(const uint8_t *p, size_t n)
 }
 
 /* Make ep (EP_LEN bytes) a valid entry point of its kind for a table at
- * TABLE_PA, keeping the fuzzer's length fields and version. */
+ * SMBIOS_TEST_TABLE_PA, keeping the fuzzer's length fields and version. */
 static void ep_fix(uint8_t *ep, int mode)
 {
 	if (mode == MODE_FIX3) {
 		memcpy(ep, SMBIOS3_ANCHOR, 5);
 		ep[SMBIOS3_EP_LENGTH] = SMBIOS3_EP_MIN;
 		memset(ep + SMBIOS3_EP_TABLE_ADDR, 0, 8);
-		ep[SMBIOS3_EP_TABLE_ADDR + 3] = (uint8_t)(TABLE_PA >> 24);
+		ep[SMBIOS3_EP_TABLE_ADDR + 3] = (uint8_t)(SMBIOS_TEST_TABLE_PA >> 24);
 		ep[SMBIOS3_EP_CHECKSUM] = 0;
 		ep[SMBIOS3_EP_CHECKSUM] = (uint8_t)-sum8(ep, SMBIOS3_EP_MIN);
 		return;
@@ -89,7 +71,7 @@ static void ep_fix(uint8_t *ep, int mode)
 	ep[SMBIOS2_EP_LENGTH] = 0x1f;
 	memcpy(ep + SMBIOS2_EP_DMI, "_DMI_", 5);
 	memset(ep + SMBIOS2_EP_TABLE_ADDR, 0, 4);
-	ep[SMBIOS2_EP_TABLE_ADDR + 3] = (uint8_t)(TABLE_PA >> 24);
+	ep[SMBIOS2_EP_TABLE_ADDR + 3] = (uint8_t)(SMBIOS_TEST_TABLE_PA >> 24);
 	ep[0x15] = 0;
 	ep[0x15] = (uint8_t)-sum8(ep + SMBIOS2_EP_DMI, SMBIOS2_EP_DMI_LEN);
 	ep[SMBIOS2_EP_CHECKSUM] = 0;
@@ -100,8 +82,8 @@ static void run_parse(const uint8_t *data, size_t size, int mode)
 {
 	struct smbios_info info;
 	uint8_t ep[EP_LEN];
-	struct mem m = { .ep = ep, .ep_len = size < EP_LEN ? size : EP_LEN };
-	struct smbios_mem sm = { .map = mem_map, .ctx = &m };
+	struct smbios_test_mem m = { .ep = ep, .ep_len = size < EP_LEN ? size : EP_LEN };
+	struct smbios_mem sm = { .map = smbios_test_map, .ctx = &m };
 	uint8_t *table;
 
 	memset(ep, 0, sizeof(ep));
@@ -116,7 +98,7 @@ static void run_parse(const uint8_t *data, size_t size, int mode)
 		return;
 	memcpy(table, data + (size - m.table_len), m.table_len);
 	m.table = table;
-	check(&info, smbios_parse(&info, EP_PA, &sm));
+	check(&info, smbios_parse(&info, SMBIOS_TEST_EP_PA, &sm));
 	free(table);
 }
 

@@ -14,27 +14,8 @@
 
 #include "drivers/bits.h"
 #include "drivers/smbios.h"
+#include "tests/unit/smbios_mem.h"
 
-#define EP_PA		0xf0000ULL
-#define TABLE_PA	0x7f000000ULL
-
-/* Physical memory with two regions: the entry point and the table. */
-struct mem {
-	uint8_t *ep, *table;
-	size_t ep_len, table_len;
-};
-
-static const void *mem_map(void *ctx, uint64_t pa, uint64_t len)
-{
-	const struct mem *m = ctx;
-
-	if (pa >= EP_PA && pa - EP_PA <= m->ep_len && len <= m->ep_len - (pa - EP_PA))
-		return m->ep + (pa - EP_PA);
-	if (pa >= TABLE_PA && pa - TABLE_PA <= m->table_len &&
-	    len <= m->table_len - (pa - TABLE_PA))
-		return m->table + (pa - TABLE_PA);
-	return NULL;
-}
 
 /* A table being built: structures appended one after another. */
 struct tbl {
@@ -115,7 +96,7 @@ static void ep3_make(uint8_t *ep, uint32_t table_max)
 	ep[SMBIOS3_EP_MINOR] = 0;
 	ep[0x0a] = 1;
 	put32(ep + SMBIOS3_EP_TABLE_MAX, table_max);
-	put32(ep + SMBIOS3_EP_TABLE_ADDR, (uint32_t)TABLE_PA);
+	put32(ep + SMBIOS3_EP_TABLE_ADDR, (uint32_t)SMBIOS_TEST_TABLE_PA);
 	ep[SMBIOS3_EP_CHECKSUM] = (uint8_t)-sum8(ep, SMBIOS3_EP_MIN);
 }
 
@@ -129,7 +110,7 @@ static void ep2_make(uint8_t *ep, uint16_t table_len, uint16_t nstructs)
 	memcpy(ep + SMBIOS2_EP_DMI, "_DMI_", 5);
 	ep[SMBIOS2_EP_TABLE_LEN] = (uint8_t)table_len;
 	ep[SMBIOS2_EP_TABLE_LEN + 1] = (uint8_t)(table_len >> 8);
-	put32(ep + SMBIOS2_EP_TABLE_ADDR, (uint32_t)TABLE_PA);
+	put32(ep + SMBIOS2_EP_TABLE_ADDR, (uint32_t)SMBIOS_TEST_TABLE_PA);
 	ep[SMBIOS2_EP_NSTRUCTS] = (uint8_t)nstructs;
 	ep[0x1e] = 0x28;
 	ep[0x15] = (uint8_t)-sum8(ep + SMBIOS2_EP_DMI, SMBIOS2_EP_DMI_LEN);
@@ -140,19 +121,19 @@ static void ep2_make(uint8_t *ep, uint16_t table_len, uint16_t nstructs)
 static int parse(struct smbios_info *out, const uint8_t *ep, size_t ep_len,
 		 const uint8_t *table, size_t table_len)
 {
-	struct mem m = { .ep_len = ep_len, .table_len = table_len };
-	struct smbios_mem sm = { .map = mem_map, .ctx = &m };
+	uint8_t *ep_copy = malloc(ep_len ? ep_len : 1);
+	uint8_t *table_copy = malloc(table_len ? table_len : 1);
+	struct smbios_test_mem m = { ep_copy, table_copy, ep_len, table_len };
+	struct smbios_mem sm = { .map = smbios_test_map, .ctx = &m };
 	int err;
 
-	m.ep = malloc(ep_len ? ep_len : 1);
-	m.table = malloc(table_len ? table_len : 1);
-	assert_non_null(m.ep);
-	assert_non_null(m.table);
-	memcpy(m.ep, ep, ep_len);
-	memcpy(m.table, table, table_len);
-	err = smbios_parse(out, EP_PA, &sm);
-	free(m.ep);
-	free(m.table);
+	assert_non_null(ep_copy);
+	assert_non_null(table_copy);
+	memcpy(ep_copy, ep, ep_len);
+	memcpy(table_copy, table, table_len);
+	err = smbios_parse(out, SMBIOS_TEST_EP_PA, &sm);
+	free(ep_copy);
+	free(table_copy);
 	return err;
 }
 
@@ -211,7 +192,7 @@ static void test_smbios2(void **state)
 static void test_no_entry_point(void **state)
 {
 	struct smbios_info i;
-	struct smbios_mem sm = { .map = mem_map, .ctx = &(struct mem){ 0 } };
+	struct smbios_mem sm = { .map = smbios_test_map, .ctx = &(struct smbios_test_mem){ 0 } };
 	uint8_t ep[SMBIOS3_EP_MIN];
 
 	(void)state;
